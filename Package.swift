@@ -1,0 +1,52 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "certlint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "certlint", targets: ["certlint"]),
+        .library(name: "CertLint", targets: ["CertLint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .executableTarget(name: "embed-rules", path: "Sources/embed-rules"),
+        .plugin(
+            name: "EmbedRules", capability: .buildTool(),
+            dependencies: ["embed-rules"]),
+        .target(
+            name: "CertLint",
+            dependencies: [
+                "CLibGit2", "CLibYAML",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedRules"]),
+        .executableTarget(
+            name: "certlint",
+            dependencies: [
+                "CertLint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "CertLintTests",
+            dependencies: [
+                "CertLint",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

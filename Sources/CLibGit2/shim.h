@@ -1,0 +1,10 @@
+#ifndef CERTLINT_CLIBGIT2_SHIM_H
+#define CERTLINT_CLIBGIT2_SHIM_H
+#include <git2.h>
+
+/* The *_INIT macros are not importable into Swift; these helpers stand in for them. */
+static inline git_status_options certlint_status_options_init(void) {
+    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+    return opts;
+}
+#endif

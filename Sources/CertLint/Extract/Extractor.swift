@@ -1,0 +1,63 @@
+/// One file of the scan, read into memory.
+public struct ScannedFile: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    public var name: Substring { path.split(separator: "/").last ?? Substring(path) }
+    public var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+    public var fileExtension: String {
+        guard let dot = name.lastIndex(of: ".") else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    /// The text, strictly UTF-8; a leading byte-order mark is dropped.
+    public func text() throws(FormatError) -> String {
+        var bytes = self.bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return try TextDecoding.utf8(bytes)
+    }
+
+    /// A NUL byte among the first 8,000 bytes, as Git decides.
+    public var isBinary: Bool { bytes.prefix(8000).contains(0) }
+}
+
+/// What one file says about the infrastructure.
+public struct FileFacts: Sendable {
+    public var listeners: [Listener] = []
+    public var certificateFile: CertificateFile?
+    public var deployments: [Deployment] = []
+    public var notes: [ScanNote] = []
+
+    public init() {}
+
+    mutating func merge(_ other: FileFacts) {
+        listeners += other.listeners
+        certificateFile = certificateFile ?? other.certificateFile
+        deployments += other.deployments
+        notes += other.notes
+    }
+}
+
+/// Turns the files of one format into facts. An extractor claims files by a cheap look at name
+/// and content; a file it claims but cannot parse is a `FormatError` (reported as CP900).
+public protocol Extractor: Sendable {
+    /// The format's name, for notes and the README.
+    var format: String { get }
+    func claims(_ file: ScannedFile) -> Bool
+    func extract(_ file: ScannedFile) throws -> FileFacts
+}
+
+/// The extractors every scan runs, in order.
+public let builtInExtractors: [any Extractor] = [
+    ManifestExtractor(),
+    HAProxyExtractor(),
+    CertificateExtractor(),
+]

@@ -1,0 +1,289 @@
+/// HAProxy configurations (`haproxy.cfg`, `*.cfg` with HAProxy sections).
+///
+/// In HAProxy's terms: a `bind … ssl crt X` terminates TLS with certificate X; `mode http` makes
+/// the proxy Layer 7 (it can insert headers), `mode tcp` (the default) forwards a byte stream;
+/// `server … ssl` opens TLS to that server ("re-encryption" when the bind also terminates);
+/// `option forwardfor` or `http-request set-header X-Forwarded-For` inserts X-Forwarded-For;
+/// `http-request set-header RemotePort %[src_port]` inserts the RemotePort header.
+/// A `listen` section is a frontend and its own backend in one.
+public struct HAProxyExtractor: Extractor {
+    public let format = "HAProxy"
+    public init() {}
+
+    public func claims(_ file: ScannedFile) -> Bool {
+        guard !file.isBinary else { return false }
+        let name = file.name.lowercased()
+        guard name.hasSuffix(".cfg") || (name.contains("haproxy") && (name.hasSuffix(".conf") || !name.contains("."))) else { return false }
+        // At least one line that opens a proxy section.
+        let text = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
+        return text.split(separator: "\n").contains { line in
+            let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+            return word == "frontend" || word == "listen" || word == "backend"
+        }
+    }
+
+    public func extract(_ file: ScannedFile) throws -> FileFacts {
+        let config = try HAProxyParser.parse(try file.text())
+        return try Reader(file: file, config: config).facts()
+    }
+}
+
+/// Section inheritance and reference resolution inside one configuration file.
+private struct Reader {
+    let file: ScannedFile
+    let config: HAProxyConfig
+
+    /// What a `defaults` section passes on.
+    struct Defaults {
+        var mode: (Layer, SourceLocation)?
+        var forwardFor: SourceLocation?
+        var serverParameters: [HAProxyWord] = []
+        var serverParametersLine: Int?
+    }
+
+    func location(_ line: Int, _ column: Int = 1) -> SourceLocation {
+        SourceLocation(path: file.path, line: line, column: column)
+    }
+
+    func facts() throws -> FileFacts {
+        var facts = FileFacts()
+        // Defaults in effect for each proxy section, and named defaults for `from NAME`.
+        var current = Defaults()
+        var named: [String: Defaults] = [:]
+        var effective: [Int: Defaults] = [:]  // section index → defaults
+        for (index, section) in config.sections.enumerated() {
+            if section.kind == "defaults" {
+                var defaults = section.defaultsName.flatMap { named[$0] } ?? Defaults()
+                apply(section.directives, to: &defaults)
+                current = defaults
+                if let name = section.name { named[name] = defaults }
+            } else {
+                effective[index] = section.defaultsName.flatMap { named[$0] } ?? current
+            }
+        }
+
+        var pools: [String: Pool] = [:]
+        for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen" {
+            guard let name = section.name else {
+                throw FormatError("'\(section.kind)' needs a name", line: section.line)
+            }
+            pools[name] = try pool(section, defaults: effective[index] ?? Defaults())
+        }
+
+        for (index, section) in config.sections.enumerated() where section.kind == "frontend" || section.kind == "listen" {
+            let defaults = effective[index] ?? Defaults()
+            var sectionDefaults = defaults
+            apply(section.directives, to: &sectionDefaults)
+            let layer = sectionDefaults.mode?.0 ?? .l4
+            let layerLocation = sectionDefaults.mode?.1
+            let name = "\(section.kind) \(section.name ?? "")"
+            var backends: [BackendReference] = []
+            if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.members.isEmpty {
+                backends.append(.pool(own))
+            }
+            for directive in section.directives where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
+                guard let target = directive.arguments.first else {
+                    throw FormatError("'\(directive.keyword)' needs a backend name", line: directive.line, column: directive.column)
+                }
+                if target.text.contains("%[") {
+                    facts.notes.append(ScanNote(path: file.path, message: "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"))
+                    continue
+                }
+                if let pool = pools[target.text] {
+                    if !backends.contains(.pool(pool)) { backends.append(.pool(pool)) }
+                } else {
+                    backends.append(.missing(name: target.text, location: location(directive.line, target.column)))
+                }
+            }
+            let headers = insertedHeaders(section.directives)
+            let forwardFor = headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil)
+            for bind in section.directives where bind.keyword == "bind" {
+                guard let address = bind.arguments.first else {
+                    throw FormatError("'bind' needs an address", line: bind.line, column: bind.column)
+                }
+                let terminates = bind.has("ssl")
+                var certificates: [FileReference] = []
+                for (offset, word) in bind.arguments.enumerated() where word.text == "crt" || word.text == "crt-list" {
+                    let argumentIndex = bind.arguments.startIndex + offset + 1
+                    guard argumentIndex < bind.arguments.endIndex else {
+                        throw FormatError("'\(word.text)' needs a file name", line: bind.line, column: word.column)
+                    }
+                    let value = bind.arguments[argumentIndex]
+                    certificates.append(FileReference(path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory))
+                }
+                for port in try ports(address, line: bind.line, notes: &facts.notes) {
+                    facts.listeners.append(
+                        Listener(
+                            name: name, file: file.path, port: port, location: location(bind.line, bind.column),
+                            sectionLocation: location(section.line), layer: layer, layerLocation: layerLocation,
+                            terminatesTLS: terminates, certificates: certificates, backends: backends,
+                            forwardedForHeader: forwardFor, remotePortHeader: headers.remotePort))
+                }
+            }
+        }
+        return facts
+    }
+
+    func apply(_ directives: [HAProxyDirective], to defaults: inout Defaults) {
+        for directive in directives {
+            switch directive.keyword {
+            case "mode":
+                if let value = directive.arguments.first?.text {
+                    defaults.mode = (value == "http" ? .l7 : .l4, location(directive.line, directive.column))
+                }
+            case "option" where directive.arguments.first?.text == "forwardfor":
+                defaults.forwardFor = location(directive.line, directive.column)
+            case "no" where directive.arguments.first?.text == "option" && directive.arguments.dropFirst().first?.text == "forwardfor":
+                defaults.forwardFor = nil
+            case "default-server":
+                defaults.serverParameters = Array(directive.arguments)
+                defaults.serverParametersLine = directive.line
+            default:
+                break
+            }
+        }
+    }
+
+    /// X-Forwarded-For and RemotePort insertion in a section's own directives.
+    func insertedHeaders(_ directives: [HAProxyDirective]) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
+        var forwardFor: SourceLocation?
+        var remotePort: SourceLocation?
+        for directive in directives {
+            var header: String?
+            switch directive.keyword {
+            case "option" where directive.arguments.first?.text == "forwardfor":
+                forwardFor = forwardFor ?? location(directive.line, directive.column)
+            case "http-request":
+                let args = Array(directive.arguments)
+                if args.count >= 2, args[0].text == "set-header" || args[0].text == "add-header" { header = args[1].text }
+            case "reqadd":
+                header = directive.arguments.first.map { String($0.text.prefix { $0 != ":" }) }
+            default:
+                break
+            }
+            guard let header else { continue }
+            switch Self.headerKey(header) {
+            case "xforwardedfor": forwardFor = forwardFor ?? location(directive.line, directive.column)
+            case "remoteport": remotePort = remotePort ?? location(directive.line, directive.column)
+            default: break
+            }
+        }
+        return (forwardFor, remotePort)
+    }
+
+    /// Header names compared without case, dashes, underscores or blanks (`Remoteport`, `Remote-Port`).
+    static func headerKey(_ name: String) -> String {
+        name.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
+    }
+
+    func pool(_ section: HAProxySection, defaults: Defaults) throws -> Pool {
+        var sectionDefaults = defaults
+        apply(section.directives, to: &sectionDefaults)
+        var members: [PoolMember] = []
+        var healthCheck: String?
+        for directive in section.directives {
+            switch directive.keyword {
+            case "server":
+                let args = Array(directive.arguments)
+                guard args.count >= 2 else {
+                    throw FormatError("'server' needs a name and an address", line: directive.line, column: directive.column)
+                }
+                members.append(try member(name: args[0].text, address: args[1], parameters: Array(args.dropFirst(2)), directive: directive, defaults: sectionDefaults))
+            case "option" where directive.arguments.first?.text == "httpchk":
+                // option httpchk [<method>] [<uri>] [<version>] | option httpchk <uri>
+                let args = directive.arguments.dropFirst().map(\.text)
+                healthCheck = args.count == 1 ? args[0] : (args.count >= 2 ? args[1] : nil)
+            case "http-check" where directive.arguments.first?.text == "send":
+                if let uri = directive.value(after: "uri") { healthCheck = uri.text }
+            default:
+                break
+            }
+        }
+        let headers = insertedHeaders(section.directives)
+        let layer = sectionDefaults.mode?.0 ?? .l4
+        return Pool(
+            name: section.name ?? "", location: location(section.line), members: members, healthCheckPath: healthCheck,
+            forwardedForHeader: headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil),
+            remotePortHeader: headers.remotePort)
+    }
+
+    func member(name: String, address: HAProxyWord, parameters: [HAProxyWord], directive: HAProxyDirective, defaults: Defaults) throws -> PoolMember {
+        // default-server parameters come first; the server's own override them.
+        let all = defaults.serverParameters.map(\.text) + parameters.map(\.text)
+        var usesTLS = false
+        var verify = true  // HAProxy verifies by default once ssl is on, unless `verify none`
+        var caFile: FileReference?
+        var index = 0
+        while index < all.count {
+            switch all[index] {
+            case "ssl": usesTLS = true
+            case "no-ssl": usesTLS = false
+            case "verify" where index + 1 < all.count:
+                verify = all[index + 1] != "none"
+                index += 1
+            case "ca-file" where index + 1 < all.count:
+                let column = parameters.first { $0.text == all[index + 1] }?.column ?? directive.column
+                caFile = FileReference(path: all[index + 1], location: location(directive.line, column), baseDirectory: file.directory)
+                index += 1
+            default: break
+            }
+            index += 1
+        }
+        let (host, port) = try hostAndPort(address, line: directive.line)
+        return PoolMember(
+            name: name, host: host, port: port, location: location(directive.line, directive.column),
+            usesTLS: usesTLS, verifiesCertificate: usesTLS && verify, caFile: caFile)
+    }
+
+    /// `host:port`, `[v6]:port`, `host` (port from the listener), `ipv4@host:port`.
+    func hostAndPort(_ word: HAProxyWord, line: Int) throws -> (String, Int?) {
+        var text = Substring(word.text)
+        if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                throw FormatError("address '\(word.text)' opens '[' without closing it", line: line, column: word.column)
+            }
+            let host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return (host, nil) }
+            return (host, try port(String(rest.dropFirst()), word: word, line: line))
+        }
+        let colons = text.filter { $0 == ":" }.count
+        guard colons == 1, let colon = text.firstIndex(of: ":") else { return (String(text), nil) }
+        let portText = String(text[text.index(after: colon)...])
+        return (String(text[..<colon]), portText.isEmpty ? nil : try port(portText, word: word, line: line))
+    }
+
+    func port(_ text: String, word: HAProxyWord, line: Int) throws -> Int? {
+        if text.hasPrefix("+") || text.hasPrefix("-") || text.contains("$") { return nil }  // relative or from the environment
+        guard let value = Int(text), (1...65535).contains(value) else {
+            throw FormatError("'\(text)' in '\(word.text)' is not a port number (1–65535)", line: line, column: word.column)
+        }
+        return value
+    }
+
+    /// The ports of a bind address list (`:443`, `*:443,:8443`, `10.0.0.1:5262-5263`).
+    func ports(_ word: HAProxyWord, line: Int, notes: inout [ScanNote]) throws -> [Int] {
+        var result: [Int] = []
+        for part in word.text.split(separator: ",") {
+            let lower = part.lowercased()
+            if lower.hasPrefix("unix@") || lower.hasPrefix("abns@") || lower.hasPrefix("fd@") || lower.hasPrefix("sockpair@") || part.hasPrefix("/") {
+                continue
+            }
+            guard let colon = part.lastIndex(of: ":") else {
+                throw FormatError("bind address '\(part)' has no port", line: line, column: word.column)
+            }
+            let portText = part[part.index(after: colon)...]
+            if portText.contains("$") {
+                notes.append(ScanNote(path: file.path, message: "line \(line): bind port '\(portText)' comes from the environment; not evaluated"))
+                continue
+            }
+            let bounds = portText.split(separator: "-", maxSplits: 1).map { Int($0) }
+            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, (1...65535).contains(low), (low...65535).contains(high) else {
+                throw FormatError("'\(portText)' in bind address '\(part)' is not a port or port range (1–65535)", line: line, column: word.column)
+            }
+            result += Array(low...min(high, low + 1023))
+        }
+        return result
+    }
+}

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+import X509
+
+/// One X.509 certificate read from a file, with the names the matrix cares about.
+public struct CertificateInfo: Sendable, Hashable {
+    public let certificate: Certificate
+    /// SHA-256 of the DER encoding, lower-case hex: the identity used to compare certificates.
+    public let sha256: String
+    /// Where its PEM block starts (line 1 for DER files).
+    public let location: SourceLocation
+    public let dnsNames: [String]
+    public let commonName: String?
+
+    init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
+        self.certificate = certificate
+        self.sha256 = SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
+        self.location = location
+        var names: [String] = []
+        if let san = try? certificate.extensions.subjectAlternativeNames {
+            for name in san { if case .dnsName(let dns) = name { names.append(dns) } }
+        }
+        dnsNames = names
+        commonName = certificate.subject.lazy.flatMap { $0 }
+            .last { $0.type == .RDNAttributeType.commonName }
+            .flatMap { String($0.value) }
+    }
+
+    /// `CN=access.example.com, DNS=[a, b]`, for messages.
+    public var summary: String {
+        var parts: [String] = []
+        if let commonName { parts.append("CN=\(commonName)") }
+        if !dnsNames.isEmpty {
+            let shown = dnsNames.prefix(6).joined(separator: ", ")
+            parts.append("DNS=[\(shown)\(dnsNames.count > 6 ? ", … \(dnsNames.count - 6) more" : "")]")
+        }
+        return parts.isEmpty ? "no subject names" : parts.joined(separator: ", ")
+    }
+}
+
+/// A private key found in a file.
+public struct PrivateKeyBlock: Sendable, Hashable {
+    public let label: String
+    public let location: SourceLocation
+    public let encrypted: Bool
+}
+
+/// The certificates and private keys of one PEM or DER file, in file order.
+public struct CertificateFile: Sendable, Hashable {
+    public let path: String
+    public let certificates: [CertificateInfo]
+    public let privateKeys: [PrivateKeyBlock]
+
+    /// The first certificate is the one a server presents; the rest is its chain.
+    public var leaf: CertificateInfo? { certificates.first }
+}
+
+/// Reads PEM (any number of blocks, with text around them) and DER certificate files.
+public enum CertificateReader {
+    /// File endings under which a binary file is tried as a DER certificate.
+    public static let derExtensions: Set<String> = ["der", "cer", "crt"]
+
+    /// Whether the text holds at least one PEM block opening line.
+    public static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
+        let marker = Array("-----BEGIN ".utf8)
+        guard bytes.count >= marker.count else { return false }
+        var index = 0
+        while index + marker.count <= bytes.count {
+            if bytes[index] == marker[0] && (index == 0 || bytes[index - 1] == 0x0A) && Array(bytes[index..<index + marker.count]) == marker {
+                return true
+            }
+            guard let next = bytes[index...].firstIndex(of: 0x0A) else { return false }
+            index = next + 1
+        }
+        return false
+    }
+
+    public static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
+        do {
+            let certificate = try Certificate(derEncoded: bytes)
+            return CertificateFile(
+                path: path,
+                certificates: [CertificateInfo(certificate: certificate, der: bytes, location: .file(path))],
+                privateKeys: [])
+        } catch {
+            throw FormatError("binary file is not a DER certificate: \(describe(error))", line: 1)
+        }
+    }
+
+    public static func readPEM(path: String, text: String) throws(FormatError) -> CertificateFile {
+        var certificates: [CertificateInfo] = []
+        var keys: [PrivateKeyBlock] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var index = 0
+        while index < lines.count {
+            let line = lines[index].trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("-----BEGIN "), line.hasSuffix("-----"), line.count > 16 else {
+                index += 1
+                continue
+            }
+            let label = String(line.dropFirst(11).dropLast(5))
+            let startLine = index + 1
+            let endMarker = "-----END \(label)-----"
+            var headers: [String] = []
+            var body = ""
+            var endIndex: Int?
+            var scan = index + 1
+            while scan < lines.count {
+                let content = lines[scan].trimmingCharacters(in: .whitespacesAndNewlines)
+                if content == endMarker {
+                    endIndex = scan
+                    break
+                }
+                if content.hasPrefix("-----BEGIN ") {
+                    break
+                }
+                if content.contains(":") { headers.append(content) } else { body += content }
+                scan += 1
+            }
+            let location = SourceLocation(path: path, line: startLine, column: 1)
+            guard let end = endIndex else {
+                throw FormatError("PEM block \"\(label)\" has no matching \(endMarker) line", line: startLine)
+            }
+            index = end + 1
+            if label.hasSuffix("PRIVATE KEY") {
+                keys.append(PrivateKeyBlock(label: label, location: location, encrypted: isEncrypted(label: label, headers: headers, body: body)))
+                continue
+            }
+            guard label == "CERTIFICATE" || label == "X509 CERTIFICATE" else { continue }
+            guard let der = Data(base64Encoded: body) else {
+                throw FormatError("PEM block \"\(label)\" is not valid base64", line: startLine)
+            }
+            do {
+                let bytes = [UInt8](der)
+                certificates.append(CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location))
+            } catch {
+                throw FormatError("certificate in the PEM block at line \(startLine) could not be parsed: \(describe(error))", line: startLine)
+            }
+        }
+        return CertificateFile(path: path, certificates: certificates, privateKeys: keys)
+    }
+
+    /// A legacy `Proc-Type: 4,ENCRYPTED` header, PKCS#8 `ENCRYPTED PRIVATE KEY`, or an OpenSSH key
+    /// whose cipher is not "none".
+    static func isEncrypted(label: String, headers: [String], body: String) -> Bool {
+        if label.hasPrefix("ENCRYPTED") { return true }
+        if headers.contains(where: { $0.hasPrefix("Proc-Type:") && $0.contains("ENCRYPTED") }) { return true }
+        if label == "OPENSSH PRIVATE KEY", let data = Data(base64Encoded: body) {
+            // "openssh-key-v1\0", then a length-prefixed cipher name.
+            let bytes = [UInt8](data)
+            let magic = 15
+            guard bytes.count > magic + 4 else { return false }
+            let length = bytes[magic..<magic + 4].reduce(0) { $0 << 8 | Int($1) }
+            guard bytes.count >= magic + 4 + length else { return false }
+            return String(decoding: bytes[(magic + 4)..<(magic + 4 + length)], as: UTF8.self) != "none"
+        }
+        return false
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
+

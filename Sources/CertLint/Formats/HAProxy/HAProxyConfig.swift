@@ -1,0 +1,142 @@
+/// An HAProxy configuration as sections of directives, with positions.
+public struct HAProxyConfig: Sendable {
+    public let sections: [HAProxySection]
+}
+
+public struct HAProxySection: Sendable {
+    /// `global`, `defaults`, `frontend`, `backend`, `listen`, or another section keyword.
+    public let kind: String
+    public let name: String?
+    /// `from NAME`: the named defaults section it takes its defaults from.
+    public let defaultsName: String?
+    public let line: Int
+    public let directives: [HAProxyDirective]
+}
+
+public struct HAProxyDirective: Sendable {
+    public let words: [HAProxyWord]
+    public let line: Int
+
+    public var keyword: String { words.first?.text ?? "" }
+    public var column: Int { words.first?.column ?? 1 }
+    public var arguments: ArraySlice<HAProxyWord> { words.dropFirst() }
+
+    /// The word after `name` among the arguments (`crt /x.pem` → `/x.pem`).
+    public func value(after name: String) -> HAProxyWord? {
+        let args = arguments
+        guard let index = args.firstIndex(where: { $0.text == name }), index + 1 < args.endIndex else { return nil }
+        return args[index + 1]
+    }
+
+    public func has(_ word: String) -> Bool { arguments.contains { $0.text == word } }
+}
+
+public struct HAProxyWord: Sendable {
+    public let text: String
+    public let column: Int
+}
+
+/// Reads HAProxy's configuration grammar: one directive a line, words split on blanks, `"…"`
+/// (with backslash escapes) and `'…'` quoting, backslash-escaped characters, `#` comments.
+public enum HAProxyParser {
+    public static let sectionKeywords: Set<String> = [
+        "global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist",
+        "mailers", "program", "http-errors", "ring", "cache", "crt-store", "traces", "log-forward",
+        "fcgi-app", "acme", "dynamic-update",
+    ]
+
+    public static func parse(_ text: String) throws(FormatError) -> HAProxyConfig {
+        var sections: [HAProxySection] = []
+        var current: (kind: String, name: String?, from: String?, line: Int, directives: [HAProxyDirective])?
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let words = try splitWords(rawLine, line: lineNumber)
+            guard let first = words.first else { continue }
+            if sectionKeywords.contains(first.text) {
+                if let open = current {
+                    sections.append(HAProxySection(kind: open.kind, name: open.name, defaultsName: open.from, line: open.line, directives: open.directives))
+                }
+                var from: String?
+                if words.count >= 4, words[2].text == "from" { from = words[3].text }
+                current = (first.text, words.count > 1 ? words[1].text : nil, from, lineNumber, [])
+                continue
+            }
+            guard current != nil else {
+                throw FormatError(
+                    "'\(first.text)' stands outside any section; HAProxy expects 'global', 'defaults', 'frontend', 'backend' or 'listen' first",
+                    line: lineNumber, column: first.column)
+            }
+            current!.directives.append(HAProxyDirective(words: words, line: lineNumber))
+        }
+        if let open = current {
+            sections.append(HAProxySection(kind: open.kind, name: open.name, defaultsName: open.from, line: open.line, directives: open.directives))
+        }
+        return HAProxyConfig(sections: sections)
+    }
+
+    static func splitWords(_ line: Substring, line number: Int) throws(FormatError) -> [HAProxyWord] {
+        var words: [HAProxyWord] = []
+        var word = ""
+        var wordColumn = 0
+        var inWord = false
+        var quote: Character?
+        var quoteColumn = 0
+        var column = 0
+        var iterator = line.makeIterator()
+        while let character = iterator.next() {
+            column += 1
+            if let open = quote {
+                if character == open {
+                    quote = nil
+                } else if character == "\\" && open == "\"" {
+                    if let escaped = iterator.next() {
+                        column += 1
+                        word.append(escaped)
+                    }
+                } else {
+                    word.append(character)
+                }
+                continue
+            }
+            switch character {
+            case " ", "\t", "\r":
+                if inWord {
+                    words.append(HAProxyWord(text: word, column: wordColumn))
+                    word = ""
+                    inWord = false
+                }
+            case "#":
+                if inWord { words.append(HAProxyWord(text: word, column: wordColumn)) }
+                return words
+            case "\"", "'":
+                if !inWord {
+                    inWord = true
+                    wordColumn = column
+                }
+                quote = character
+                quoteColumn = column
+            case "\\":
+                if !inWord {
+                    inWord = true
+                    wordColumn = column
+                }
+                if let escaped = iterator.next() {
+                    column += 1
+                    word.append(escaped)
+                }
+            default:
+                if !inWord {
+                    inWord = true
+                    wordColumn = column
+                }
+                word.append(character)
+            }
+        }
+        if let open = quote {
+            throw FormatError("the quote \(open) opened here is not closed on this line", line: number, column: quoteColumn)
+        }
+        if inWord { words.append(HAProxyWord(text: word, column: wordColumn)) }
+        return words
+    }
+}

@@ -1,0 +1,86 @@
+/// A YAML (or JSON) node with the source range it was read from.
+public struct YAMLNode: Sendable {
+    public enum Content: Sendable {
+        case scalar(String, quoted: Bool)
+        case sequence([YAMLNode])
+        case mapping([YAMLPair])
+    }
+
+    public let content: Content
+    /// The explicit tag (`!Ref`, `!!str`), if any.
+    public let tag: String?
+    public let start: TextPosition
+    public let end: TextPosition
+    /// How many nodes this subtree holds once aliases are expanded; bounds alias bombs.
+    let weight: Int
+
+    init(content: Content, tag: String?, start: TextPosition, end: TextPosition, weight: Int) {
+        self.content = content
+        self.tag = tag
+        self.start = start
+        self.end = end
+        self.weight = weight
+    }
+
+    /// The text of a scalar node; nil for collections.
+    public var scalar: String? {
+        if case .scalar(let text, _) = content { return text }
+        return nil
+    }
+
+    public var sequence: [YAMLNode]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+
+    public var mapping: [YAMLPair]? {
+        if case .mapping(let pairs) = content { return pairs }
+        return nil
+    }
+
+    /// The value of the first pair whose key is the scalar `key`.
+    public subscript(key: String) -> YAMLNode? {
+        mapping?.first { $0.key.scalar == key }?.value
+    }
+
+    /// What a scalar means under the YAML 1.2 core schema: null, bool, int or string.
+    public var resolved: ResolvedScalar? {
+        guard case .scalar(let text, let quoted) = content else { return nil }
+        if quoted || tag == "tag:yaml.org,2002:str" { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default:
+            if let value = Int(text) { return .int(value) }
+            return .string(text)
+        }
+    }
+
+    /// A short human name of the node's kind, for error messages.
+    public var kindDescription: String {
+        switch content {
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        case .scalar:
+            switch resolved {
+            case .null: return "null"
+            case .bool: return "a boolean"
+            case .int: return "an integer"
+            default: return "a string"
+            }
+        }
+    }
+}
+
+public struct YAMLPair: Sendable {
+    public let key: YAMLNode
+    public let value: YAMLNode
+}
+
+public enum ResolvedScalar: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+}

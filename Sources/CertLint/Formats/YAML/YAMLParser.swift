@@ -1,0 +1,168 @@
+import CLibYAML
+
+/// Reads YAML and JSON through the system libyaml, keeping the position of every node.
+///
+/// Anchors and aliases are resolved; an alias re-uses the anchored node, and the number of nodes
+/// reachable after expansion is bounded (`maxExpandedNodes`) so an alias bomb ends as a format
+/// error instead of exhausting memory. Nesting is bounded too (`maxDepth`).
+public struct YAMLParser: Sendable {
+    public var maxExpandedNodes = 1_000_000
+    public var maxDepth = 400
+
+    public init() {}
+
+    /// Every document of the stream, in order.
+    public func parse(_ text: String) throws(FormatError) -> [YAMLNode] {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { return [] }
+        let result: Result<[YAMLNode], FormatError> = bytes.withUnsafeMutableBufferPointer { buffer in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                return .failure(FormatError("libyaml could not be initialised", line: 1))
+            }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var builder = Builder(maxExpandedNodes: maxExpandedNodes, maxDepth: maxDepth)
+            do {
+                try builder.run(&parser)
+                return .success(builder.documents)
+            } catch let error as FormatError {
+                return .failure(error)
+            } catch {
+                return .failure(FormatError("\(error)", line: 1))
+            }
+        }
+        return try result.get()
+    }
+}
+
+/// Turns libyaml's event stream into nodes with an explicit stack (no recursion, so deep
+/// nesting cannot overflow the call stack).
+private struct Builder {
+    let maxExpandedNodes: Int
+    let maxDepth: Int
+    var documents: [YAMLNode] = []
+    var anchors: [String: YAMLNode] = [:]
+    var expanded = 0
+
+    private enum Frame {
+        case sequence(items: [YAMLNode], tag: String?, anchor: String?, start: TextPosition, weight: Int)
+        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, tag: String?, anchor: String?, start: TextPosition, weight: Int)
+    }
+    private var stack: [Frame] = []
+    private var documentRoot: YAMLNode?
+
+    init(maxExpandedNodes: Int, maxDepth: Int) {
+        self.maxExpandedNodes = maxExpandedNodes
+        self.maxDepth = maxDepth
+    }
+
+    mutating func run(_ parser: inout yaml_parser_t) throws {
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                throw Self.error(of: parser)
+            }
+            defer { yaml_event_delete(&event) }
+            let start = Self.position(event.start_mark)
+            let end = Self.position(event.end_mark)
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return
+            case YAML_DOCUMENT_START_EVENT:
+                documentRoot = nil
+                anchors = [:]
+            case YAML_DOCUMENT_END_EVENT:
+                if let root = documentRoot { documents.append(root) }
+                documentRoot = nil
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let value = Self.string(scalar.value, length: scalar.length) ?? ""
+                let quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE
+                let node = YAMLNode(
+                    content: .scalar(value, quoted: quoted), tag: Self.string(scalar.tag),
+                    start: start, end: end, weight: 1)
+                try add(node, anchor: Self.string(scalar.anchor))
+            case YAML_ALIAS_EVENT:
+                let name = Self.string(event.data.alias.anchor) ?? ""
+                guard let target = anchors[name] else {
+                    throw FormatError("alias *\(name) names no anchor defined before it", at: start)
+                }
+                try add(target, anchor: nil, aliasAt: start)
+            case YAML_SEQUENCE_START_EVENT:
+                try push(start)
+                let data = event.data.sequence_start
+                stack.append(.sequence(items: [], tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start, weight: 1))
+            case YAML_MAPPING_START_EVENT:
+                try push(start)
+                let data = event.data.mapping_start
+                stack.append(.mapping(pairs: [], pendingKey: nil, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start, weight: 1))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = stack.popLast() else { continue }
+                switch frame {
+                case .sequence(let items, let tag, let anchor, let start, let weight):
+                    try add(YAMLNode(content: .sequence(items), tag: tag, start: start, end: end, weight: weight), anchor: anchor, counted: true)
+                case .mapping(let pairs, _, let tag, let anchor, let start, let weight):
+                    try add(YAMLNode(content: .mapping(pairs), tag: tag, start: start, end: end, weight: weight), anchor: anchor, counted: true)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func push(_ position: TextPosition) throws {
+        if stack.count >= maxDepth {
+            throw FormatError("nesting is deeper than \(maxDepth) levels", at: position)
+        }
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document root).
+    private mutating func add(_ node: YAMLNode, anchor: String?, aliasAt: TextPosition? = nil, counted: Bool = false) throws {
+        // A collection's own weight was counted as its children arrived; scalars and aliases count now.
+        if !counted {
+            expanded += node.weight
+            if expanded > maxExpandedNodes {
+                throw FormatError(
+                    "aliases expand to more than \(maxExpandedNodes) nodes; refusing to expand further (alias bomb?)",
+                    at: aliasAt ?? node.start)
+            }
+        }
+        if let anchor { anchors[anchor] = node }
+        guard let top = stack.popLast() else {
+            documentRoot = node
+            return
+        }
+        switch top {
+        case .sequence(var items, let tag, let anchor, let start, let weight):
+            items.append(node)
+            stack.append(.sequence(items: items, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
+        case .mapping(var pairs, let pendingKey, let tag, let anchor, let start, let weight):
+            if let key = pendingKey {
+                pairs.append(YAMLPair(key: key, value: node))
+                stack.append(.mapping(pairs: pairs, pendingKey: nil, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
+            } else {
+                stack.append(.mapping(pairs: pairs, pendingKey: node, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
+            }
+        }
+    }
+
+    private static func position(_ mark: yaml_mark_t) -> TextPosition {
+        TextPosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, length: Int? = nil) -> String? {
+        guard let pointer else { return nil }
+        let count = length ?? strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    private static func error(of parser: yaml_parser_t) -> FormatError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = parser.context.map({ String(cString: $0) }) {
+            message = "\(problem) (\(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+        }
+        return FormatError(message, at: position(parser.problem_mark))
+    }
+}

@@ -1,0 +1,107 @@
+/// How the load balancer handles 443 for a deployment.
+public enum LoadBalancerMode: String, Sendable, Hashable, Codable {
+    /// TLS terminated on the LB and opened anew to the nodes (Layer 7 "SSL re-encryption").
+    case reencrypt
+    /// TCP forwarded untouched (Layer 4 "SSL passthrough").
+    case passthrough
+
+    public var matrixName: String { self == .reencrypt ? "SSL re-encryption" : "SSL passthrough" }
+}
+
+/// A path as written in a configuration file, resolved later against the repository.
+public struct FileReference: Sendable, Hashable {
+    public let path: String
+    public let location: SourceLocation
+    /// The directory (repository-relative) of the file that holds the reference.
+    public let baseDirectory: String
+    public init(path: String, location: SourceLocation, baseDirectory: String) {
+        self.path = path
+        self.location = location
+        self.baseDirectory = baseDirectory
+    }
+}
+
+/// One backend server of a pool.
+public struct PoolMember: Sendable, Hashable {
+    public let name: String
+    public let host: String
+    /// nil when the configuration leaves it to the listener's port.
+    public let port: Int?
+    public let location: SourceLocation
+    /// The LB opens TLS to this member.
+    public let usesTLS: Bool
+    public let verifiesCertificate: Bool
+    public let caFile: FileReference?
+}
+
+/// A group of backend servers and what the LB does on the way to them.
+public struct Pool: Sendable, Hashable {
+    public let name: String
+    public let location: SourceLocation
+    public let members: [PoolMember]
+    public let healthCheckPath: String?
+    public let forwardedForHeader: SourceLocation?
+    public let remotePortHeader: SourceLocation?
+}
+
+/// A backend a listener forwards to: found in the same configuration, or only named.
+public enum BackendReference: Sendable, Hashable {
+    case pool(Pool)
+    case missing(name: String, location: SourceLocation)
+}
+
+/// Whether a listener works on TCP or on HTTP.
+public enum Layer: String, Sendable, Hashable {
+    case l4 = "L4 TCP"
+    case l7 = "L7 HTTP"
+}
+
+/// One port of a load-balancer listener, as a configuration declares it.
+public struct Listener: Sendable, Hashable {
+    /// The configuration's own name for it (`frontend fe_access`).
+    public let name: String
+    /// The load balancer's configuration file.
+    public let file: String
+    public let port: Int
+    /// The line that opens the port (`bind :5262`).
+    public let location: SourceLocation
+    public let sectionLocation: SourceLocation
+    public let layer: Layer
+    /// Where the layer was decided (`mode http`), when it was written.
+    public let layerLocation: SourceLocation?
+    public let terminatesTLS: Bool
+    public let certificates: [FileReference]
+    public let backends: [BackendReference]
+    public let forwardedForHeader: SourceLocation?
+    public let remotePortHeader: SourceLocation?
+
+    public var pools: [Pool] {
+        backends.compactMap { if case .pool(let pool) = $0 { return pool } else { return nil } }
+    }
+    public var members: [PoolMember] { pools.flatMap(\.members) }
+}
+
+/// The cert proxy of a deployment, as `certlint.yaml` declares it.
+public struct CertProxy: Sendable, Hashable {
+    public let port: Located<Int>?
+    public let secondaryPort: Located<Int>?
+    public let certificate: FileReference?
+    public let secondaryCertificate: FileReference?
+    public let location: SourceLocation?
+
+    public var effectivePort: Int { port?.value ?? 5262 }
+}
+
+/// A Workspace ONE Access deployment declared in a `certlint.yaml`.
+public struct Deployment: Sendable, Hashable {
+    public let name: String
+    public let manifest: String
+    public let location: SourceLocation
+    public let vip: Located<String>
+    public let nodes: [Located<String>]
+    public let lbMode: Located<LoadBalancerMode>?
+    public let publicCertificate: FileReference?
+    public let serviceCertificate: FileReference?
+    public let certProxy: CertProxy
+    public let loadBalancerFiles: [FileReference]
+}

@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+
+/// How serious a finding is; also the `--fail-on` threshold.
+public enum Level: String, Sendable, Codable, CaseIterable, Comparable {
+    case note, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .note: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+    public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+}
+
+/// A place that explains a finding: the certificate file, the pool, the manifest entry.
+public struct RelatedLocation: Hashable, Sendable, Codable {
+    public let location: SourceLocation
+    public let message: String
+    public init(_ location: SourceLocation, _ message: String) {
+        self.location = location
+        self.message = message
+    }
+}
+
+/// One verdict of one rule about one subject.
+public struct Finding: Sendable, Codable, Hashable {
+    public let ruleID: String
+    public let level: Level
+    public let message: String
+    public let location: SourceLocation
+    public let related: [RelatedLocation]
+    /// A stable logical name such as `deployment access-prod / listener 5262`.
+    public let subject: String
+    /// The text of the primary line, when the file was read.
+    public let snippet: String?
+    /// rule + subject + path + normalised primary line, hashed; never the line number.
+    public let fingerprint: String
+
+    public init(
+        ruleID: String, level: Level, message: String, location: SourceLocation,
+        related: [RelatedLocation] = [], subject: String, snippet: String? = nil
+    ) {
+        self.ruleID = ruleID
+        self.level = level
+        self.message = message
+        self.location = location
+        self.related = related
+        self.subject = subject
+        self.snippet = snippet
+        self.fingerprint = Finding.fingerprint(ruleID: ruleID, subject: subject, path: location.path, snippet: snippet)
+    }
+
+    public func with(level: Level) -> Finding {
+        Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+    }
+
+    public func with(snippet: String?) -> Finding {
+        Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+    }
+
+    static func fingerprint(ruleID: String, subject: String, path: String, snippet: String?) -> String {
+        let normalised = (snippet ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let digest = SHA256.hash(data: Data([ruleID, subject, path, normalised].joined(separator: "\u{1F}").utf8))
+        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Report order: by file, line, column, then rule and subject.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.location != b.location { return a.location < b.location }
+        if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+        return a.subject < b.subject
+    }
+}
+
+/// Something the scan wants the user to know that is not a finding: a skipped binary or large
+/// file, a submodule not entered, a symbolic link not followed.
+public struct ScanNote: Sendable, Codable, Hashable {
+    public let path: String
+    public let message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+}
+
+/// A value read from a file, with where it was read.
+public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    public let value: Value
+    public let location: SourceLocation
+    public init(_ value: Value, at location: SourceLocation) {
+        self.value = value
+        self.location = location
+    }
+}

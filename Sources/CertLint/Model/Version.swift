@@ -1,0 +1,1 @@
+public let certlintVersion = "0.1.0"

@@ -1,0 +1,196 @@
+import CLibGit2
+import Foundation
+
+/// A libgit2 failure, with libgit2's own message read in the same call.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let message: String
+    public var description: String { "\(operation): \(message)" }
+
+    @discardableResult
+    static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
+        guard code < 0 else { return code }
+        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
+        throw GitError(operation: operation(), message: message)
+    }
+}
+
+/// What a Git tree or index says a path is.
+enum GitEntryKind {
+    case file(git_oid)
+    case symlink(git_oid)
+    case submodule
+}
+
+/// Owns one libgit2 repository handle; every call stays on the thread that made it.
+final class GitRepository {
+    private let pointer: OpaquePointer
+    /// Absolute path of the work tree, without a trailing slash.
+    let workdir: String
+
+    /// Finds the repository that holds `path`, or nil when there is none.
+    static func discover(containing path: String) throws -> GitRepository? {
+        git_libgit2_init()
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        let code = git_repository_discover(&buffer, path, 0, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_libgit2_shutdown()
+            return nil
+        }
+        do {
+            try GitError.check(code, "looking for a Git repository at \(path)")
+        } catch {
+            git_libgit2_shutdown()
+            throw error
+        }
+        let gitDir = String(cString: buffer.ptr)
+        var repository: OpaquePointer?
+        do {
+            try GitError.check(git_repository_open(&repository, gitDir), "opening the Git repository \(gitDir)")
+        } catch {
+            git_libgit2_shutdown()
+            throw error
+        }
+        guard let repository, let workdirPointer = git_repository_workdir(repository) else {
+            if let repository { git_repository_free(repository) }
+            git_libgit2_shutdown()
+            return nil  // a bare repository has no work tree to scan
+        }
+        var workdir = String(cString: workdirPointer)
+        while workdir.count > 1 && workdir.hasSuffix("/") { workdir.removeLast() }
+        return GitRepository(pointer: repository, workdir: workdir)
+    }
+
+    private init(pointer: OpaquePointer, workdir: String) {
+        self.pointer = pointer
+        self.workdir = workdir
+    }
+
+    deinit {
+        git_repository_free(pointer)
+        git_libgit2_shutdown()
+    }
+
+    /// Every entry of the index, as `git commit` would record it (stage 0 only).
+    func indexEntries() throws -> (entries: [String: GitEntryKind], conflicted: [String]) {
+        var index: OpaquePointer?
+        try GitError.check(git_repository_index(&index, pointer), "reading the Git index")
+        defer { git_index_free(index) }
+        var entries: [String: GitEntryKind] = [:]
+        var conflicted: Set<String> = []
+        for position in 0..<git_index_entrycount(index) {
+            guard let entry = git_index_get_byindex(index, position) else { continue }
+            let path = String(cString: entry.pointee.path)
+            let stage = (Int32(entry.pointee.flags) & GIT_INDEX_ENTRY_STAGEMASK) >> GIT_INDEX_ENTRY_STAGESHIFT
+            if stage != 0 {
+                conflicted.insert(path)
+                continue
+            }
+            entries[path] = Self.kind(mode: entry.pointee.mode, id: entry.pointee.id)
+        }
+        return (entries, conflicted.sorted())
+    }
+
+    /// Files in the work tree that Git does not track and does not ignore.
+    func untrackedPaths() throws -> [String] {
+        var options = certlint_status_options_init()
+        options.show = GIT_STATUS_SHOW_WORKDIR_ONLY
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        var list: OpaquePointer?
+        try GitError.check(git_status_list_new(&list, pointer, &options), "listing untracked files")
+        defer { git_status_list_free(list) }
+        var paths: [String] = []
+        for position in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, position),
+                entry.pointee.status.rawValue & GIT_STATUS_WT_NEW.rawValue != 0,
+                let delta = entry.pointee.index_to_workdir,
+                let path = delta.pointee.new_file.path
+            else { continue }
+            paths.append(String(cString: path))
+        }
+        return paths
+    }
+
+    /// Every blob of the tree of `revision` (any form `git rev-parse` accepts).
+    func treeEntries(of revision: String) throws -> (entries: [String: GitEntryKind], commit: String) {
+        var object: OpaquePointer?
+        try GitError.check(git_revparse_single(&object, pointer, revision), "resolving revision '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try GitError.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
+        defer { git_object_free(commit) }
+        let commitID = Self.hex(git_object_id(commit).pointee)
+        var root: OpaquePointer?
+        try GitError.check(git_object_peel(&root, object, GIT_OBJECT_TREE), "reading the tree of '\(revision)'")
+        var entries: [String: GitEntryKind] = [:]
+        // Walk with an explicit stack of (tree, prefix); every tree is freed once read.
+        var pending: [(OpaquePointer, String)] = [(root!, "")]
+        while let (tree, prefix) = pending.popLast() {
+            defer { git_tree_free(tree) }
+            for position in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, position) else { continue }
+                let path = prefix + String(cString: git_tree_entry_name(entry))
+                let id = git_tree_entry_id(entry)!.pointee
+                if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
+                    var subtree: OpaquePointer?
+                    var oid = id
+                    try GitError.check(git_tree_lookup(&subtree, pointer, &oid), "reading tree \(path)")
+                    pending.append((subtree!, path + "/"))
+                } else {
+                    entries[path] = Self.kind(mode: UInt32(git_tree_entry_filemode(entry).rawValue), id: id)
+                }
+            }
+        }
+        return (entries, commitID)
+    }
+
+    /// The bytes of a blob.
+    func blob(_ id: git_oid) throws -> [UInt8] {
+        var oid = id
+        var blob: OpaquePointer?
+        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(Self.hex(id))")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    func blobSize(_ id: git_oid) throws -> Int {
+        var oid = id
+        var blob: OpaquePointer?
+        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(Self.hex(id))")
+        defer { git_blob_free(blob) }
+        return Int(git_blob_rawsize(blob))
+    }
+
+    /// HEAD's commit id and branch name, when HEAD points at a commit.
+    func head() -> (commit: String, branch: String?)? {
+        var reference: OpaquePointer?
+        guard git_repository_head(&reference, pointer) == 0, let reference else { return nil }
+        defer { git_reference_free(reference) }
+        guard let target = git_reference_target(reference) else { return nil }
+        let branch = git_reference_is_branch(reference) == 1 ? git_reference_shorthand(reference).map { String(cString: $0) } : nil
+        return (Self.hex(target.pointee), branch)
+    }
+
+    /// The URL of the `origin` remote, if there is one.
+    func originURL() -> String? {
+        var remote: OpaquePointer?
+        guard git_remote_lookup(&remote, pointer, "origin") == 0, let remote else { return nil }
+        defer { git_remote_free(remote) }
+        return git_remote_url(remote).map { String(cString: $0) }
+    }
+
+    private static func kind(mode: UInt32, id: git_oid) -> GitEntryKind {
+        switch mode & 0o170000 {
+        case 0o120000: return .symlink(id)
+        case 0o160000: return .submodule
+        default: return .file(id)
+        }
+    }
+
+    static func hex(_ id: git_oid) -> String {
+        withUnsafeBytes(of: id.id) { $0.map { String(format: "%02x", $0) }.joined() }
+    }
+}

@@ -1,0 +1,252 @@
+import CLibGit2
+import Foundation
+
+/// The files of one repository (or plain folder) in one source mode, listed once and read on
+/// demand. Paths are relative to the repository root and use `/`.
+///
+/// Not `Sendable`: it owns the libgit2 handle, which stays on the thread that opened it. Callers
+/// read the bytes they need into Swift values and fan out from there.
+final class Snapshot {
+    enum Entry {
+        case blob(git_oid)
+        case blobLink(git_oid)
+        case disk
+        case diskLink(String)
+        case submodule
+    }
+
+    let root: String
+    let mode: SourceMode
+    let repository: GitRepository?
+    private(set) var entries: [String: Entry] = [:]
+    private(set) var notes: [ScanNote] = []
+    private(set) var revisionID: String?
+
+    /// Opens the repository that holds `path` (or the folder itself outside a repository).
+    init(containing path: String, mode: SourceMode) throws {
+        self.mode = mode
+        let repository = try GitRepository.discover(containing: path)
+        self.repository = repository
+        if let repository {
+            root = Self.realPath(repository.workdir)
+            switch mode {
+            case .workingTree:
+                let (tracked, conflicted) = try repository.indexEntries()
+                for (path, kind) in tracked { entries[path] = Self.diskEntry(root: root, path: path, kind: kind, notes: &notes) }
+                for path in conflicted where entries[path] == nil { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
+                for path in try repository.untrackedPaths() { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
+                revisionID = repository.head()?.commit
+            case .index:
+                let (staged, conflicted) = try repository.indexEntries()
+                for (path, kind) in staged { entries[path] = Self.blobEntry(kind) }
+                for path in conflicted {
+                    notes.append(ScanNote(path: path, message: "has unresolved merge conflicts in the index; not scanned"))
+                }
+                revisionID = repository.head()?.commit
+            case .revision(let revision):
+                let (tree, commit) = try repository.treeEntries(of: revision)
+                for (path, kind) in tree { entries[path] = Self.blobEntry(kind) }
+                revisionID = commit
+            }
+        } else {
+            guard mode == .workingTree else { throw CertLintError.needsRepository(path: path, mode: mode) }
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let folder = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+            root = Self.realPath(folder.isEmpty ? "." : folder)
+            walk()
+        }
+        for (path, entry) in entries {
+            if case .submodule = entry {
+                notes.append(ScanNote(path: path, message: "is a Git submodule; submodules are not entered"))
+            }
+        }
+    }
+
+    /// Every listed path, sorted.
+    var paths: [String] { entries.keys.sorted() }
+
+    /// The repository-relative form of a path given on the command line.
+    func relativePath(of path: String) -> String? {
+        let absolute = Self.realPath(path)
+        if absolute == root { return "" }
+        guard absolute.hasPrefix(root + "/") else { return nil }
+        return String(absolute.dropFirst(root.count + 1))
+    }
+
+    var provenance: Provenance? {
+        guard let url = repository?.originURL(), let uri = Self.uri(fromRemote: url) else { return nil }
+        let branch = mode == .workingTree || mode == .index ? repository?.head()?.branch : nil
+        return Provenance(repositoryURI: uri, revisionID: revisionID, branch: branch)
+    }
+
+    /// Outcome of asking for one file's bytes.
+    enum Read {
+        case bytes([UInt8])
+        case skipped(String)
+    }
+
+    /// The bytes of a file, following symbolic links that stay inside the repository.
+    func read(_ path: String, sizeLimit: Int) -> Read {
+        var current = path
+        for _ in 0..<8 {
+            guard let entry = entries[current] else {
+                return .skipped(current == path ? "is not in the repository" : "is a symbolic link whose target \(current) is not a file in the repository")
+            }
+            do {
+                switch entry {
+                case .submodule:
+                    return .skipped("is a Git submodule")
+                case .blob(let id):
+                    let size = try repository!.blobSize(id)
+                    if size > sizeLimit { return .skipped(Self.tooLarge(size, sizeLimit)) }
+                    return .bytes(try repository!.blob(id))
+                case .disk:
+                    let full = root + "/" + current
+                    var info = stat()
+                    guard lstat(full, &info) == 0 else { return .skipped("could not be read (\(String(cString: strerror(errno))))") }
+                    if info.st_mode & S_IFMT == S_IFDIR { return .skipped("is a folder on disk, not a file") }
+                    guard info.st_mode & S_IFMT == S_IFREG else { return .skipped("is not a regular file") }
+                    if Int(info.st_size) > sizeLimit { return .skipped(Self.tooLarge(Int(info.st_size), sizeLimit)) }
+                    guard let data = FileManager.default.contents(atPath: full) else {
+                        return .skipped("could not be read")
+                    }
+                    return .bytes([UInt8](data))
+                case .blobLink(let id):
+                    let target = String(decoding: try repository!.blob(id), as: UTF8.self)
+                    guard let next = Self.linkTarget(target, of: current) else {
+                        return .skipped("is a symbolic link to \(target), outside the repository; not followed")
+                    }
+                    current = next
+                case .diskLink(let target):
+                    guard let next = Self.linkTarget(target, of: current, root: root) else {
+                        return .skipped("is a symbolic link to \(target), outside the repository; not followed")
+                    }
+                    current = next
+                }
+            } catch {
+                return .skipped("could not be read: \(error)")
+            }
+        }
+        return .skipped("is a chain of more than 8 symbolic links; not followed")
+    }
+
+    func isSymbolicLink(_ path: String) -> Bool {
+        switch entries[path] {
+        case .blobLink, .diskLink: return true
+        default: return false
+        }
+    }
+
+    func isSubmodule(_ path: String) -> Bool {
+        if case .submodule = entries[path] { return true }
+        return false
+    }
+
+    // MARK: - Listing
+
+    private func walk() {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return }
+        while let next = enumerator.nextObject() as? String {
+            let name = (next as NSString).lastPathComponent
+            var info = stat()
+            guard lstat(root + "/" + next, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if name == ".git" { enumerator.skipDescendants() }
+            case S_IFLNK:
+                if name != ".git" { entries[next] = .diskLink(Self.readLink(root + "/" + next)) }
+                enumerator.skipDescendants()
+            case S_IFREG:
+                entries[next] = .disk
+            default:
+                notes.append(ScanNote(path: next, message: "is not a regular file; not read"))
+            }
+        }
+    }
+
+    private static func diskEntry(root: String, path: String, kind: GitEntryKind?, notes: inout [ScanNote]) -> Entry? {
+        if case .submodule = kind { return .submodule }
+        var info = stat()
+        guard lstat(root + "/" + path, &info) == 0 else { return nil }  // deleted in the work tree
+        switch info.st_mode & S_IFMT {
+        case S_IFLNK: return .diskLink(readLink(root + "/" + path))
+        case S_IFDIR:
+            notes.append(ScanNote(path: path, message: "is tracked as a file but is a folder on disk; not read"))
+            return nil
+        default: return .disk
+        }
+    }
+
+    private static func blobEntry(_ kind: GitEntryKind) -> Entry {
+        switch kind {
+        case .file(let id): return .blob(id)
+        case .symlink(let id): return .blobLink(id)
+        case .submodule: return .submodule
+        }
+    }
+
+    // MARK: - Paths
+
+    private static func readLink(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return "" }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The repository-relative path a link points at, or nil when it leaves the repository.
+    static func linkTarget(_ target: String, of link: String, root: String? = nil) -> String? {
+        var base: [Substring]
+        var rest = Substring(target)
+        if target.hasPrefix("/") {
+            guard let root, target.hasPrefix(root + "/") else { return nil }
+            rest = target.dropFirst(root.count + 1)
+            base = []
+        } else {
+            base = link.split(separator: "/").dropLast()
+        }
+        for part in rest.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..":
+                guard !base.isEmpty else { return nil }
+                base.removeLast()
+            default: base.append(part)
+            }
+        }
+        return base.isEmpty ? nil : base.joined(separator: "/")
+    }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else {
+            return URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func tooLarge(_ size: Int, _ limit: Int) -> String {
+        "is \(size) bytes, over the \(limit)-byte limit (settings.max-file-size); not read"
+    }
+
+    /// A remote URL as an absolute URI (scp-like `git@host:owner/repo` becomes `ssh://`).
+    static func uri(fromRemote remote: String) -> String? {
+        if remote.contains("://") {
+            // Drop credentials from https URLs.
+            if var components = URLComponents(string: remote) {
+                components.user = nil
+                components.password = nil
+                return components.string
+            }
+            return nil
+        }
+        if let colon = remote.firstIndex(of: ":"), !remote.hasPrefix("/") {
+            let host = remote[..<colon]
+            let path = remote[remote.index(after: colon)...]
+            return "ssh://\(host)/\(path)"
+        }
+        if remote.hasPrefix("/") { return URL(fileURLWithPath: remote).absoluteString }
+        return nil
+    }
+}

@@ -1,0 +1,16 @@
+/// Which version of the repository a scan reads.
+public enum SourceMode: Sendable, Equatable {
+    /// Tracked and untracked-but-not-ignored files as they are on disk (`git ls-files -co --exclude-standard`).
+    case workingTree
+    /// The blobs of the index: what `git commit` would record.
+    case index
+    /// The blobs of a commit's tree.
+    case revision(String)
+}
+
+/// Where the scanned content came from, for SARIF's `versionControlProvenance`.
+public struct Provenance: Sendable, Equatable {
+    public let repositoryURI: String
+    public let revisionID: String?
+    public let branch: String?
+}

@@ -1,0 +1,2 @@
+import CertLint
+print("certlint")

@@ -1,0 +1,3 @@
+import Testing
+@testable import CertLint
+@Test func version() { #expect(!certlintVersion.isEmpty) }
