@@ -38,9 +38,9 @@ public struct FileFacts: Sendable {
 
     public init() {}
 
+    /// Adds another file's listeners, deployments and notes (certificate files are kept per file by the scanner).
     mutating func merge(_ other: FileFacts) {
         listeners += other.listeners
-        certificateFile = certificateFile ?? other.certificateFile
         deployments += other.deployments
         notes += other.notes
     }

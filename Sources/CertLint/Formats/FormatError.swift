@@ -1,5 +1,5 @@
 /// A scanned file that could not be read as its format; reported as CP900.
-public struct FormatError: Error, Sendable, Equatable {
+public struct FormatError: Error, Sendable, Hashable {
     public let message: String
     public let position: TextPosition
 

@@ -1,0 +1,72 @@
+import Foundation
+import X509
+import _CryptoExtras
+import Crypto
+
+/// CP020, CP021, CP022: expiry and strength of every certificate a deployment uses.
+struct CertificateHealthRule: Rule {
+    let ruleIDs = ["CP020", "CP021", "CP022"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        var seen: Set<String> = []
+        for topology in context.topology.deployments {
+            for use in topology.certificatesInUse where seen.insert(use.path).inserted {
+                check(use, context, &evaluation)
+            }
+        }
+    }
+
+    private func check(_ use: CertificateUse, _ context: EvaluationContext, _ evaluation: inout Evaluation) {
+        let leaf = use.leaf
+        let subject = "certificate \(use.path)"
+        let related = [RelatedLocation(use.reference.location, "used here")]
+        let notAfter = leaf.certificate.notValidAfter
+        let day = Self.day(notAfter)
+        if notAfter < context.asOf {
+            evaluation.report("CP020", subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) expired on \(day)", related: related)
+            evaluation.checked("CP021", subject, at: leaf.location)
+        } else {
+            evaluation.checked("CP020", subject, at: leaf.location)
+            let days = Int(notAfter.timeIntervalSince(context.asOf) / 86_400)
+            if days < context.settings.expiryWarningDays {
+                evaluation.report(
+                    "CP021", subject, at: leaf.location,
+                    "certificate \(use.path) (\(leaf.summary)) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(context.settings.expiryWarningDays) days)",
+                    related: related)
+            } else {
+                evaluation.checked("CP021", subject, at: leaf.location)
+            }
+        }
+        let weaknesses = Self.weaknesses(leaf.certificate)
+        if weaknesses.isEmpty {
+            evaluation.checked("CP022", subject, at: leaf.location)
+        } else {
+            evaluation.report("CP022", subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))", related: related)
+        }
+    }
+
+    /// RSA under 2048 bits, EC under 256 bits, MD5 or SHA-1 signatures.
+    static func weaknesses(_ certificate: Certificate) -> [String] {
+        var found: [String] = []
+        let key = certificate.publicKey
+        if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
+            found.append("RSA key of \(rsa.keySizeInBits) bits (minimum 2048)")
+        }
+        let algorithm = certificate.signatureAlgorithm
+        let text = String(describing: algorithm)
+        if algorithm == .sha1WithRSAEncryption || text.contains("1.2.840.10045.4.1") || text.contains("1.2.840.10040.4.3") {
+            found.append("SHA-1 signature")
+        } else if text.contains("1.2.840.113549.1.1.4") || text.contains("1.2.840.113549.1.1.2") {
+            found.append("MD5 or MD2 signature")
+        }
+        return found
+    }
+
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: date)
+    }
+}

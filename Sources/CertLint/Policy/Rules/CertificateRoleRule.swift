@@ -1,0 +1,57 @@
+/// CP010 to CP013: each certificate of a deployment fits the role it plays.
+struct CertificateRoleRule: Rule {
+    let ruleIDs = ["CP010", "CP011", "CP012", "CP013"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        for topology in context.topology.deployments {
+            let vip = topology.deployment.vip.value
+            if let certificate = topology.publicCertificate, let classification = topology.classification {
+                let subject = "\(topology.subject) / public certificate"
+                if classification.type == nil {
+                    evaluation.report(
+                        "CP010", subject, at: certificate.reference.location,
+                        "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.leaf.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied",
+                        related: [RelatedLocation(certificate.leaf.location, "the certificate")])
+                } else {
+                    evaluation.checked("CP010", subject, at: certificate.reference.location)
+                }
+            }
+
+            if topology.mode?.mode == .passthrough, let proxy = topology.certProxyCertificate, let service = topology.serviceCertificate {
+                let subject = "\(topology.subject) / cert proxy certificate"
+                if proxy.leaf.sha256 != service.leaf.sha256 {
+                    evaluation.report(
+                        "CP011", subject, at: proxy.reference.location,
+                        "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate \(service.path) (\(service.leaf.summary)); it presents \(proxy.path) (\(proxy.leaf.summary))",
+                        related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
+                } else {
+                    evaluation.checked("CP011", subject, at: proxy.reference.location)
+                }
+            }
+
+            if let proxy = topology.certProxyCertificate, let verdict = context.trust[proxy.path] {
+                let subject = "\(topology.subject) / cert proxy certificate"
+                if case .untrusted(let reason) = verdict {
+                    evaluation.report(
+                        "CP012", subject, at: proxy.reference.location,
+                        "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.leaf.summary)), does not chain to a device-trusted CA: \(reason)",
+                        related: [RelatedLocation(proxy.leaf.location, "the certificate")])
+                } else {
+                    evaluation.checked("CP012", subject, at: proxy.reference.location)
+                }
+            }
+
+            if let port = topology.deployment.certProxy.secondaryPort, let secondary = topology.secondaryCertificate, let service = topology.serviceCertificate {
+                let subject = "\(topology.subject) / 5263 certificate"
+                if secondary.leaf.sha256 != service.leaf.sha256 {
+                    evaluation.report(
+                        "CP013", subject, at: secondary.reference.location,
+                        "deployment \(topology.name): port \(port.value) must present the Access service's certificate \(service.path) (\(service.leaf.summary)); it presents \(secondary.path) (\(secondary.leaf.summary))",
+                        related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
+                } else {
+                    evaluation.checked("CP013", subject, at: secondary.reference.location)
+                }
+            }
+        }
+    }
+}

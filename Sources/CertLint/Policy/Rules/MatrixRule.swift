@@ -1,0 +1,96 @@
+/// CP001, CP002, CP003 and CP031: the deployment's row of the decision matrix, or why there is none.
+struct MatrixRule: Rule {
+    let ruleIDs = ["CP001", "CP002", "CP003", "CP031"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        let unresolvedSubjects = Set(context.topology.unresolved.map(\.subject))
+        for topology in context.topology.deployments {
+            let deployment = topology.deployment
+            let subject = "\(topology.subject) / matrix"
+            var complete = true
+            if topology.mode == nil {
+                complete = false
+                let plainHTTP = topology.listeners(.service).first { !$0.listener.terminatesTLS && $0.listener.layer == .l7 }
+                if let plainHTTP {
+                    evaluation.report(
+                        "CP031", "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
+                        Messages.plainHTTP(topology, plainHTTP.listener))
+                } else {
+                    evaluation.report("CP031", "\(topology.subject) / 443 mode", at: deployment.location, Messages.modeUnknown(topology))
+                }
+            } else {
+                evaluation.checked("CP031", "\(topology.subject) / 443 mode", at: deployment.location)
+            }
+            if topology.publicCertificate == nil {
+                complete = false
+                // A reference that did not resolve is reported by CP030 already.
+                if !unresolvedSubjects.contains("\(topology.subject) / public certificate") && !unresolvedSubjects.contains("\(topology.subject) / service certificate") {
+                    evaluation.report("CP031", "\(topology.subject) / public certificate", at: deployment.location, Messages.certificateUnknown(topology))
+                }
+            } else {
+                evaluation.checked("CP031", "\(topology.subject) / public certificate", at: deployment.location)
+            }
+            guard complete, let mode = topology.mode?.mode, let type = topology.classification?.type, let certificate = topology.publicCertificate else { continue }
+            let configured = deployment.certProxy.secondaryPort
+            let related = relatedLocations(topology, certificate)
+            switch context.matrix.verdict(namespace: topology.namespace, type: type, mode: mode) {
+            case .row(let row):
+                evaluation.checked("CP003", subject, at: deployment.location)
+                if row.port5263Required && configured == nil {
+                    evaluation.report(
+                        "CP001", subject, at: deployment.certProxy.location ?? deployment.location,
+                        Messages.port5263Missing(topology, row), related: related)
+                } else {
+                    evaluation.checked("CP001", subject, at: deployment.location)
+                }
+                if !row.port5263Required, let configured {
+                    evaluation.report("CP002", subject, at: configured.location, Messages.port5263Unneeded(topology, row, configured.value), related: related)
+                } else {
+                    evaluation.checked("CP002", subject, at: deployment.location)
+                }
+            case .unsupported(let reason):
+                evaluation.report("CP003", subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
+            }
+        }
+    }
+
+    private func relatedLocations(_ topology: DeploymentTopology, _ certificate: CertificateUse) -> [RelatedLocation] {
+        var related = [RelatedLocation(certificate.leaf.location, "public certificate (\(certificate.leaf.summary))")]
+        if let mode = topology.mode {
+            related.append(RelatedLocation(mode.location, "443 \(mode.mode.matrixName)"))
+        }
+        return related
+    }
+
+    enum Messages {
+        static func missingNodes(_ topology: DeploymentTopology) -> String {
+            guard let classification = topology.classification, !classification.missingNodes.isEmpty else { return "" }
+            return "; it names the VIP and \(classification.namedNodes.joined(separator: ", ")) but not \(classification.missingNodes.joined(separator: ", ")), so it counts as Single Host CN"
+        }
+
+        static func port5263Missing(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row) -> String {
+            "deployment \(topology.name): row \(row.number) of the decision matrix (\(topology.factsDescription)\(missingNodes(topology))) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
+        }
+
+        static func port5263Unneeded(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row, _ port: Int) -> String {
+            "deployment \(topology.name): secondary port \(port) is configured, but row \(row.number) of the decision matrix (\(topology.factsDescription)) does not require port 5263"
+        }
+
+        static func unsupported(_ topology: DeploymentTopology, _ reason: String?) -> String {
+            "deployment \(topology.name): \(topology.factsDescription)\(missingNodes(topology)) is not a row of the decision matrix" + (reason.map { ": \($0)" } ?? "")
+        }
+
+        static func modeUnknown(_ topology: DeploymentTopology) -> String {
+            "deployment \(topology.name): the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in \(topology.deployment.manifest), or list the LB configuration under `load-balancer:`"
+        }
+
+        static func plainHTTP(_ topology: DeploymentTopology, _ listener: Listener) -> String {
+            "deployment \(topology.name): the 443 listener \(listener.name) speaks plain HTTP (Layer 7 without TLS on the bind); it is neither SSL re-encryption nor SSL passthrough, so the matrix cannot be applied"
+        }
+
+        static func certificateUnknown(_ topology: DeploymentTopology) -> String {
+            let key = topology.mode?.mode == .passthrough ? "service-certificate" : "public-certificate"
+            return "deployment \(topology.name): the public certificate is unknown: no 443 listener names one and \(key) is not set; add `\(key): PATH` to the deployment in \(topology.deployment.manifest)"
+        }
+    }
+}

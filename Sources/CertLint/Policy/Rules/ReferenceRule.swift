@@ -1,0 +1,12 @@
+/// CP030: a certificate, pool or file that a configuration names but the repository lacks.
+struct ReferenceRule: Rule {
+    let ruleIDs = ["CP030"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        for unresolved in context.topology.unresolved {
+            evaluation.report(
+                "CP030", unresolved.subject, at: unresolved.reference.location,
+                "\(unresolved.subject): \(unresolved.problem); the checks that need it did not run")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// CP007 and CP008: a 443 listener that terminates TLS must re-encrypt to the nodes and insert
+/// the X-Forwarded-For and RemotePort headers the cert proxy flow depends on.
+struct ServiceListenerRule: Rule {
+    let ruleIDs = ["CP007", "CP008"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        for topology in context.topology.deployments {
+            for joined in topology.listeners(.service) where joined.listener.terminatesTLS {
+                let listener = joined.listener
+                let subject = "\(topology.subject) / listener \(listener.port) (\(listener.name))"
+                let plain = listener.members.filter { !$0.usesTLS }
+                if plain.isEmpty {
+                    evaluation.checked("CP007", subject, at: listener.location)
+                } else {
+                    evaluation.report(
+                        "CP007", subject, at: plain[0].location,
+                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; add `ssl verify required ca-file …` to the server lines to re-encrypt",
+                        related: [RelatedLocation(listener.location, "TLS terminated here")])
+                }
+                let forwardFor = listener.forwardedForHeader ?? listener.pools.lazy.compactMap(\.forwardedForHeader).first
+                let remotePort = listener.remotePortHeader ?? listener.pools.lazy.compactMap(\.remotePortHeader).first
+                var missing: [String] = []
+                if forwardFor == nil { missing.append("X-Forwarded-For") }
+                if remotePort == nil { missing.append("RemotePort") }
+                if missing.isEmpty {
+                    evaluation.checked("CP008", subject, at: listener.location)
+                } else if listener.layer == .l4 {
+                    evaluation.report(
+                        "CP008", subject, at: listener.layerLocation ?? listener.sectionLocation,
+                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]")
+                } else {
+                    evaluation.report(
+                        "CP008", subject, at: listener.sectionLocation,
+                        "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs them to find the client certificate stored by the cert proxy",
+                        related: [RelatedLocation(listener.location, "TLS terminated here")])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+@_spi(DisableValidityCheck) import X509
+
+/// The CAs devices trust: the system CA bundle (when `settings.system-trust`) and the
+/// `settings.trust-anchors` certificates. Expiry is left to CP020/CP021, so chains are built
+/// without a validity-time check.
+public struct TrustStore: Sendable {
+    /// Where Debian, Ubuntu and Alpine keep the bundle, then Fedora/RHEL.
+    public static let systemBundlePaths = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
+
+    public let anchors: [Certificate]
+    public let description: String
+
+    public init(anchors: [Certificate], description: String) {
+        self.anchors = anchors
+        self.description = description
+    }
+
+    /// The system bundle's certificates (those swift-certificates can read), or none.
+    public static func systemAnchors() -> [Certificate] {
+        for path in systemBundlePaths {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { continue }
+            var anchors: [Certificate] = []
+            for block in text.components(separatedBy: "-----END CERTIFICATE-----") {
+                guard let start = block.range(of: "-----BEGIN CERTIFICATE-----") else { continue }
+                let pem = String(block[start.lowerBound...]) + "-----END CERTIFICATE-----"
+                if let certificate = try? Certificate(pemEncoded: pem) { anchors.append(certificate) }
+            }
+            return anchors
+        }
+        return []
+    }
+
+    public enum Verdict: Sendable, Hashable {
+        case trusted
+        case untrusted(String)
+    }
+
+    /// Whether the first certificate of the file chains to an anchor through the file's others.
+    public func verify(_ file: CertificateFile) async -> Verdict {
+        guard let leaf = file.leaf?.certificate else { return .untrusted("the file holds no certificate") }
+        guard !anchors.isEmpty else { return .untrusted("no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)") }
+        var verifier = Verifier(rootCertificates: CertificateStore(anchors)) {
+            RFC5280Policy.withValidityCheckDisabled()
+        }
+        let intermediates = CertificateStore(file.certificates.dropFirst().map(\.certificate))
+        switch await verifier.validate(leaf: leaf, intermediates: intermediates) {
+        case .validCertificate:
+            return .trusted
+        case .couldNotValidate(let failures):
+            if leaf.subject == leaf.issuer { return .untrusted("it is self-signed and not among the trust anchors") }
+            if let failure = failures.first {
+                return .untrusted("\(failure.policyFailureReason)")
+            }
+            return .untrusted("no chain from its issuer (\(leaf.issuer)) to a trust anchor; add the intermediates to its file or the CA to settings.trust-anchors")
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+
+/// SARIF 2.1.0 for GitHub code scanning, GitLab and other consumers: the whole catalog as
+/// `tool.driver.rules`, one result per finding with a repository-relative location under
+/// `%SRCROOT%`, line-independent `partialFingerprints`, and parse failures and scan notes as
+/// tool execution notifications.
+public enum SARIFReporter {
+    public static let fingerprintKey = "certlint/v1"
+
+    public static func render(_ result: ScanResult) -> String {
+        let catalog = result.catalog
+        let rules = catalog.rules.map { rule in
+            ReportingDescriptor(
+                id: rule.id, name: rule.name,
+                shortDescription: Text(text: rule.short), fullDescription: Text(text: rule.full),
+                help: Help(text: "\(rule.short) Run `certlint explain \(rule.id)` for details.", markdown: rule.help),
+                defaultConfiguration: Configuration(level: rule.level.rawValue),
+                properties: RuleProperties(tags: rule.tags, securitySeverity: rule.securitySeverity, precision: "very-high", problemSeverity: rule.level == .note ? "recommendation" : rule.level.rawValue))
+        }
+        let results = result.findings.map { finding in
+            SARIFResult(
+                ruleId: finding.ruleID, ruleIndex: catalog.index(of: finding.ruleID) ?? 0, level: finding.level.rawValue,
+                message: Text(text: finding.message),
+                locations: [Location(id: nil, physicalLocation: physical(finding.location, snippet: finding.snippet), message: nil)],
+                relatedLocations: finding.related.isEmpty ? nil : finding.related.enumerated().map { index, related in
+                    Location(id: index, physicalLocation: physical(related.location, snippet: nil), message: Text(text: related.message))
+                },
+                partialFingerprints: [fingerprintKey: finding.fingerprint],
+                properties: ResultProperties(subject: finding.subject))
+        }
+        var notifications: [Notification] = result.findings.filter { $0.ruleID == "CP900" }.map { finding in
+            Notification(
+                level: "error", message: Text(text: finding.message),
+                locations: [Location(id: nil, physicalLocation: physical(finding.location, snippet: nil), message: nil)],
+                descriptor: Reference(id: "CP900", index: catalog.index(of: "CP900")))
+        }
+        notifications += result.notes.map { note in
+            Notification(
+                level: "note", message: Text(text: "\(note.path) \(note.message)"),
+                locations: [Location(id: nil, physicalLocation: PhysicalLocation(artifactLocation: artifact(note.path), region: nil), message: nil)],
+                descriptor: nil)
+        }
+        let run = Run(
+            tool: Tool(driver: Driver(name: "certlint", version: certlintVersion, semanticVersion: certlintVersion, rules: rules)),
+            originalUriBaseIds: ["%SRCROOT%": ArtifactLocation(uri: URL(fileURLWithPath: result.root, isDirectory: true).absoluteString, uriBaseId: nil)],
+            results: results,
+            invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications)],
+            versionControlProvenance: result.provenance.map {
+                [VersionControlDetails(repositoryUri: $0.repositoryURI, revisionId: $0.revisionID, branch: $0.branch, mappedTo: ArtifactLocation(uri: nil, uriBaseId: "%SRCROOT%"))]
+            },
+            columnKind: "unicodeCodePoints")
+        return JSONReporter.encode(Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run]))
+    }
+
+    static func physical(_ location: SourceLocation, snippet: String?) -> PhysicalLocation {
+        PhysicalLocation(
+            artifactLocation: artifact(location.path),
+            region: Region(
+                startLine: location.line, startColumn: location.column, endLine: location.endLine, endColumn: location.endColumn,
+                snippet: snippet.map { Text(text: $0) }))
+    }
+
+    static func artifact(_ path: String) -> ArtifactLocation {
+        ArtifactLocation(uri: percentEncoded(path), uriBaseId: "%SRCROOT%")
+    }
+
+    /// A repository-relative path as a relative URI reference: each segment percent-encoded.
+    public static func percentEncoded(_ path: String) -> String {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=@")
+        allowed.remove(charactersIn: "")
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0) }
+            .joined(separator: "/")
+    }
+
+    // MARK: - The subset of the SARIF object model certlint writes
+
+    struct Log: Encodable {
+        let schema: String
+        let version: String
+        let runs: [Run]
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema"
+            case version, runs
+        }
+    }
+    struct Run: Encodable {
+        let tool: Tool
+        let originalUriBaseIds: [String: ArtifactLocation]
+        let results: [SARIFResult]
+        let invocations: [Invocation]
+        let versionControlProvenance: [VersionControlDetails]?
+        let columnKind: String
+    }
+    struct Tool: Encodable { let driver: Driver }
+    struct Driver: Encodable {
+        let name: String
+        let version: String
+        let semanticVersion: String
+        let rules: [ReportingDescriptor]
+    }
+    struct ReportingDescriptor: Encodable {
+        let id: String
+        let name: String
+        let shortDescription: Text
+        let fullDescription: Text
+        let help: Help
+        let defaultConfiguration: Configuration
+        let properties: RuleProperties
+    }
+    struct Text: Encodable { let text: String }
+    struct Help: Encodable {
+        let text: String
+        let markdown: String
+    }
+    struct Configuration: Encodable { let level: String }
+    struct RuleProperties: Encodable {
+        let tags: [String]
+        let securitySeverity: String
+        let precision: String
+        let problemSeverity: String
+        enum CodingKeys: String, CodingKey {
+            case tags, precision
+            case securitySeverity = "security-severity"
+            case problemSeverity = "problem.severity"
+        }
+    }
+    struct SARIFResult: Encodable {
+        let ruleId: String
+        let ruleIndex: Int
+        let level: String
+        let message: Text
+        let locations: [Location]
+        let relatedLocations: [Location]?
+        let partialFingerprints: [String: String]
+        let properties: ResultProperties
+    }
+    struct ResultProperties: Encodable { let subject: String }
+    struct Location: Encodable {
+        let id: Int?
+        let physicalLocation: PhysicalLocation
+        let message: Text?
+    }
+    struct PhysicalLocation: Encodable {
+        let artifactLocation: ArtifactLocation
+        let region: Region?
+    }
+    struct ArtifactLocation: Encodable {
+        let uri: String?
+        let uriBaseId: String?
+    }
+    struct Region: Encodable {
+        let startLine: Int
+        let startColumn: Int
+        let endLine: Int?
+        let endColumn: Int?
+        let snippet: Text?
+    }
+    struct Invocation: Encodable {
+        let executionSuccessful: Bool
+        let toolExecutionNotifications: [Notification]
+    }
+    struct Notification: Encodable {
+        let level: String
+        let message: Text
+        let locations: [Location]
+        let descriptor: Reference?
+    }
+    struct Reference: Encodable {
+        let id: String
+        let index: Int?
+    }
+    struct VersionControlDetails: Encodable {
+        let repositoryUri: String
+        let revisionId: String?
+        let branch: String?
+        let mappedTo: ArtifactLocation
+    }
+}

@@ -1,0 +1,47 @@
+/// `path:line:col: level: message [CPnnn]`, the source line with a caret, grouped by file, and
+/// a summary. Colour only when asked (a terminal without NO_COLOR).
+public enum TextReporter {
+    public static func render(_ result: ScanResult, colour: Bool) -> String {
+        var out = ""
+        var currentPath: String?
+        for finding in result.findings {
+            if let currentPath, currentPath != finding.location.path { out += "\n" }
+            currentPath = finding.location.path
+            let level = paint(finding.level.rawValue, colour ? code(finding.level) : nil)
+            out += "\(paint(finding.location.description, colour ? "1" : nil)): \(level): \(finding.message) [\(finding.ruleID)]\n"
+            if let snippet = finding.snippet {
+                let expanded = snippet.replacingOccurrences(of: "\t", with: "    ")
+                out += "    \(expanded)\n"
+                let prefix = snippet.prefix(max(finding.location.column - 1, 0)).map { $0 == "\t" ? "    " : " " }.joined()
+                out += "    \(prefix)\(paint("^", colour ? code(finding.level) : nil))\n"
+            }
+            for related in finding.related {
+                out += "    \(related.location.description): \(related.message)\n"
+            }
+        }
+        if !result.notes.isEmpty {
+            if !out.isEmpty { out += "\n" }
+            for note in result.notes.prefix(20) { out += "note: \(note.path) \(note.message)\n" }
+            if result.notes.count > 20 { out += "note: … and \(result.notes.count - 20) more (all of them are in --format json and SARIF)\n" }
+        }
+        let summary = Summary(result)
+        if !out.isEmpty { out += "\n" }
+        out += "\("error".counted(summary.errors)), \("warning".counted(summary.warnings)), \("note".counted(summary.notes))"
+        out += " in \("file".counted(summary.filesScanned)) scanned, \("deployment".counted(summary.deployments)) found"
+        out += "; \(result.checks.count) checks made; fail-on \(summary.failOn) → exit \(summary.exitCode)\n"
+        return out
+    }
+
+    private static func code(_ level: Level) -> String {
+        switch level {
+        case .error: return "1;31"
+        case .warning: return "1;33"
+        case .note: return "1;36"
+        }
+    }
+
+    private static func paint(_ text: String, _ code: String?) -> String {
+        guard let code else { return text }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}

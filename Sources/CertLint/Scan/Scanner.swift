@@ -1,0 +1,231 @@
+import Foundation
+
+/// The whole pipeline: Source → Parse/Extract → Resolve → Evaluate (DESIGN §2).
+public enum Scanner {
+    public static func scan(_ options: ScanOptions, catalog base: RuleCatalog = .builtIn) async throws -> ScanResult {
+        var catalog = base
+        for pack in options.rulePacks { try catalog.addPack(at: pack) }
+
+        let paths = options.paths.isEmpty ? ["."] : options.paths
+        for path in paths where options.mode == .workingTree && !FileManager.default.fileExists(atPath: path) {
+            throw CertLintError.pathNotFound(path)
+        }
+        let snapshot: Snapshot
+        do {
+            snapshot = try Snapshot(containing: existingAncestor(of: paths[0]), mode: options.mode)
+        } catch let error as GitError {
+            throw CertLintError.git(error.description)
+        }
+        var scopes: [String] = []
+        for path in paths {
+            guard let relative = relativePath(path, in: snapshot) else {
+                throw CertLintError.pathsInDifferentRepositories(paths[0], path)
+            }
+            scopes.append(relative)
+        }
+        func inScope(_ path: String) -> Bool {
+            scopes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+        }
+        let listed = snapshot.paths
+        for (index, scope) in scopes.enumerated() where !scope.isEmpty && !listed.contains(where: { $0 == scope || $0.hasPrefix(scope + "/") }) {
+            if options.mode == .workingTree {
+                // An existing folder with nothing Git tracks or sees; nothing to scan there.
+                continue
+            }
+            throw CertLintError.pathNotInRevision(paths[index])
+        }
+
+        let settings = try loadSettings(options, snapshot: snapshot, scopes: scopes)
+        for (id, setting) in settings.rules where catalog.rule(id) == nil {
+            throw CertLintError.configuration(
+                path: setting.location.path, line: setting.location.line, column: setting.location.column,
+                keyPath: "settings.rules.\(id)", problem: "\(id) is not a rule of the catalog (`certlint rules` lists them)")
+        }
+
+        // Source and Parse/Extract, file by file.
+        var notes = snapshot.notes.filter { inScope($0.path) }
+        var facts = FileFacts()
+        var parseErrors: [ParseFailure] = []
+        var texts: [String: [UInt8]] = [:]
+        var scannedCertificates: [String: Resolver.CertificateLoad] = [:]
+        var filesScanned = 0
+        for path in listed where inScope(path) {
+            if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
+            if snapshot.isSymbolicLink(path) {
+                if case .skipped(let reason) = snapshot.read(path, sizeLimit: settings.maxFileSize), reason.contains("outside the repository") {
+                    notes.append(ScanNote(path: path, message: reason))
+                }
+                continue
+            }
+            let bytes: [UInt8]
+            switch snapshot.read(path, sizeLimit: settings.maxFileSize) {
+            case .bytes(let read): bytes = read
+            case .skipped(let reason):
+                notes.append(ScanNote(path: path, message: reason))
+                continue
+            }
+            filesScanned += 1
+            let file = ScannedFile(path: path, bytes: bytes)
+            let extractors = builtInExtractors.filter { $0.claims(file) }
+            if extractors.isEmpty {
+                if file.isBinary { notes.append(ScanNote(path: path, message: "is a binary file; not read")) }
+                continue
+            }
+            texts[path] = bytes
+            for extractor in extractors {
+                do {
+                    let found = try extractor.extract(file)
+                    if let certificates = found.certificateFile { scannedCertificates[path] = .file(certificates) }
+                    facts.merge(found)
+                } catch let error as FormatError {
+                    parseErrors.append(ParseFailure(path: path, format: extractor.format, error: error))
+                    if extractor is CertificateExtractor { scannedCertificates[path] = .problem("could not be parsed (see CP900)") }
+                }
+            }
+        }
+        notes += facts.notes
+
+        // Resolve.
+        let index = ReferenceIndex(paths: listed.filter { !snapshot.isSubmodule($0) })
+        var loaded = scannedCertificates
+        let loader: (String) -> Resolver.CertificateLoad = { path in
+            if let known = loaded[path] { return known }
+            let result = loadCertificate(path, snapshot: snapshot, sizeLimit: settings.maxFileSize, texts: &texts)
+            loaded[path] = result
+            return result
+        }
+        let certificateFiles = scannedCertificates.values.compactMap { load -> CertificateFile? in
+            if case .file(let file) = load { return file }
+            return nil
+        }.sorted { $0.path < $1.path }
+        var resolver = Resolver(index: index, loadCertificates: loader)
+        let linked = resolver.resolve(deployments: facts.deployments, listeners: facts.listeners, certificateFiles: certificateFiles)
+
+        // Trust for every certificate presented on a cert proxy port.
+        let store = try trustStore(settings, snapshot: snapshot, index: index)
+        var trust: [String: TrustStore.Verdict] = [:]
+        for deployment in linked.deployments {
+            guard let certificate = deployment.certProxyCertificate, trust[certificate.path] == nil else { continue }
+            trust[certificate.path] = await store.verify(certificate.file)
+        }
+
+        // Evaluate.
+        let context = EvaluationContext(
+            topology: linked, settings: settings, matrix: catalog.matrix, asOf: options.asOf, trust: trust, parseErrors: parseErrors)
+        var evaluation = Evaluator.evaluate(context, catalog: catalog)
+        var lines: [String: [Substring]] = [:]
+        evaluation.attachSnippets { location in
+            if lines[location.path] == nil, let bytes = texts[location.path] {
+                lines[location.path] = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
+            let line = fileLines[location.line - 1]
+            return String(line.hasSuffix("\r") ? line.dropLast() : line)
+        }
+        return ScanResult(
+            findings: evaluation.findings.sorted(by: Finding.reportOrder),
+            checks: evaluation.checks,
+            notes: notes.sorted { ($0.path, $0.message) < ($1.path, $1.message) },
+            catalog: catalog, settings: settings, failOn: options.failOn ?? settings.failOn,
+            provenance: snapshot.provenance, root: snapshot.root, filesScanned: filesScanned, topology: linked)
+    }
+
+    // MARK: - Steps
+
+    /// The deepest ancestor of `path` that exists, so a repository can be found for a path that
+    /// exists only in a revision.
+    static func existingAncestor(of path: String) -> String {
+        var current = URL(fileURLWithPath: path).standardizedFileURL.path
+        while !FileManager.default.fileExists(atPath: current) && current != "/" {
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return current
+    }
+
+    static func relativePath(_ path: String, in snapshot: Snapshot) -> String? {
+        let ancestor = existingAncestor(of: path)
+        guard let base = snapshot.relativePath(of: ancestor) else { return nil }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let ancestorAbsolute = URL(fileURLWithPath: ancestor).standardizedFileURL.path
+        let rest = String(absolute.dropFirst(ancestorAbsolute.count)).split(separator: "/").joined(separator: "/")
+        if rest.isEmpty { return base }
+        return base.isEmpty ? rest : base + "/" + rest
+    }
+
+    /// `--config`, else certlint.yaml at the repository root, else the one at the root of a
+    /// single scanned folder.
+    static func loadSettings(_ options: ScanOptions, snapshot: Snapshot, scopes: [String]) throws -> Settings {
+        if let path = options.configPath {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CertLintError.configurationUnreadable(path: path, reason: "no such file")
+            }
+            guard !isDirectory.boolValue else { throw CertLintError.configurationUnreadable(path: path, reason: "is a folder, not a file") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CertLintError.configurationUnreadable(path: path, reason: "cannot be read")
+            }
+            let name = relativePath(path, in: snapshot) ?? path
+            return try settings(from: [UInt8](data), path: name)
+        }
+        var candidates = ["certlint.yaml", ".certlint.yaml", "certlint.yml", ".certlint.yml"]
+        if scopes.count == 1, !scopes[0].isEmpty {
+            candidates += candidates.map { scopes[0] + "/" + $0 }
+        }
+        for candidate in candidates {
+            switch snapshot.read(candidate, sizeLimit: 1 << 20) {
+            case .bytes(let bytes): return try settings(from: bytes, path: candidate)
+            case .skipped(let reason) where reason != "is not in the repository":
+                throw CertLintError.configurationUnreadable(path: candidate, reason: reason)
+            case .skipped: continue
+            }
+        }
+        return Settings()
+    }
+
+    static func settings(from bytes: [UInt8], path: String) throws -> Settings {
+        do {
+            let text = try ScannedFile(path: path, bytes: bytes).text()
+            return try ManifestReader(path: path, text: text).settings()
+        } catch let error as FormatError {
+            throw CertLintError.configuration(
+                path: path, line: error.position.line, column: error.position.column, keyPath: "(document)",
+                problem: "not valid YAML: \(error.message)")
+        }
+    }
+
+    static func loadCertificate(_ path: String, snapshot: Snapshot, sizeLimit: Int, texts: inout [String: [UInt8]]) -> Resolver.CertificateLoad {
+        switch snapshot.read(path, sizeLimit: sizeLimit) {
+        case .skipped(let reason): return .problem(reason)
+        case .bytes(let bytes):
+            let file = ScannedFile(path: path, bytes: bytes)
+            let extractor = CertificateExtractor()
+            guard extractor.claims(file) else { return .problem("holds no PEM block or DER certificate") }
+            do {
+                texts[path] = bytes
+                guard let certificates = try extractor.extract(file).certificateFile else { return .problem("holds no certificate") }
+                return .file(certificates)
+            } catch let error as FormatError {
+                return .problem("could not be parsed at line \(error.position.line): \(error.message)")
+            } catch {
+                return .problem("could not be parsed: \(error)")
+            }
+        }
+    }
+
+    static func trustStore(_ settings: Settings, snapshot: Snapshot, index: ReferenceIndex) throws -> TrustStore {
+        var anchors = settings.systemTrust ? TrustStore.systemAnchors() : []
+        var texts: [String: [UInt8]] = [:]
+        for reference in settings.trustAnchors {
+            let configPath = reference.location.path
+            func fail(_ problem: String) -> CertLintError {
+                .configuration(path: configPath, line: reference.location.line, column: reference.location.column, keyPath: "settings.trust-anchors", problem: problem)
+            }
+            guard case .file(let path) = index.resolve(reference) else { throw fail("'\(reference.path)' is not a file in the repository") }
+            switch loadCertificate(path, snapshot: snapshot, sizeLimit: settings.maxFileSize, texts: &texts) {
+            case .file(let file): anchors += file.certificates.map(\.certificate)
+            case .problem(let problem): throw fail("\(path) \(problem)")
+            }
+        }
+        return TrustStore(anchors: anchors, description: settings.systemTrust ? "system CA bundle + trust-anchors" : "trust-anchors")
+    }
+}

@@ -1,0 +1,66 @@
+/// Finds the repository file a configuration means by a path that may be written for another
+/// machine (`/etc/haproxy/certs/x.pem`): relative to the configuration file, then to the
+/// repository root, then by a file name that is unique in the repository.
+struct ReferenceIndex {
+    enum Resolution: Equatable {
+        case file(String)
+        case missing(tried: [String])
+        case ambiguous([String])
+        case folder(String)
+    }
+
+    private let paths: Set<String>
+    private let byName: [String: [String]]
+    private let folders: Set<String>
+
+    init(paths: [String]) {
+        self.paths = Set(paths)
+        var byName: [String: [String]] = [:]
+        var folders: Set<String> = []
+        for path in paths {
+            let parts = path.split(separator: "/")
+            byName[String(parts.last ?? ""), default: []].append(path)
+            for depth in 1..<max(parts.count, 1) { folders.insert(parts[0..<depth].joined(separator: "/")) }
+        }
+        self.byName = byName
+        self.folders = folders
+    }
+
+    func resolve(_ reference: FileReference) -> Resolution {
+        let written = reference.path
+        var candidates: [String] = []
+        if !written.hasPrefix("/") {
+            candidates.append(Self.normalise(reference.baseDirectory.isEmpty ? written : reference.baseDirectory + "/" + written))
+        } else {
+            candidates.append(Self.normalise(reference.baseDirectory + written))
+        }
+        candidates.append(Self.normalise(written))
+        candidates = candidates.filter { !$0.isEmpty }
+        for candidate in candidates {
+            if paths.contains(candidate) { return .file(candidate) }
+        }
+        for candidate in candidates where folders.contains(candidate) { return .folder(candidate) }
+        let name = String(written.split(separator: "/").last ?? "")
+        let sameName = byName[name] ?? []
+        if sameName.count == 1 { return .file(sameName[0]) }
+        if sameName.count > 1 { return .ambiguous(sameName.sorted()) }
+        var tried = candidates
+        tried.append("any file named \(name)")
+        return .missing(tried: tried)
+    }
+
+    /// `a/./b/../c` → `a/c`; a path that climbs above the root becomes "".
+    static func normalise(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..":
+                if parts.isEmpty { return "" }
+                parts.removeLast()
+            default: parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}

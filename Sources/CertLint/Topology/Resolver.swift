@@ -1,0 +1,158 @@
+/// Links the facts of all files into one topology per deployment (DESIGN §2, Resolve).
+///
+/// A listener joins a deployment when a manifest names its file in `load-balancer:`, when one
+/// of its backend servers is a node of the deployment, or when its certificate names the VIP
+/// exactly; never because of its port alone (Openfire uses 5262/5263 too). Its role then comes
+/// from its port: 443, the cert proxy port, or the secondary port.
+struct Resolver {
+    enum CertificateLoad {
+        case file(CertificateFile)
+        case problem(String)
+    }
+
+    let index: ReferenceIndex
+    /// Reads and parses a repository file as certificates (cached by the caller).
+    let loadCertificates: (String) -> CertificateLoad
+
+    private(set) var unresolved: [UnresolvedReference] = []
+
+    init(index: ReferenceIndex, loadCertificates: @escaping (String) -> CertificateLoad) {
+        self.index = index
+        self.loadCertificates = loadCertificates
+    }
+
+    mutating func resolve(deployments: [Deployment], listeners: [Listener], certificateFiles: [CertificateFile]) -> Topology {
+        for listener in listeners {
+            for case .missing(let name, let location) in listener.backends {
+                unresolved.append(
+                    UnresolvedReference(
+                        reference: FileReference(path: name, location: location, baseDirectory: ""),
+                        problem: "backend '\(name)' is not defined in \(listener.file)",
+                        subject: "\(listener.name) / backend \(name)"))
+            }
+        }
+        let topologies = deployments.map { resolve($0, listeners: listeners) }
+        return Topology(deployments: topologies, listeners: listeners, unresolved: unique(unresolved), certificateFiles: certificateFiles)
+    }
+
+    private func unique(_ references: [UnresolvedReference]) -> [UnresolvedReference] {
+        var seen: Set<String> = []
+        return references.filter { seen.insert("\($0.subject)|\($0.reference.location)").inserted }
+    }
+
+    private mutating func resolve(_ deployment: Deployment, listeners all: [Listener]) -> DeploymentTopology {
+        let subject = "deployment \(deployment.name)"
+        let nodes = Set(deployment.nodes.map(\.value))
+        var explicitFiles: Set<String> = []
+        for reference in deployment.loadBalancerFiles {
+            switch index.resolve(reference) {
+            case .file(let path): explicitFiles.insert(path)
+            case let other: unresolved.append(UnresolvedReference(reference: reference, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
+            }
+        }
+        let certProxyPort = deployment.certProxy.effectivePort
+        let secondaryPort = deployment.certProxy.secondaryPort?.value ?? 5263
+
+        var joined: [DeploymentListener] = []
+        for listener in all {
+            let role: DeploymentListener.Role
+            switch listener.port {
+            case 443: role = .service
+            case certProxyPort: role = .certProxy
+            case secondaryPort: role = .secondary
+            default: continue
+            }
+            var reason: String?
+            if explicitFiles.contains(listener.file) {
+                reason = "its file is listed in load-balancer: of \(deployment.manifest)"
+            } else if let member = listener.members.first(where: { nodes.contains($0.host.lowercasedFQDN) }) {
+                reason = "its backend server \(member.host) is a node of the deployment"
+            } else if certificateNamesVIP(listener, vip: deployment.vip.value) {
+                reason = "its certificate names the VIP \(deployment.vip.value)"
+            }
+            if let reason { joined.append(DeploymentListener(role: role, listener: listener, joinedBy: reason)) }
+        }
+
+        let mode = decideMode(deployment, joined)
+        let service = deployment.serviceCertificate.flatMap { certificate($0, subject: "\(subject) / service certificate") }
+        var publicUse: CertificateUse?
+        switch mode?.mode {
+        case .reencrypt?, nil:
+            let lbReference = joined.first { $0.role == .service && $0.listener.terminatesTLS }?.listener.certificates.first
+            if let lbReference {
+                publicUse = certificate(lbReference, subject: "\(subject) / public certificate")
+            } else if let declared = deployment.publicCertificate {
+                publicUse = certificate(declared, subject: "\(subject) / public certificate")
+            }
+        case .passthrough?:
+            if deployment.serviceCertificate != nil {
+                publicUse = service
+            } else if let declared = deployment.publicCertificate {
+                publicUse = certificate(declared, subject: "\(subject) / public certificate")
+            }
+        }
+        let certProxy = deployment.certProxy.certificate.map { certificate($0, subject: "\(subject) / cert proxy certificate") } ?? publicUse
+        let secondary = deployment.certProxy.secondaryCertificate.map { certificate($0, subject: "\(subject) / 5263 certificate") } ?? service
+        let nodeNames = deployment.nodes.map(\.value)
+        return DeploymentTopology(
+            deployment: deployment, listeners: joined, mode: mode,
+            publicCertificate: publicUse, serviceCertificate: service,
+            certProxyCertificate: certProxy, secondaryCertificate: secondary,
+            namespace: HostNames.namespace(vip: deployment.vip.value, nodes: nodeNames),
+            classification: publicUse.map { CertificateClassification.classify($0.leaf, vip: deployment.vip.value, nodes: nodeNames) })
+    }
+
+    /// The LB configuration decides when it has a 443 listener; `lb-mode` otherwise.
+    private func decideMode(_ deployment: Deployment, _ listeners: [DeploymentListener]) -> ModeDecision? {
+        if let service = listeners.first(where: { $0.role == .service }) {
+            let listener = service.listener
+            if listener.terminatesTLS {
+                return ModeDecision(mode: .reencrypt, location: listener.location, fromLoadBalancer: true)
+            }
+            if listener.layer == .l4 {
+                return ModeDecision(mode: .passthrough, location: listener.layerLocation ?? listener.location, fromLoadBalancer: true)
+            }
+            return nil  // HTTP without TLS on 443: neither mode (reported by CP031)
+        }
+        return deployment.lbMode.map { ModeDecision(mode: $0.value, location: $0.location, fromLoadBalancer: false) }
+    }
+
+    private func certificateNamesVIP(_ listener: Listener, vip: String) -> Bool {
+        for reference in listener.certificates {
+            guard case .file(let path) = index.resolve(reference), case .file(let file) = loadCertificates(path), let leaf = file.leaf else { continue }
+            let names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
+            if names.contains(where: { $0.lowercasedFQDN == vip }) { return true }
+        }
+        return false
+    }
+
+    /// Resolves and loads a certificate reference; a failure is remembered for CP030.
+    private mutating func certificate(_ reference: FileReference, subject: String) -> CertificateUse? {
+        switch index.resolve(reference) {
+        case .file(let path):
+            switch loadCertificates(path) {
+            case .file(let file):
+                guard file.leaf != nil else {
+                    unresolved.append(UnresolvedReference(reference: reference, problem: "\(path) holds no certificate", subject: subject))
+                    return nil
+                }
+                return CertificateUse(reference: reference, file: file)
+            case .problem(let problem):
+                unresolved.append(UnresolvedReference(reference: reference, problem: "\(path) \(problem)", subject: subject))
+                return nil
+            }
+        case let other:
+            unresolved.append(UnresolvedReference(reference: reference, problem: Self.describe(other, reference), subject: subject))
+            return nil
+        }
+    }
+
+    static func describe(_ resolution: ReferenceIndex.Resolution, _ reference: FileReference) -> String {
+        switch resolution {
+        case .file(let path): return "\(path) resolved"
+        case .missing(let tried): return "'\(reference.path)' is not in the repository (tried \(tried.joined(separator: ", ")))"
+        case .ambiguous(let paths): return "'\(reference.path)' could be any of \(paths.joined(separator: ", ")); write the repository path"
+        case .folder(let path): return "'\(reference.path)' is the folder \(path); certlint needs the certificate file"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// A certificate a deployment uses, with where the use is declared.
+public struct CertificateUse: Sendable, Hashable {
+    /// The reference in a manifest or LB configuration, when there is one.
+    public let reference: FileReference
+    public let file: CertificateFile
+    public var leaf: CertificateInfo { file.leaf! }
+    public var path: String { file.path }
+}
+
+/// How the 443 mode of a deployment was decided.
+public struct ModeDecision: Sendable, Hashable {
+    public let mode: LoadBalancerMode
+    public let location: SourceLocation
+    /// True when the LB configuration decided it, false when `lb-mode` did.
+    public let fromLoadBalancer: Bool
+}
+
+/// A load-balancer listener in the role it plays for a deployment.
+public struct DeploymentListener: Sendable, Hashable {
+    public enum Role: String, Sendable, Hashable {
+        case service = "443"
+        case certProxy = "cert proxy"
+        case secondary = "5263"
+    }
+    public let role: Role
+    public let listener: Listener
+    /// Why it belongs to the deployment, for messages.
+    public let joinedBy: String
+}
+
+/// One Workspace ONE Access deployment with everything the repository says about it, linked.
+public struct DeploymentTopology: Sendable {
+    public let deployment: Deployment
+    public let listeners: [DeploymentListener]
+    public let mode: ModeDecision?
+    public let publicCertificate: CertificateUse?
+    public let serviceCertificate: CertificateUse?
+    public let certProxyCertificate: CertificateUse?
+    public let secondaryCertificate: CertificateUse?
+    public let namespace: Namespace
+    public let classification: CertificateClassification?
+
+    public var name: String { deployment.name }
+    public func listeners(_ role: DeploymentListener.Role) -> [DeploymentListener] { listeners.filter { $0.role == role } }
+
+    /// Every certificate the deployment puts in front of a client or node, once each.
+    public var certificatesInUse: [CertificateUse] {
+        var seen: Set<String> = []
+        var uses: [CertificateUse] = []
+        for use in [publicCertificate, serviceCertificate, certProxyCertificate, secondaryCertificate].compactMap({ $0 }) where seen.insert(use.path).inserted {
+            uses.append(use)
+        }
+        return uses
+    }
+}
+
+/// Why a reference could not be followed; becomes CP030 when a check needed it.
+public struct UnresolvedReference: Sendable, Hashable {
+    public let reference: FileReference
+    public let problem: String
+    /// The logical owner, e.g. `deployment access-prod / public certificate`.
+    public let subject: String
+}
+
+/// Everything the scan learned, linked.
+public struct Topology: Sendable {
+    public let deployments: [DeploymentTopology]
+    /// Every listener of every LB configuration, deployment or not.
+    public let listeners: [Listener]
+    public let unresolved: [UnresolvedReference]
+    /// Every certificate or key file read.
+    public let certificateFiles: [CertificateFile]
+}

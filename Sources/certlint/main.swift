@@ -1,2 +1,0 @@
-import CertLint
-print("certlint")
