@@ -15,6 +15,7 @@ struct Resolver {
     let loadCertificates: (String) -> CertificateLoad
 
     private(set) var unresolved: [UnresolvedReference] = []
+    private(set) var weak: [WeakCertificate] = []
 
     init(index: ReferenceIndex, loadCertificates: @escaping (String) -> CertificateLoad) {
         self.index = index
@@ -32,7 +33,9 @@ struct Resolver {
             }
         }
         let topologies = deployments.map { resolve($0, listeners: listeners) }
-        return Topology(deployments: topologies, listeners: listeners, unresolved: unique(unresolved), certificateFiles: certificateFiles)
+        return Topology(
+            deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
+            unusableCertificates: weak, certificateFiles: certificateFiles)
     }
 
     private func unique(_ references: [UnresolvedReference]) -> [UnresolvedReference] {
@@ -132,6 +135,10 @@ struct Resolver {
         case .file(let path):
             switch loadCertificates(path) {
             case .file(let file):
+                if let unusable = file.unusable.first, file.leaf == nil || unusable.location < file.leaf!.location {
+                    weak.append(WeakCertificate(reference: reference, path: path, certificate: unusable, subject: subject))
+                    return nil
+                }
                 guard file.leaf != nil else {
                     unresolved.append(UnresolvedReference(reference: reference, problem: "\(path) holds no certificate", subject: subject))
                     return nil

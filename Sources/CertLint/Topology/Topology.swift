@@ -62,12 +62,22 @@ public struct UnresolvedReference: Sendable, Hashable {
     public let subject: String
 }
 
+/// A certificate a deployment uses whose key certlint cannot accept (CP022); the checks that
+/// need its names did not run.
+public struct WeakCertificate: Sendable, Hashable {
+    public let reference: FileReference
+    public let path: String
+    public let certificate: UnusableCertificate
+    public let subject: String
+}
+
 /// Everything the scan learned, linked.
 public struct Topology: Sendable {
     public let deployments: [DeploymentTopology]
     /// Every listener of every LB configuration, deployment or not.
     public let listeners: [Listener]
     public let unresolved: [UnresolvedReference]
+    public let unusableCertificates: [WeakCertificate]
     /// Every certificate or key file read.
     public let certificateFiles: [CertificateFile]
 }

@@ -45,11 +45,19 @@ public struct PrivateKeyBlock: Sendable, Hashable {
     public let encrypted: Bool
 }
 
+/// A well-formed certificate whose key swift-certificates refuses (RSA under 2048 bits, DSA):
+/// not a parse error, a weak certificate (CP022).
+public struct UnusableCertificate: Sendable, Hashable {
+    public let location: SourceLocation
+    public let reason: String
+}
+
 /// The certificates and private keys of one PEM or DER file, in file order.
 public struct CertificateFile: Sendable, Hashable {
     public let path: String
     public let certificates: [CertificateInfo]
     public let privateKeys: [PrivateKeyBlock]
+    public var unusable: [UnusableCertificate] = []
 
     /// The first certificate is the one a server presents; the rest is its chain.
     public var leaf: CertificateInfo? { certificates.first }
@@ -83,6 +91,9 @@ public enum CertificateReader {
                 certificates: [CertificateInfo(certificate: certificate, der: bytes, location: .file(path))],
                 privateKeys: [])
         } catch {
+            if let reason = unusableKey(error) {
+                return CertificateFile(path: path, certificates: [], privateKeys: [], unusable: [UnusableCertificate(location: .file(path), reason: reason)])
+            }
             throw FormatError("binary file is not a DER certificate: \(describe(error))", line: 1)
         }
     }
@@ -90,6 +101,7 @@ public enum CertificateReader {
     public static func readPEM(path: String, text: String) throws(FormatError) -> CertificateFile {
         var certificates: [CertificateInfo] = []
         var keys: [PrivateKeyBlock] = []
+        var unusable: [UnusableCertificate] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var index = 0
         while index < lines.count {
@@ -134,10 +146,14 @@ public enum CertificateReader {
                 let bytes = [UInt8](der)
                 certificates.append(CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location))
             } catch {
+                if let reason = unusableKey(error) {
+                    unusable.append(UnusableCertificate(location: location, reason: reason))
+                    continue
+                }
                 throw FormatError("certificate in the PEM block at line \(startLine) could not be parsed: \(describe(error))", line: startLine)
             }
         }
-        return CertificateFile(path: path, certificates: certificates, privateKeys: keys)
+        return CertificateFile(path: path, certificates: certificates, privateKeys: keys, unusable: unusable)
     }
 
     /// A legacy `Proc-Type: 4,ENCRYPTED` header, PKCS#8 `ENCRYPTED PRIVATE KEY`, or an OpenSSH key
@@ -155,6 +171,20 @@ public enum CertificateReader {
             return String(decoding: bytes[(magic + 4)..<(magic + 4 + length)], as: UTF8.self) != "none"
         }
         return false
+    }
+
+    /// swift-crypto refuses RSA keys under 2048 bits and swift-certificates DSA keys; both are
+    /// weak keys in a well-formed certificate, not malformed input.
+    static func unusableKey(_ error: any Error) -> String? {
+        if let crypto = error as? CryptoKitError, case .incorrectParameterSize = crypto {
+            return "RSA key under 2048 bits"
+        }
+        if let certificateError = error as? CertificateError, certificateError.code == .unsupportedPublicKeyAlgorithm {
+            let text = String(describing: certificateError)
+            if text.contains("1.2.840.10040.4.1") { return "DSA key" }
+            return "public key algorithm certlint cannot read"
+        }
+        return nil
     }
 
     static func describe(_ error: any Error) -> String {

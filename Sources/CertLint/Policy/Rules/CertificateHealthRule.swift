@@ -14,6 +14,12 @@ struct CertificateHealthRule: Rule {
                 check(use, context, &evaluation)
             }
         }
+        for weak in context.topology.unusableCertificates where seen.insert(weak.path).inserted {
+            evaluation.report(
+                "CP022", "certificate \(weak.path)", at: weak.certificate.location,
+                "certificate \(weak.path) is weak: \(weak.certificate.reason), which certlint and current TLS clients refuse; the checks that need its names did not run",
+                related: [RelatedLocation(weak.reference.location, "used here")])
+        }
     }
 
     private func check(_ use: CertificateUse, _ context: EvaluationContext, _ evaluation: inout Evaluation) {

@@ -3,7 +3,8 @@ struct MatrixRule: Rule {
     let ruleIDs = ["CP001", "CP002", "CP003", "CP031"]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
-        let unresolvedSubjects = Set(context.topology.unresolved.map(\.subject))
+        // References already reported as missing (CP030) or weak (CP022) explain a missing certificate.
+        let unresolvedSubjects = Set(context.topology.unresolved.map(\.subject) + context.topology.unusableCertificates.map(\.subject))
         for topology in context.topology.deployments {
             let deployment = topology.deployment
             let subject = "\(topology.subject) / matrix"
