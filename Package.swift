@@ -47,7 +47,7 @@ let package = Package(
                 "CertLint",
                 .product(name: "X509", package: "swift-certificates"),
             ],
-            resources: [.copy("Fixtures")]),
+            exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

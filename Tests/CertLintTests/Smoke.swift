@@ -1,3 +1,0 @@
-import Testing
-@testable import CertLint
-@Test func version() { #expect(!certlintVersion.isEmpty) }
