@@ -95,7 +95,8 @@ private struct Reader {
                     backends.append(.missing(name: target.text, location: location(directive.line, target.column)))
                 }
             }
-            let headers = insertedHeaders(section.directives)
+            // HTTP rules do nothing in mode tcp (HAProxy warns and ignores them).
+            let headers = layer == .l7 ? insertedHeaders(section.directives) : (forwardFor: nil, remotePort: nil)
             let forwardFor = headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil)
             for bind in section.directives where bind.keyword == "bind" {
                 guard let address = bind.arguments.first else {
@@ -199,8 +200,8 @@ private struct Reader {
                 break
             }
         }
-        let headers = insertedHeaders(section.directives)
         let layer = sectionDefaults.mode?.0 ?? .l4
+        let headers = layer == .l7 ? insertedHeaders(section.directives) : (forwardFor: nil, remotePort: nil)
         return Pool(
             name: section.name ?? "", location: location(section.line), members: members, healthCheckPath: healthCheck,
             forwardedForHeader: headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil),

@@ -1,5 +1,5 @@
 /// A place in a scanned file: repository-relative path and 1-based line and column.
-public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
+public struct SourceLocation: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let path: String
     public let line: Int
     public let column: Int

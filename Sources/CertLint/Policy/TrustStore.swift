@@ -39,6 +39,8 @@ public struct TrustStore: Sendable {
     /// Whether the first certificate of the file chains to an anchor through the file's others.
     public func verify(_ file: CertificateFile) async -> Verdict {
         guard let leaf = file.leaf?.certificate else { return .untrusted("the file holds no certificate") }
+        // A certificate declared as an anchor is trusted as it is (a pinned self-signed certificate).
+        if anchors.contains(leaf) { return .trusted }
         guard !anchors.isEmpty else { return .untrusted("no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)") }
         var verifier = Verifier(rootCertificates: CertificateStore(anchors)) {
             RFC5280Policy.withValidityCheckDisabled()
