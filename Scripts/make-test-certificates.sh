@@ -74,14 +74,16 @@ issue other-host "portal.example.org" 20250101000000Z 20351231000000Z "DNS:porta
 issue expired "access.example.com" 20200101000000Z 20250101000000Z "DNS:access.example.com"
 issue expiring "access.example.com" 20250101000000Z 20260610000000Z "DNS:access.example.com"
 issue weak-sha1 "access.example.com" 20250101000000Z 20351231000000Z "DNS:access.example.com" 2048 sha1
+issue weak-rsa1024 "access.example.com" 20250101000000Z 20351231000000Z "DNS:access.example.com" 1024
 issue node-self-signed "wsa1.example.dmz" 20250101000000Z 20351231000000Z "DNS:wsa1.example.dmz,DNS:wsa2.example.dmz,DNS:wsa1.example.com,DNS:wsa2.example.com" 2048 sha256 self
 issue untrusted-san "access.example.com" 20250101000000Z 20351231000000Z "DNS:access.example.com,DNS:wsa1.example.dmz,DNS:wsa2.example.dmz" 2048 sha256 self
 
-for name in ca wildcard san-shared san-disjoint single-host partial-san cn-only other-host expired expiring weak-sha1 node-self-signed untrusted-san; do
+for name in ca wildcard san-shared san-disjoint single-host partial-san cn-only other-host expired expiring weak-sha1 weak-rsa1024 node-self-signed untrusted-san; do
   cp "$name.crt" "$out/$name.pem"
 done
 # A leaf with its chain in one file (leaf first), and a committed unencrypted key.
 cat san-disjoint.crt ca.crt > "$out/san-disjoint-chain.pem"
 cp wildcard.key "$out/example-key.pem"
+openssl x509 -in wildcard.crt -outform DER -out "$out/wildcard.der"
 openssl pkcs8 -topk8 -in wildcard.key -passout pass:certlint -out "$out/example-key-encrypted.pem" 2>/dev/null
 echo "wrote $(ls "$out" | wc -l) files to $out"
