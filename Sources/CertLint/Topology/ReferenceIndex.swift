@@ -12,6 +12,7 @@ struct ReferenceIndex {
     private let paths: Set<String>
     private let byName: [String: [String]]
     private let folders: Set<String>
+    private let foldersByName: [String: [String]]
 
     init(paths: [String]) {
         self.paths = Set(paths)
@@ -24,6 +25,9 @@ struct ReferenceIndex {
         }
         self.byName = byName
         self.folders = folders
+        var foldersByName: [String: [String]] = [:]
+        for folder in folders { foldersByName[String(folder.split(separator: "/").last ?? ""), default: []].append(folder) }
+        self.foldersByName = foldersByName
     }
 
     func resolve(_ reference: FileReference) -> Resolution {
@@ -44,6 +48,7 @@ struct ReferenceIndex {
         let sameName = byName[name] ?? []
         if sameName.count == 1 { return .file(sameName[0]) }
         if sameName.count > 1 { return .ambiguous(sameName.sorted()) }
+        if let folder = foldersByName[name], folder.count == 1 { return .folder(folder[0]) }
         var tried = candidates
         tried.append("any file named \(name)")
         return .missing(tried: tried)
