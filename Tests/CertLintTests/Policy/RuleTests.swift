@@ -146,7 +146,7 @@ extension String {
         var result = try await GoodDeployment.repository(haproxy: withoutRemotePort).scan()
         #expect(result.brief == ["CP008 \(location(of: "frontend access_https", in: withoutRemotePort, path: cfg))"])
         #expect(result.messages("CP008") == [
-            "deployment access: the Layer 7 listener frontend access_https on port 443 does not insert RemotePort; the node that handles 443 needs them to find the client certificate stored by the cert proxy"
+            "deployment access: the Layer 7 listener frontend access_https on port 443 does not insert RemotePort; the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy"
         ])
 
         let withoutBoth = withoutRemotePort.replacing("    option forwardfor\n", with: "")

@@ -31,7 +31,7 @@ struct ServiceListenerRule: Rule {
                 } else {
                     evaluation.report(
                         "CP008", subject, at: listener.sectionLocation,
-                        "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs them to find the client certificate stored by the cert proxy",
+                        "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy",
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
             }
