@@ -16,7 +16,7 @@ public struct HAProxyExtractor: Extractor {
         guard name.hasSuffix(".cfg") || (name.contains("haproxy") && (name.hasSuffix(".conf") || !name.contains("."))) else { return false }
         // At least one line that opens a proxy section.
         let text = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
-        return text.split(separator: "\n").contains { line in
+        return text.textLines.contains { line in
             let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
             return word == "frontend" || word == "listen" || word == "backend"
         }

@@ -116,11 +116,11 @@ public enum Scanner {
         var lines: [String: [Substring]] = [:]
         evaluation.attachSnippets { location in
             if lines[location.path] == nil, let bytes = texts[location.path] {
-                lines[location.path] = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                lines[location.path] = String(decoding: bytes, as: UTF8.self).textLines
             }
             guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
             let line = fileLines[location.line - 1]
-            return String(line.hasSuffix("\r") ? line.dropLast() : line)
+            return String(line)
         }
         return ScanResult(
             findings: evaluation.findings.sorted(by: Finding.reportOrder),

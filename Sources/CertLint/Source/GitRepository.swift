@@ -174,12 +174,15 @@ final class GitRepository {
         return (Self.hex(target.pointee), branch)
     }
 
-    /// The URL of the `origin` remote, if there is one.
+    /// The URL of the `origin` remote as configured, before any `url.*.insteadOf` rewriting
+    /// (the rewritten one can be a local mirror path that means nothing to a SARIF consumer).
     func originURL() -> String? {
-        var remote: OpaquePointer?
-        guard git_remote_lookup(&remote, pointer, "origin") == 0, let remote else { return nil }
-        defer { git_remote_free(remote) }
-        return git_remote_url(remote).map { String(cString: $0) }
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0, let config else { return nil }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, "remote.origin.url") == 0, let value else { return nil }
+        return String(cString: value)
     }
 
     private static func kind(mode: UInt32, id: git_oid) -> GitEntryKind {

@@ -89,3 +89,16 @@ import Testing
         #expect(!extractor.claims(ScannedFile(path: "nginx.conf", bytes: Array("http { server { listen 443; } }\n".utf8))))
     }
 }
+
+@Suite struct LineEndingTests {
+    @Test func crlfFilesReadLikeLFFiles() async throws {
+        let crlf = { (text: String) in text.replacingOccurrences(of: "\n", with: "\r\n") }
+        let haproxy = GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
+        let repository = try GoodDeployment.repository(manifest: crlf(GoodDeployment.manifest), haproxy: crlf(haproxy))
+        try repository.write("certs/access.pem", crlf(Fixtures.certificate("san-disjoint")))
+        let result = try await repository.scan()
+        #expect(result.brief == ["CP004 lb/haproxy.cfg:21:5"])
+        #expect(result.findings.first?.snippet == "    bind :5262 ssl crt /etc/haproxy/certs/access.pem")
+        #expect(result.topology.deployments.first?.publicCertificate?.leaf.commonName == "access.example.com")
+    }
+}

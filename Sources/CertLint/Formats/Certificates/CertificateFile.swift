@@ -102,7 +102,7 @@ public enum CertificateReader {
         var certificates: [CertificateInfo] = []
         var keys: [PrivateKeyBlock] = []
         var unusable: [UnusableCertificate] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.textLines
         var index = 0
         while index < lines.count {
             let line = lines[index].trimmingCharacters(in: .whitespaces)

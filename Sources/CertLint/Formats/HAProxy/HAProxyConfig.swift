@@ -49,7 +49,7 @@ public enum HAProxyParser {
         var sections: [HAProxySection] = []
         var current: (kind: String, name: String?, from: String?, line: Int, directives: [HAProxyDirective])?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in text.textLines {
             lineNumber += 1
             let words = try splitWords(rawLine, line: lineNumber)
             guard let first = words.first else { continue }

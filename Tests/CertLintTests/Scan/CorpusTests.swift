@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+@testable import CertLint
+
+/// Real configuration files and certificates written by others (../shared/corpus): certlint
+/// reads all of them without a crash and without a false alarm.
+@Suite struct CorpusTests {
+    static let corpus = Fixtures.shared.appendingPathComponent("corpus")
+    static let present = FileManager.default.fileExists(atPath: corpus.path)
+
+    @Test(.enabled(if: present, "../shared/corpus is not beside this checkout"))
+    func everyCorpusFileScansWithoutFindings() async throws {
+        // Copy into a plain folder so the scan does not depend on where ../shared lives.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-corpus-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.corpus, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        var options = ScanOptions()
+        options.paths = [copy.path]
+        options.asOf = Fixtures.asOf
+        let result = try await Scanner.scan(options)
+        let files = FileManager.default.enumerator(atPath: copy.path)!.compactMap { $0 as? String }.filter {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: copy.appendingPathComponent($0).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue
+        }
+        #expect(result.filesScanned == files.count)
+        #expect(result.brief == [])
+        #expect(result.notes == [])
+        // The PEM files were read, not passed over: every one yields certificates.
+        let pemFiles = files.filter { $0.hasSuffix(".pem") }
+        #expect(!pemFiles.isEmpty)
+        #expect(Set(result.topology.certificateFiles.map(\.path)) == Set(pemFiles))
+        #expect(result.topology.certificateFiles.filter { $0.certificates.isEmpty }.map { "\($0.path) \($0.unusable)" } == [])
+    }
+}
