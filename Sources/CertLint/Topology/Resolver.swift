@@ -32,7 +32,15 @@ struct Resolver {
                         subject: "\(listener.name) / backend \(name)"))
             }
         }
-        let topologies = deployments.map { resolve($0, listeners: listeners) }
+        // Files a manifest names belong to that deployment alone; nodes identify their deployment.
+        var claimedFiles: [String: String] = [:]
+        for deployment in deployments {
+            for reference in deployment.loadBalancerFiles {
+                if case .file(let path) = index.resolve(reference) { claimedFiles[path] = claimedFiles[path] ?? deployment.name }
+            }
+        }
+        let nodesByDeployment = Dictionary(deployments.map { ($0.name, Set($0.nodes.map(\.value))) }, uniquingKeysWith: { $0.union($1) })
+        let topologies = deployments.map { resolve($0, listeners: listeners, claimedFiles: claimedFiles, nodesByDeployment: nodesByDeployment) }
         return Topology(
             deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
             unusableCertificates: weak, certificateFiles: certificateFiles)
@@ -43,7 +51,9 @@ struct Resolver {
         return references.filter { seen.insert("\($0.subject)|\($0.reference.location)").inserted }
     }
 
-    private mutating func resolve(_ deployment: Deployment, listeners all: [Listener]) -> DeploymentTopology {
+    private mutating func resolve(
+        _ deployment: Deployment, listeners all: [Listener], claimedFiles: [String: String], nodesByDeployment: [String: Set<String>]
+    ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
         var explicitFiles: Set<String> = []
@@ -65,12 +75,18 @@ struct Resolver {
             case secondaryPort: role = .secondary
             default: continue
             }
+            // Evidence, strongest first. A deployment that lists its LB files takes listeners from
+            // those files only; a file another manifest lists is that deployment's.
             var reason: String?
+            let memberHosts = Set(listener.members.map { $0.host.lowercasedFQDN })
+            let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
             if explicitFiles.contains(listener.file) {
                 reason = "its file is listed in load-balancer: of \(deployment.manifest)"
+            } else if !explicitFiles.isEmpty || claimedFiles[listener.file].map({ $0 != deployment.name }) == true {
+                reason = nil
             } else if let member = listener.members.first(where: { nodes.contains($0.host.lowercasedFQDN) }) {
                 reason = "its backend server \(member.host) is a node of the deployment"
-            } else if certificateNamesVIP(listener, vip: deployment.vip.value) {
+            } else if memberHosts.isDisjoint(with: otherDeploymentsNodes), certificateNamesVIP(listener, vip: deployment.vip.value) {
                 reason = "its certificate names the VIP \(deployment.vip.value)"
             }
             if let reason { joined.append(DeploymentListener(role: role, listener: listener, joinedBy: reason)) }
