@@ -190,3 +190,61 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
         #expect(result.topology.deployments.first?.namespace == .disjoint)
     }
 }
+
+@Suite struct MatrixRepositoryTests {
+    /// One repository holding the six rows of the table, none with 5263: exactly rows 2 and 4
+    /// need it.
+    @Test func aRepositoryWithTheSixRowsGetsTheTablesVerdicts() async throws {
+        let rows: [(Int, String, String, String)] = [
+            (1, "example.com", "wildcard", "reencrypt"), (2, "example.com", "single-host", "reencrypt"),
+            (3, "example.com", "san-shared", "passthrough"), (4, "example.dmz", "wildcard", "reencrypt"),
+            (5, "example.dmz", "san-disjoint", "reencrypt"), (6, "example.dmz", "san-disjoint", "passthrough"),
+        ]
+        var manifest = "version: 1\nsettings: {system-trust: false, trust-anchors: [certs/ca.pem]}\ndeployments:\n"
+        for (row, domain, certificate, mode) in rows {
+            let key = mode == "passthrough" ? "service-certificate" : "public-certificate"
+            manifest += "  - name: row\(row)\n    vip: access.example.com\n    nodes: [wsa1.\(domain), wsa2.\(domain)]\n    lb-mode: \(mode)\n    \(key): certs/\(certificate).pem\n"
+        }
+        let repository = try FixtureRepository(
+            files: ["certlint.yaml": manifest],
+            certificates: Dictionary(uniqueKeysWithValues: ["ca", "wildcard", "single-host", "san-shared", "san-disjoint"].map { ("certs/\($0).pem", $0) }))
+        let result = try await repository.scan()
+        #expect(result.brief == ["CP001 certlint.yaml:9:11", "CP001 certlint.yaml:19:11"])
+        #expect(result.findings.map(\.subject) == ["deployment row2 / matrix", "deployment row4 / matrix"])
+        #expect(result.findings.allSatisfy { $0.message.contains("row \($0.subject.dropFirst(14).prefix(1)) of the decision matrix") })
+    }
+}
+
+@Suite struct CatalogTests {
+    @Test func everyCatalogRuleHasACheckAndEveryCheckACatalogEntry() {
+        let checked = Set(builtInRules.flatMap(\.ruleIDs))
+        let catalogued = Set(RuleCatalog.builtIn.rules.map(\.id))
+        #expect(checked == catalogued)
+    }
+
+    @Test(arguments: RuleCatalog.builtIn.rules)
+    func everyRuleIsDocumented(_ rule: RuleDescription) {
+        #expect(rule.help.contains("**Why.**"))
+        #expect(rule.help.contains("**Fix.**"))
+        #expect(!rule.tags.isEmpty)
+        #expect(Double(rule.securitySeverity).map { (0...10).contains($0) } == true)
+        #expect(rule.name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" })
+    }
+
+    @Test func theMatrixHasTheSixRowsAndThreeUnsupportedCombinations() {
+        let matrix = RuleCatalog.builtIn.matrix
+        #expect(matrix.rows.map(\.number) == [1, 2, 3, 4, 5, 6])
+        #expect(matrix.rows.filter(\.port5263Required).map(\.number) == [2, 4])
+        #expect(matrix.unsupported.count == 3)
+        // Every namespace × type × mode is either a row or unsupported, never both.
+        for namespace in [Namespace.shared, .disjoint] {
+            for type in CertificateType.allCases {
+                for mode in [LoadBalancerMode.reencrypt, .passthrough] {
+                    let rows = matrix.rows.filter { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }
+                    let unsupported = matrix.unsupported.filter { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }
+                    #expect(rows.count + unsupported.count == 1, "\(namespace) \(type) \(mode)")
+                }
+            }
+        }
+    }
+}
