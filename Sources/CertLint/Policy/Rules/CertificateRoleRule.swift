@@ -18,15 +18,9 @@ struct CertificateRoleRule: Rule {
             }
 
             if topology.mode?.mode == .passthrough, let proxy = topology.certProxyCertificate, let service = topology.serviceCertificate {
-                let subject = "\(topology.subject) / cert proxy certificate"
-                if proxy.leaf.sha256 != service.leaf.sha256 {
-                    evaluation.report(
-                        "CP011", subject, at: proxy.reference.location,
-                        "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate \(service.path) (\(service.leaf.summary)); it presents \(proxy.path) (\(proxy.leaf.summary))",
-                        related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
-                } else {
-                    evaluation.checked("CP011", subject, at: proxy.reference.location)
-                }
+                requireServiceCertificate(
+                    "CP011", "\(topology.subject) / cert proxy certificate", presented: proxy, service: service, into: &evaluation,
+                    "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate")
             }
 
             if let proxy = topology.certProxyCertificate, let verdict = context.trust[proxy.path] {
@@ -42,16 +36,24 @@ struct CertificateRoleRule: Rule {
             }
 
             if let port = topology.deployment.certProxy.secondaryPort, let secondary = topology.secondaryCertificate, let service = topology.serviceCertificate {
-                let subject = "\(topology.subject) / 5263 certificate"
-                if secondary.leaf.sha256 != service.leaf.sha256 {
-                    evaluation.report(
-                        "CP013", subject, at: secondary.reference.location,
-                        "deployment \(topology.name): port \(port.value) must present the Access service's certificate \(service.path) (\(service.leaf.summary)); it presents \(secondary.path) (\(secondary.leaf.summary))",
-                        related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
-                } else {
-                    evaluation.checked("CP013", subject, at: secondary.reference.location)
-                }
+                requireServiceCertificate(
+                    "CP013", "\(topology.subject) / 5263 certificate", presented: secondary, service: service, into: &evaluation,
+                    "deployment \(topology.name): port \(port.value) must present the Access service's certificate")
             }
         }
+    }
+
+    /// CP011 and CP013: a port that must present the Access service's certificate, by identity.
+    private func requireServiceCertificate(
+        _ ruleID: String, _ subject: String, presented: CertificateUse, service: CertificateUse, into evaluation: inout Evaluation, _ requirement: String
+    ) {
+        guard presented.leaf.sha256 != service.leaf.sha256 else {
+            evaluation.checked(ruleID, subject, at: presented.reference.location)
+            return
+        }
+        evaluation.report(
+            ruleID, subject, at: presented.reference.location,
+            "\(requirement) \(service.path) (\(service.leaf.summary)); it presents \(presented.path) (\(presented.leaf.summary))",
+            related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
     }
 }
