@@ -7,4 +7,14 @@ static inline git_status_options certlint_status_options_init(void) {
     git_status_options opts = GIT_STATUS_OPTIONS_INIT;
     return opts;
 }
+
+static inline git_diff_options certlint_diff_options_init(void) {
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    return opts;
+}
+
+static inline git_diff_find_options certlint_diff_find_options_init(void) {
+    git_diff_find_options opts = GIT_DIFF_FIND_OPTIONS_INIT;
+    return opts;
+}
 #endif

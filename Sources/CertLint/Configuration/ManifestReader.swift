@@ -45,7 +45,8 @@ public struct ManifestReader {
         guard let node = root?["settings"] else { return settings }
         let keys = try mapping(
             node, "settings",
-            allowed: ["fail-on", "exclude", "expiry-warning-days", "system-trust", "trust-anchors", "rules", "max-file-size"])
+            allowed: ["fail-on", "exclude", "expiry-warning-days", "system-trust", "trust-anchors", "rules", "max-file-size", "unsuppressible"])
+        for (key, value) in keys { settings.sources[key] = "\(path):\(value.start.line)" }
         if let value = keys["fail-on"] {
             let text = try string(value, "settings.fail-on")
             guard let threshold = FailThreshold(rawValue: text) else {
@@ -77,6 +78,10 @@ public struct ManifestReader {
                 }
                 settings.rules[id] = Located(level, at: location(pair.key))
             }
+        }
+        if let value = keys["unsuppressible"] {
+            settings.unsuppressible = Set(try stringList(value, "settings.unsuppressible").map { $0.value.uppercased() })
+            settings.unsuppressibleLocation = location(value)
         }
         if let value = keys["max-file-size"] {
             settings.maxFileSize = try byteSize(value, "settings.max-file-size")

@@ -28,6 +28,11 @@ public struct Settings: Sendable {
     public var trustAnchors: [FileReference] = []
     public var rules: [String: Located<String>] = [:]
     public var maxFileSize = 5 * 1024 * 1024
+    /// Rules no `certlint:ignore` may silence (CP900 and CP901 never can be).
+    public var unsuppressible: Set<String> = []
+    var unsuppressibleLocation: SourceLocation?
+    /// Where each setting came from (`certlint.yaml:4`, `command line`); absent means the default.
+    public var sources: [String: String] = [:]
     /// The file the settings came from, if any.
     public var source: String?
 

@@ -10,6 +10,8 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
     case rulePack(path: String, problem: String)
     case invalidDate(String)
     case unknownRule(String)
+    case baseline(path: String, problem: String)
+    case hook(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,10 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
             return "--as-of \(text): expected a date as YYYY-MM-DD, e.g. --as-of 2027-01-31."
         case .unknownRule(let id):
             return "\(id) is not a rule of the catalog. `certlint rules` lists them."
+        case .baseline(let path, let problem):
+            return "baseline \(path) \(problem)."
+        case .hook(let message):
+            return message
         }
     }
 }

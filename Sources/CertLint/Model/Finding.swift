@@ -25,6 +25,20 @@ public struct RelatedLocation: Hashable, Sendable, Codable {
     }
 }
 
+/// Why a finding does not count: an inline `certlint:ignore` comment or a baseline entry.
+public struct Suppression: Sendable, Codable, Hashable {
+    public enum Kind: String, Sendable, Codable {
+        /// A `certlint:ignore` comment in the scanned file (SARIF `inSource`).
+        case inSource
+        /// An entry of the `--baseline` file (SARIF `external`).
+        case external
+    }
+    public let kind: Kind
+    public let justification: String
+    /// Where the comment or baseline is.
+    public let location: SourceLocation?
+}
+
 /// One verdict of one rule about one subject.
 public struct Finding: Sendable, Codable, Hashable {
     public let ruleID: String
@@ -38,6 +52,8 @@ public struct Finding: Sendable, Codable, Hashable {
     public let snippet: String?
     /// rule + subject + path + normalised primary line, hashed; never the line number.
     public let fingerprint: String
+    /// Set when a suppression or the baseline covers the finding; it then does not fail the run.
+    public private(set) var suppression: Suppression?
 
     public init(
         ruleID: String, level: Level, message: String, location: SourceLocation,
@@ -54,12 +70,25 @@ public struct Finding: Sendable, Codable, Hashable {
     }
 
     public func with(level: Level) -> Finding {
-        Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+        copy.suppression = suppression
+        return copy
     }
 
     public func with(snippet: String?) -> Finding {
-        Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+        copy.suppression = suppression
+        return copy
     }
+
+    public func with(suppression: Suppression?) -> Finding {
+        var copy = self
+        copy.suppression = suppression
+        return copy
+    }
+
+    /// Counts toward `--fail-on` and is shown in text and annotations.
+    public var isActive: Bool { suppression == nil }
 
     static func fingerprint(ruleID: String, subject: String, path: String, snippet: String?) -> String {
         let normalised = (snippet ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")

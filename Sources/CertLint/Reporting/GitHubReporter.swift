@@ -2,7 +2,7 @@
 public enum GitHubReporter {
     public static func render(_ result: ScanResult) -> String {
         var out = ""
-        for finding in result.findings {
+        for finding in result.activeFindings {
             let command = finding.level == .note ? "notice" : finding.level.rawValue
             var properties = "file=\(property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column)"
             if let endLine = finding.location.endLine { properties += ",endLine=\(endLine)" }

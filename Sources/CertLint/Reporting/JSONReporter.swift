@@ -9,6 +9,7 @@ public enum JSONReporter {
         let tool: Tool
         let findings: [JSONFinding]
         let notes: [ScanNote]
+        let baselineUnmatched: [BaselineEntry]
         let summary: Summary
     }
 
@@ -27,6 +28,7 @@ public enum JSONReporter {
         let subject: String
         let fingerprint: String
         let snippet: String?
+        let suppression: Suppression?
     }
 
     public static func render(_ result: ScanResult) -> String {
@@ -36,9 +38,9 @@ public enum JSONReporter {
                 JSONFinding(
                     ruleId: $0.ruleID, ruleName: result.catalog.rule($0.ruleID)?.name ?? $0.ruleID, level: $0.level,
                     message: $0.message, location: $0.location, related: $0.related, subject: $0.subject,
-                    fingerprint: $0.fingerprint, snippet: $0.snippet)
+                    fingerprint: $0.fingerprint, snippet: $0.snippet, suppression: $0.suppression)
             },
-            notes: result.notes, summary: Summary(result))
+            notes: result.notes, baselineUnmatched: result.baselineUnmatched, summary: Summary(result))
         return encode(document)
     }
 

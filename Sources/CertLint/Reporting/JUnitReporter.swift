@@ -18,6 +18,7 @@ public enum JUnitReporter {
             var cases = ""
             var failures = 0
             var errors = 0
+            var skipped = 0
             for subject in subjects {
                 let found = findingsByCase[key(rule.id, subject)] ?? []
                 cases += "    <testcase name=\"\(escape(subject))\" classname=\"certlint.\(rule.id).\(escape(rule.name))\" time=\"0.000\""
@@ -27,6 +28,11 @@ public enum JUnitReporter {
                 }
                 cases += ">\n"
                 for finding in found {
+                    if let suppression = finding.suppression {
+                        skipped += 1
+                        cases += "      <skipped message=\"\(escape("suppressed: \(suppression.justification)"))\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</skipped>\n"
+                        continue
+                    }
                     let element = rule.id == "CP900" ? "error" : "failure"
                     if element == "error" { errors += 1 } else { failures += 1 }
                     cases += "      <\(element) message=\"\(escape(finding.message))\" type=\"\(finding.level.rawValue)\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</\(element)>\n"
@@ -36,7 +42,7 @@ public enum JUnitReporter {
             totals.tests += subjects.count
             totals.failures += failures
             totals.errors += errors
-            suites += "  <testsuite name=\"\(rule.id) \(escape(rule.name))\" tests=\"\(subjects.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"0.000\""
+            suites += "  <testsuite name=\"\(rule.id) \(escape(rule.name))\" tests=\"\(subjects.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0.000\""
             suites += cases.isEmpty ? "/>\n" : ">\n\(cases)  </testsuite>\n"
         }
         return """

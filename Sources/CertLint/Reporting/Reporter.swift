@@ -19,15 +19,18 @@ struct Summary: Codable {
     let errors: Int
     let warnings: Int
     let notes: Int
+    let suppressed: Int
     let filesScanned: Int
     let deployments: Int
     let failOn: String
     let exitCode: Int32
 
     init(_ result: ScanResult) {
-        errors = result.findings.filter { $0.level == .error }.count
-        warnings = result.findings.filter { $0.level == .warning }.count
-        notes = result.findings.filter { $0.level == .note }.count
+        let active = result.activeFindings
+        errors = active.filter { $0.level == .error }.count
+        warnings = active.filter { $0.level == .warning }.count
+        notes = active.filter { $0.level == .note }.count
+        suppressed = result.findings.count - active.count
         filesScanned = result.filesScanned
         deployments = result.topology.deployments.count
         failOn = result.failOn.rawValue

@@ -26,6 +26,11 @@ public enum SARIFReporter {
                     Location(id: index, physicalLocation: physical(related.location, snippet: nil), message: Text(text: related.message))
                 },
                 partialFingerprints: [fingerprintKey: finding.fingerprint],
+                suppressions: finding.suppression.map { suppression in
+                    [SARIFSuppression(
+                        kind: suppression.kind.rawValue, status: "accepted", justification: suppression.justification,
+                        location: suppression.location.map { Location(id: nil, physicalLocation: physical($0, snippet: nil), message: nil) })]
+                },
                 properties: ResultProperties(subject: finding.subject))
         }
         var notifications: [Notification] = result.findings.filter { $0.ruleID == "CP900" }.map { finding in
@@ -33,6 +38,12 @@ public enum SARIFReporter {
                 level: "error", message: Text(text: finding.message),
                 locations: [Location(id: nil, physicalLocation: physical(finding.location, snippet: nil), message: nil)],
                 descriptor: Reference(id: "CP900", index: catalog.index(of: "CP900")))
+        }
+        notifications += result.baselineUnmatched.map { entry in
+            Notification(
+                level: "note", message: Text(text: "baseline entry \(entry.rule) \(entry.path) (\(entry.subject)) no longer occurs; prune it with `certlint baseline --prune`"),
+                locations: [Location(id: nil, physicalLocation: PhysicalLocation(artifactLocation: artifact(entry.path), region: nil), message: nil)],
+                descriptor: nil)
         }
         notifications += result.notes.map { note in
             Notification(
@@ -133,7 +144,14 @@ public enum SARIFReporter {
         let locations: [Location]
         let relatedLocations: [Location]?
         let partialFingerprints: [String: String]
+        let suppressions: [SARIFSuppression]?
         let properties: ResultProperties
+    }
+    struct SARIFSuppression: Encodable {
+        let kind: String
+        let status: String
+        let justification: String
+        let location: Location?
     }
     struct ResultProperties: Encodable { let subject: String }
     struct Location: Encodable {

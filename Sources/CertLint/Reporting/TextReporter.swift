@@ -4,7 +4,7 @@ public enum TextReporter {
     public static func render(_ result: ScanResult, colour: Bool) -> String {
         var out = ""
         var currentPath: String?
-        for finding in result.findings {
+        for finding in result.activeFindings {
             if let currentPath, currentPath != finding.location.path { out += "\n" }
             currentPath = finding.location.path
             let level = paint(finding.level.rawValue, colour ? code(finding.level) : nil)
@@ -24,9 +24,18 @@ public enum TextReporter {
             for note in result.notes.prefix(20) { out += "note: \(note.path) \(note.message)\n" }
             if result.notes.count > 20 { out += "note: … and \(result.notes.count - 20) more (all of them are in --format json and SARIF)\n" }
         }
+        if !result.baselineUnmatched.isEmpty {
+            if !out.isEmpty { out += "\n" }
+            for entry in result.baselineUnmatched.prefix(20) {
+                out += "baseline: \(entry.rule) \(entry.path) (\(entry.subject)) no longer occurs\n"
+            }
+            out += "baseline: \("entry".counted(result.baselineUnmatched.count)) can be pruned with `certlint baseline --prune --output FILE`\n"
+        }
         let summary = Summary(result)
         if !out.isEmpty { out += "\n" }
         out += "\("error".counted(summary.errors)), \("warning".counted(summary.warnings)), \("note".counted(summary.notes))"
+        if summary.suppressed > 0 { out += " (\(summary.suppressed) suppressed)" }
+        if let changed = result.changedFiles { out += " in \("changed file".counted(changed.count))," }
         out += " in \("file".counted(summary.filesScanned)) scanned, \("deployment".counted(summary.deployments)) found"
         out += "; \(result.checks.count) checks made; fail-on \(summary.failOn) → exit \(summary.exitCode)\n"
         return out

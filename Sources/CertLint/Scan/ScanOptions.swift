@@ -11,6 +11,10 @@ public struct ScanOptions: Sendable {
     public var asOf: Date = ScanOptions.today()
     /// `--fail-on`; nil leaves it to settings.fail-on.
     public var failOn: FailThreshold?
+    /// `--baseline FILE`: findings in it are reported as suppressed.
+    public var baselinePath: String?
+    /// `--diff-base REV`: report only findings in files changed since REV (or its merge base).
+    public var diffBase: String?
 
     public init() {}
 
@@ -50,7 +54,14 @@ public struct ScanResult: Sendable {
     public let root: String
     public let filesScanned: Int
     public let topology: Topology
+    /// Baseline entries no finding matched any more (prune them with `certlint baseline --prune`).
+    public let baselineUnmatched: [BaselineEntry]
+    /// With `--diff-base`: the files whose findings are reported.
+    public let changedFiles: Set<String>?
 
-    /// 0 when nothing reaches the threshold, 1 otherwise.
-    public var exitCode: Int32 { findings.contains { failOn.fails($0.level) } ? 1 : 0 }
+    /// Findings that count: not suppressed inline or by the baseline.
+    public var activeFindings: [Finding] { findings.filter(\.isActive) }
+
+    /// 0 when no active finding reaches the threshold, 1 otherwise.
+    public var exitCode: Int32 { activeFindings.contains { failOn.fails($0.level) } ? 1 : 0 }
 }

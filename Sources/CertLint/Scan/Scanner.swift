@@ -10,12 +10,7 @@ public enum Scanner {
         for path in paths where options.mode == .workingTree && !FileManager.default.fileExists(atPath: path) {
             throw CertLintError.pathNotFound(path)
         }
-        let snapshot: Snapshot
-        do {
-            snapshot = try Snapshot(containing: existingAncestor(of: paths[0]), mode: options.mode)
-        } catch let error as GitError {
-            throw CertLintError.git(error.description)
-        }
+        let snapshot = try openSnapshot(paths[0], mode: options.mode)
         var scopes: [String] = []
         for path in paths {
             guard let relative = relativePath(path, in: snapshot) else {
@@ -41,12 +36,28 @@ public enum Scanner {
                 path: setting.location.path, line: setting.location.line, column: setting.location.column,
                 keyPath: "settings.rules.\(id)", problem: "\(id) is not a rule of the catalog (`certlint rules` lists them)")
         }
+        if let location = settings.unsuppressibleLocation, let unknown = settings.unsuppressible.sorted().first(where: { catalog.rule($0) == nil }) {
+            throw CertLintError.configuration(
+                path: location.path, line: location.line, column: location.column, keyPath: "settings.unsuppressible",
+                problem: "\(unknown) is not a rule of the catalog (`certlint rules` lists them)")
+        }
+        let baseline = try options.baselinePath.map { try Baseline.read($0) }
+        var changed: Set<String>?
+        if let base = options.diffBase {
+            guard let repository = snapshot.repository else { throw CertLintError.needsRepository(path: paths[0], mode: .revision(base)) }
+            do {
+                changed = try repository.changedPaths(since: base, mode: options.mode)
+            } catch let error as GitError {
+                throw CertLintError.git(error.description)
+            }
+        }
 
         // Source and Parse/Extract, file by file.
         var notes = snapshot.notes.filter { inScope($0.path) }
         var facts = FileFacts()
         var parseErrors: [ParseFailure] = []
         var texts: [String: [UInt8]] = [:]
+        var directives: [SuppressionDirective] = []
         var scannedCertificates: [String: Resolver.CertificateLoad] = [:]
         var filesScanned = 0
         for path in listed where inScope(path) {
@@ -72,6 +83,7 @@ public enum Scanner {
                 continue
             }
             texts[path] = bytes
+            if !file.isBinary { directives += SuppressionDirective.find(in: String(decoding: bytes, as: UTF8.self), path: path) }
             for extractor in extractors {
                 do {
                     let found = try extractor.extract(file)
@@ -114,20 +126,62 @@ public enum Scanner {
             topology: linked, settings: settings, matrix: catalog.matrix, asOf: options.asOf, trust: trust, parseErrors: parseErrors)
         var evaluation = Evaluator.evaluate(context, catalog: catalog)
         var lines: [String: [Substring]] = [:]
-        evaluation.attachSnippets { location in
+        func snippet(for location: SourceLocation) -> String? {
             if lines[location.path] == nil, let bytes = texts[location.path] {
                 lines[location.path] = String(decoding: bytes, as: UTF8.self).textLines
             }
             guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
-            let line = fileLines[location.line - 1]
-            return String(line)
+            return String(fileLines[location.line - 1])
+        }
+        evaluation.attachSnippets(snippet(for:))
+        // Suppress: inline directives, then the baseline; then keep what diff mode asks for.
+        var (findings, suppressionChecks) = Suppressor(catalog: catalog, settings: settings, asOf: options.asOf)
+            .apply(directives, to: evaluation.findings)
+        var checks = evaluation.checks + suppressionChecks
+        if let setting = settings.rules["CP901"].flatMap({ RuleSetting(rawValue: $0.value) }) {
+            if let level = setting.level {
+                findings = findings.map { $0.ruleID == "CP901" ? $0.with(level: level) : $0 }
+            } else {
+                findings.removeAll { $0.ruleID == "CP901" }
+                checks.removeAll { $0.ruleID == "CP901" }
+            }
+        }
+        findings = findings.map { $0.snippet == nil ? $0.with(snippet: snippet(for: $0.location)) : $0 }
+        var unmatched: [BaselineEntry] = []
+        if let baseline, let path = options.baselinePath {
+            (findings, unmatched) = baseline.apply(to: findings, file: path)
+        }
+        if let changed {
+            // A finding counts as changed when its own line or a location it cites changed, so a
+            // new certificate file reports the listener finding it causes.
+            findings.removeAll { finding in
+                !changed.contains(finding.location.path) && !finding.related.contains { changed.contains($0.location.path) }
+            }
+            checks.removeAll { !changed.contains($0.location.path) }
+            unmatched.removeAll { !changed.contains($0.path) }
         }
         return ScanResult(
-            findings: evaluation.findings.sorted(by: Finding.reportOrder),
-            checks: evaluation.checks,
+            findings: findings.sorted(by: Finding.reportOrder),
+            checks: checks,
             notes: notes.sorted { ($0.path, $0.message) < ($1.path, $1.message) },
-            catalog: catalog, settings: settings, failOn: options.failOn ?? settings.failOn,
-            provenance: snapshot.provenance, root: snapshot.root, filesScanned: filesScanned, topology: linked)
+            catalog: catalog, settings: settings, failOn: settings.failOn,
+            provenance: snapshot.provenance, root: snapshot.root, filesScanned: filesScanned, topology: linked,
+            baselineUnmatched: unmatched, changedFiles: changed)
+    }
+
+    /// The settings a scan with these options would use, without scanning (`certlint config`).
+    public static func effectiveSettings(_ options: ScanOptions) throws -> Settings {
+        let paths = options.paths.isEmpty ? ["."] : options.paths
+        let snapshot = try openSnapshot(paths[0], mode: options.mode)
+        return try loadSettings(options, snapshot: snapshot, scopes: paths.compactMap { relativePath($0, in: snapshot) })
+    }
+
+    static func openSnapshot(_ path: String, mode: SourceMode) throws -> Snapshot {
+        do {
+            return try Snapshot(containing: existingAncestor(of: path), mode: mode)
+        } catch let error as GitError {
+            throw CertLintError.git(error.description)
+        }
     }
 
     // MARK: - Steps
@@ -152,9 +206,19 @@ public enum Scanner {
         return base.isEmpty ? rest : base + "/" + rest
     }
 
+    /// Settings by precedence: the command line, then the settings file, then the defaults.
+    static func loadSettings(_ options: ScanOptions, snapshot: Snapshot, scopes: [String]) throws -> Settings {
+        var settings = try settingsFile(options, snapshot: snapshot, scopes: scopes)
+        if let failOn = options.failOn {
+            settings.failOn = failOn
+            settings.sources["fail-on"] = "command line"
+        }
+        return settings
+    }
+
     /// `--config`, else certlint.yaml at the repository root, else the one at the root of a
     /// single scanned folder.
-    static func loadSettings(_ options: ScanOptions, snapshot: Snapshot, scopes: [String]) throws -> Settings {
+    static func settingsFile(_ options: ScanOptions, snapshot: Snapshot, scopes: [String]) throws -> Settings {
         if let path = options.configPath {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -164,6 +164,83 @@ final class GitRepository {
         return Int(git_blob_rawsize(blob))
     }
 
+    /// Paths that differ between the merge base of `base` and the scanned commit, and what
+    /// `mode` scans (renames followed: the new path counts; deletions do not).
+    func changedPaths(since base: String, mode: SourceMode) throws -> Set<String> {
+        var baseID = try commitID(base)
+        let scannedRevision: String
+        switch mode {
+        case .revision(let revision): scannedRevision = revision
+        default: scannedRevision = "HEAD"
+        }
+        if var scannedID = try? commitID(scannedRevision) {
+            var mergeBase = git_oid()
+            if git_merge_base(&mergeBase, pointer, &scannedID, &baseID) == 0 { baseID = mergeBase }
+        }
+        var commit: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commit, pointer, &baseID), "reading commit \(Self.hex(baseID))")
+        defer { git_commit_free(commit) }
+        var baseTree: OpaquePointer?
+        try GitError.check(git_commit_tree(&baseTree, commit), "reading the tree of \(base)")
+        defer { git_tree_free(baseTree) }
+
+        var options = certlint_diff_options_init()
+        var diff: OpaquePointer?
+        switch mode {
+        case .workingTree:
+            options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, pointer, baseTree, &options), "comparing \(base) with the working tree")
+        case .index:
+            try GitError.check(git_diff_tree_to_index(&diff, pointer, baseTree, nil, &options), "comparing \(base) with the index")
+        case .revision(let revision):
+            var object: OpaquePointer?
+            try GitError.check(git_revparse_single(&object, pointer, revision), "resolving revision '\(revision)'")
+            defer { git_object_free(object) }
+            var tree: OpaquePointer?
+            try GitError.check(git_object_peel(&tree, object, GIT_OBJECT_TREE), "reading the tree of '\(revision)'")
+            defer { git_object_free(tree) }
+            try GitError.check(git_diff_tree_to_tree(&diff, pointer, baseTree, tree, &options), "comparing \(base) with \(revision)")
+        }
+        defer { git_diff_free(diff) }
+        var find = certlint_diff_find_options_init()
+        find.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_FOR_UNTRACKED.rawValue
+        try GitError.check(git_diff_find_similar(diff, &find), "following renames")
+        var paths: Set<String> = []
+        for index in 0..<git_diff_num_deltas(diff) {
+            guard let delta = git_diff_get_delta(diff, index), delta.pointee.status != GIT_DELTA_DELETED,
+                let path = delta.pointee.new_file.path
+            else { continue }
+            paths.insert(String(cString: path))
+        }
+        return paths
+    }
+
+    private func commitID(_ revision: String) throws -> git_oid {
+        var object: OpaquePointer?
+        try GitError.check(git_revparse_single(&object, pointer, revision), "resolving revision '\(revision)'")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try GitError.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
+        defer { git_object_free(commit) }
+        return git_object_id(commit).pointee
+    }
+
+    /// Where Git runs hooks from: `core.hooksPath` (relative to the work tree) or `.git/hooks`.
+    func hooksDirectory() -> String {
+        var config: OpaquePointer?
+        if git_repository_config_snapshot(&config, pointer) == 0, let config {
+            defer { git_config_free(config) }
+            var value: UnsafePointer<CChar>?
+            if git_config_get_string(&value, config, "core.hooksPath") == 0, let value {
+                let path = String(cString: value)
+                return path.hasPrefix("/") ? path : workdir + "/" + path
+            }
+        }
+        var gitDirectory = String(cString: git_repository_path(pointer))
+        while gitDirectory.hasSuffix("/") { gitDirectory.removeLast() }
+        return gitDirectory + "/hooks"
+    }
+
     /// HEAD's commit id and branch name, when HEAD points at a commit.
     func head() -> (commit: String, branch: String?)? {
         var reference: OpaquePointer?

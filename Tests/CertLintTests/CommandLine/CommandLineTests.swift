@@ -84,7 +84,7 @@ import Testing
         let catalog = try JSONSerialization.jsonObject(with: Data(rules.output.utf8)) as? [[String: Any]]
         #expect(catalog?.map { $0["id"] as? String ?? "" } == [
             "CP001", "CP002", "CP003", "CP004", "CP005", "CP006", "CP007", "CP008", "CP009", "CP010", "CP011", "CP012", "CP013",
-            "CP020", "CP021", "CP022", "CP023", "CP030", "CP031", "CP900",
+            "CP020", "CP021", "CP022", "CP023", "CP030", "CP031", "CP900", "CP901",
         ])
         let explain = try certlint("explain", "port-5263-missing")
         #expect(explain.status == 0)

@@ -8,14 +8,15 @@ import Testing
 /// When output changes on purpose: `CERTLINT_UPDATE_GOLDEN=1 swift test --filter ReportTests`,
 /// then review the diff of Tests/CertLintTests/Golden/.
 @Suite(.serialized) struct ReportTests {
-    /// A deployment with a little of everything: a listener rule, a certificate rule, a committed
-    /// key, a parse error and a skipped binary file.
+    /// A deployment with a little of everything: listener rules, a suppressed finding, a
+    /// committed key, a parse error and a skipped binary file.
     static func goldenRepository() throws -> FixtureRepository {
         let haproxy = GoodDeployment.haproxy
             .replacing("    http-request set-header RemotePort %[src_port]\n", with: "")
             .replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
         let repository = try GoodDeployment.repository(
-            manifest: GoodDeployment.manifest + "    cert-proxy:\n      secondary-port: 5263\n",
+            manifest: GoodDeployment.manifest
+                + "    cert-proxy:\n      # certlint:ignore CP002 reason=\"kept during the node migration\" until=2027-03-01\n      secondary-port: 5263\n",
             haproxy: haproxy,
             extra: ["lb/old haproxy.cfg": "frontend legacy\n    bind :80 \"unterminated\n", "secrets/tls.key": Fixtures.certificate("example-key")],
             certificates: ["certs/expiring.pem": "expiring"])
