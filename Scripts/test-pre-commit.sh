@@ -69,7 +69,7 @@ repos:
       - id: certlint-system
 YAML
 git add -A
-pre-commit install -q >/dev/null
+pre-commit install >/dev/null
 
 out=$(git commit -q -m "good configuration" 2>&1); check "a good commit passes" 0 $? "$out"
 
