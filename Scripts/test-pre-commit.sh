@@ -79,7 +79,7 @@ out=$(git commit -q -m "terminate 5262" 2>&1); check "a commit introducing CP004
 
 out=$(pre-commit try-repo "$root" certlint-system 2>&1); check "pre-commit try-repo finds it too" 1 $? "$out" "[CP004]"
 
-printf '%s\n' "$good_cfg" > lb/haproxy.cfg
+printf '%s\n# 5262 stays a TCP passthrough: the client certificate must reach the cert proxy\n' "$good_cfg" > lb/haproxy.cfg
 git add lb/haproxy.cfg
 out=$(git commit -q -m "fix 5262" 2>&1); check "the fixed commit passes" 0 $? "$out"
 
