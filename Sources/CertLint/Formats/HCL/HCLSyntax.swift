@@ -1,0 +1,126 @@
+/// A span of source text: from `start` up to (not including) `end`.
+public struct SourceRange: Sendable, Hashable {
+    public let start: TextPosition
+    public let end: TextPosition
+    public init(_ start: TextPosition, _ end: TextPosition) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// An HCL native-syntax file: a body of attributes and blocks, in source order.
+public struct HCLBody: Sendable, Hashable {
+    public enum Item: Sendable, Hashable {
+        case attribute(HCLAttribute)
+        case block(HCLBlock)
+    }
+    public let items: [Item]
+    public let range: SourceRange
+
+    public var attributes: [HCLAttribute] {
+        items.compactMap { if case .attribute(let attribute) = $0 { return attribute } else { return nil } }
+    }
+    public var blocks: [HCLBlock] {
+        items.compactMap { if case .block(let block) = $0 { return block } else { return nil } }
+    }
+    public func attribute(_ name: String) -> HCLAttribute? { attributes.first { $0.name == name } }
+    public func blocks(_ type: String) -> [HCLBlock] { blocks.filter { $0.type == type } }
+}
+
+/// `name = expression`
+public struct HCLAttribute: Sendable, Hashable {
+    public let name: String
+    public let expression: HCLExpression
+    public let range: SourceRange
+}
+
+/// `type "label" label { body }`
+public struct HCLBlock: Sendable, Hashable {
+    public let type: String
+    public let labels: [String]
+    public let body: HCLBody
+    public let range: SourceRange
+}
+
+/// One step of a traversal: `.name`, `[key]`, legacy `.0`.
+public enum HCLTraverser: Sendable, Hashable {
+    case attribute(String)
+    case index(HCLExpression)
+}
+
+/// A piece of a string template.
+public indirect enum HCLTemplatePart: Sendable, Hashable {
+    case literal(String)
+    case interpolation(HCLExpression)
+    case conditional(condition: HCLExpression, then: [HCLTemplatePart], otherwise: [HCLTemplatePart])
+    case loop(key: String?, value: String, collection: HCLExpression, body: [HCLTemplatePart])
+}
+
+/// An HCL expression with the source range it was read from.
+public indirect enum HCLExpression: Sendable, Hashable {
+    case number(Double, SourceRange)
+    case bool(Bool, SourceRange)
+    case null(SourceRange)
+    case template([HCLTemplatePart], SourceRange)
+    case variable(String, SourceRange)
+    case traversal(HCLExpression, [HCLTraverser], SourceRange)
+    /// `source[*].rest` or `source.*.rest`: `rest` applies to each element.
+    case splat(HCLExpression, [HCLTraverser], SourceRange)
+    case call(String, [HCLExpression], expandFinal: Bool, SourceRange)
+    case tuple([HCLExpression], SourceRange)
+    case object([HCLObjectItem], SourceRange)
+    case unary(String, HCLExpression, SourceRange)
+    case binary(String, HCLExpression, HCLExpression, SourceRange)
+    case conditional(HCLExpression, HCLExpression, HCLExpression, SourceRange)
+    case forTuple(HCLFor, SourceRange)
+    case forObject(HCLFor, SourceRange)
+    case parenthesized(HCLExpression, SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .number(_, let r), .bool(_, let r), .null(let r), .template(_, let r), .variable(_, let r),
+            .traversal(_, _, let r), .splat(_, _, let r), .call(_, _, _, let r), .tuple(_, let r), .object(_, let r),
+            .unary(_, _, let r), .binary(_, _, _, let r), .conditional(_, _, _, let r), .forTuple(_, let r),
+            .forObject(_, let r), .parenthesized(_, let r):
+            return r
+        }
+    }
+
+    /// The dotted name of a plain reference (`aws_lb.main.arn`), or nil for anything else.
+    public var referenceName: String? {
+        switch self {
+        case .variable(let name, _): return name
+        case .traversal(let base, let steps, _):
+            guard var name = base.referenceName else { return nil }
+            for step in steps {
+                switch step {
+                case .attribute(let attribute): name += "." + attribute
+                case .index(.number(let number, _)): name += "[\(Int(number))]"
+                case .index(.template(let parts, _)):
+                    guard parts.count == 1, case .literal(let key) = parts[0] else { return nil }
+                    name += "[\"\(key)\"]"
+                default: return nil
+                }
+            }
+            return name
+        default: return nil
+        }
+    }
+}
+
+/// `key = value` or `key: value` in an object constructor.
+public struct HCLObjectItem: Sendable, Hashable {
+    public let key: HCLExpression
+    public let value: HCLExpression
+}
+
+/// The parts of a `for` expression.
+public struct HCLFor: Sendable, Hashable {
+    public let keyVariable: String?
+    public let valueVariable: String
+    public let collection: HCLExpression
+    public let key: HCLExpression?
+    public let value: HCLExpression
+    public let condition: HCLExpression?
+    public let grouping: Bool
+}
