@@ -103,14 +103,14 @@ private struct Reader {
                     throw FormatError("'bind' needs an address", line: bind.line, column: bind.column)
                 }
                 let terminates = bind.has("ssl")
-                var certificates: [FileReference] = []
+                var certificates: [CertificateReference] = []
                 for (offset, word) in bind.arguments.enumerated() where word.text == "crt" || word.text == "crt-list" {
                     let argumentIndex = bind.arguments.startIndex + offset + 1
                     guard argumentIndex < bind.arguments.endIndex else {
                         throw FormatError("'\(word.text)' needs a file name", line: bind.line, column: word.column)
                     }
                     let value = bind.arguments[argumentIndex]
-                    certificates.append(FileReference(path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory))
+                    certificates.append(.file(FileReference(path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory)))
                 }
                 for port in try ports(address, line: bind.line, notes: &facts.notes) {
                     facts.listeners.append(

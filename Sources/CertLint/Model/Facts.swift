@@ -21,6 +21,34 @@ public struct FileReference: Sendable, Hashable {
     }
 }
 
+/// A certificate issued and held by a provider (AWS Certificate Manager): its names are in the
+/// configuration, its key never is. Publicly trusted, renewed by the provider.
+public struct IssuedCertificate: Sendable, Hashable {
+    public let names: [String]
+    public let issuer: String
+    /// The configuration's name for it (`aws_acm_certificate.access`).
+    public let identity: String
+    public let location: SourceLocation
+}
+
+/// What a listener or manifest names as its certificate.
+public enum CertificateReference: Sendable, Hashable {
+    /// A file in the repository (a path as written, resolved later).
+    case file(FileReference)
+    /// A provider-issued certificate declared in the configuration.
+    case issued(IssuedCertificate)
+    /// Something certlint cannot read (an ARN of a certificate defined elsewhere, an unknown value).
+    case unreadable(description: String, location: SourceLocation, problem: String)
+
+    public var location: SourceLocation {
+        switch self {
+        case .file(let reference): return reference.location
+        case .issued(let certificate): return certificate.location
+        case .unreadable(_, let location, _): return location
+        }
+    }
+}
+
 /// One backend server of a pool.
 public struct PoolMember: Sendable, Hashable {
     public let name: String
@@ -70,7 +98,7 @@ public struct Listener: Sendable, Hashable {
     /// Where the layer was decided (`mode http`), when it was written.
     public let layerLocation: SourceLocation?
     public let terminatesTLS: Bool
-    public let certificates: [FileReference]
+    public let certificates: [CertificateReference]
     public let backends: [BackendReference]
     public let forwardedForHeader: SourceLocation?
     public let remotePortHeader: SourceLocation?

@@ -118,7 +118,10 @@ public enum Scanner {
         var trust: [String: TrustStore.Verdict] = [:]
         for deployment in linked.deployments {
             guard let certificate = deployment.certProxyCertificate, trust[certificate.path] == nil else { continue }
-            trust[certificate.path] = await store.verify(certificate.file)
+            switch certificate.source {
+            case .file(let file): trust[certificate.path] = await store.verify(file)
+            case .issued: trust[certificate.path] = .trusted  // a public CA issued it (e.g. AWS Certificate Manager)
+            }
         }
 
         // Evaluate.

@@ -25,13 +25,17 @@ public struct CertificateClassification: Sendable, Hashable {
     /// covers the VIP. 3. Single Host CN: the VIP by its exact name (subjectAltName, or the CN
     /// when there is no DNS subjectAltName). 4. Otherwise it does not cover the VIP.
     public static func classify(_ certificate: CertificateInfo, vip: String, nodes: [String]) -> CertificateClassification {
-        let names = certificate.dnsNames.isEmpty ? (certificate.commonName.map { [$0] } ?? []) : certificate.dnsNames
+        classify(dnsNames: certificate.dnsNames, commonName: certificate.commonName, vip: vip, nodes: nodes)
+    }
+
+    public static func classify(dnsNames: [String], commonName: String?, vip: String, nodes: [String]) -> CertificateClassification {
+        let names = dnsNames.isEmpty ? (commonName.map { [$0] } ?? []) : dnsNames
         let exact = Set(names.filter { !HostNames.isWildcard($0) }.map(\.lowercasedFQDN))
         let vipName = vip.lowercasedFQDN
         let named = nodes.filter { exact.contains($0.lowercasedFQDN) }
         let missing = nodes.filter { !exact.contains($0.lowercasedFQDN) }
         // A SAN certificate is one whose subjectAltNames name them; a CN alone is never "SAN".
-        if !certificate.dnsNames.isEmpty && exact.contains(vipName) && missing.isEmpty {
+        if !dnsNames.isEmpty && exact.contains(vipName) && missing.isEmpty {
             return CertificateClassification(type: .san, missingNodes: [], namedNodes: named)
         }
         if names.contains(where: { HostNames.isWildcard($0) && HostNames.matches(pattern: $0, host: vipName) }) {

@@ -27,8 +27,7 @@ struct Resolver {
             for case .missing(let name, let location) in listener.backends {
                 unresolved.append(
                     UnresolvedReference(
-                        reference: FileReference(path: name, location: location, baseDirectory: ""),
-                        problem: "backend '\(name)' is not defined in \(listener.file)",
+                        location: location, problem: "backend '\(name)' is not defined in \(listener.file)",
                         subject: "\(listener.name) / backend \(name)"))
             }
         }
@@ -48,7 +47,7 @@ struct Resolver {
 
     private func unique(_ references: [UnresolvedReference]) -> [UnresolvedReference] {
         var seen: Set<String> = []
-        return references.filter { seen.insert("\($0.subject)|\($0.reference.location)").inserted }
+        return references.filter { seen.insert("\($0.subject)|\($0.location)").inserted }
     }
 
     private mutating func resolve(
@@ -60,7 +59,7 @@ struct Resolver {
         for reference in deployment.loadBalancerFiles {
             switch index.resolve(reference) {
             case .file(let path): explicitFiles.insert(path)
-            case let other: unresolved.append(UnresolvedReference(reference: reference, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
+            case let other: unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
             }
         }
         let certProxyPort = deployment.certProxy.effectivePort
@@ -93,7 +92,7 @@ struct Resolver {
         }
 
         let mode = decideMode(deployment, joined)
-        let service = deployment.serviceCertificate.flatMap { certificate($0, subject: "\(subject) / service certificate") }
+        let service = deployment.serviceCertificate.flatMap { certificate(.file($0), subject: "\(subject) / service certificate") }
         var publicUse: CertificateUse?
         switch mode?.mode {
         case .reencrypt?, nil:
@@ -101,24 +100,26 @@ struct Resolver {
             if let lbReference {
                 publicUse = certificate(lbReference, subject: "\(subject) / public certificate")
             } else if let declared = deployment.publicCertificate {
-                publicUse = certificate(declared, subject: "\(subject) / public certificate")
+                publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
             }
         case .passthrough?:
             if deployment.serviceCertificate != nil {
                 publicUse = service
             } else if let declared = deployment.publicCertificate {
-                publicUse = certificate(declared, subject: "\(subject) / public certificate")
+                publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
             }
         }
-        let certProxy = deployment.certProxy.certificate.map { certificate($0, subject: "\(subject) / cert proxy certificate") } ?? publicUse
-        let secondary = deployment.certProxy.secondaryCertificate.map { certificate($0, subject: "\(subject) / 5263 certificate") } ?? service
+        let certProxy = deployment.certProxy.certificate.map { certificate(.file($0), subject: "\(subject) / cert proxy certificate") } ?? publicUse
+        let secondary = deployment.certProxy.secondaryCertificate.map { certificate(.file($0), subject: "\(subject) / 5263 certificate") } ?? service
         let nodeNames = deployment.nodes.map(\.value)
         return DeploymentTopology(
             deployment: deployment, listeners: joined, mode: mode,
             publicCertificate: publicUse, serviceCertificate: service,
             certProxyCertificate: certProxy, secondaryCertificate: secondary,
             namespace: HostNames.namespace(vip: deployment.vip.value, nodes: nodeNames),
-            classification: publicUse.map { CertificateClassification.classify($0.leaf, vip: deployment.vip.value, nodes: nodeNames) })
+            classification: publicUse.map {
+                CertificateClassification.classify(dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
+            })
     }
 
     /// The LB configuration decides when it has a 443 listener; `lb-mode` otherwise.
@@ -138,34 +139,54 @@ struct Resolver {
 
     private func certificateNamesVIP(_ listener: Listener, vip: String) -> Bool {
         for reference in listener.certificates {
-            guard case .file(let path) = index.resolve(reference), case .file(let file) = loadCertificates(path), let leaf = file.leaf else { continue }
-            let names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
+            var names: [String] = []
+            switch reference {
+            case .issued(let issued):
+                names = issued.names
+            case .file(let file):
+                guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
+                names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
+            case .unreadable:
+                continue
+            }
             if names.contains(where: { $0.lowercasedFQDN == vip }) { return true }
         }
         return false
     }
 
-    /// Resolves and loads a certificate reference; a failure is remembered for CP030.
+    /// Resolves and loads a certificate reference; a failure is remembered for CP030 (or CP022).
+    private mutating func certificate(_ reference: CertificateReference, subject: String) -> CertificateUse? {
+        switch reference {
+        case .issued(let issued):
+            return CertificateUse(referenceLocation: issued.location, source: .issued(issued))
+        case .unreadable(let description, let location, let problem):
+            unresolved.append(UnresolvedReference(location: location, problem: "\(description) \(problem)", subject: subject))
+            return nil
+        case .file(let file):
+            return certificate(file, subject: subject)
+        }
+    }
+
     private mutating func certificate(_ reference: FileReference, subject: String) -> CertificateUse? {
         switch index.resolve(reference) {
         case .file(let path):
             switch loadCertificates(path) {
             case .file(let file):
                 if let unusable = file.unusable.first, file.leaf == nil || unusable.location < file.leaf!.location {
-                    weak.append(WeakCertificate(reference: reference, path: path, certificate: unusable, subject: subject))
+                    weak.append(WeakCertificate(location: reference.location, path: path, certificate: unusable, subject: subject))
                     return nil
                 }
                 guard file.leaf != nil else {
-                    unresolved.append(UnresolvedReference(reference: reference, problem: "\(path) holds no certificate", subject: subject))
+                    unresolved.append(UnresolvedReference(location: reference.location, problem: "\(path) holds no certificate", subject: subject))
                     return nil
                 }
-                return CertificateUse(reference: reference, file: file)
+                return CertificateUse(referenceLocation: reference.location, source: .file(file))
             case .problem(let problem):
-                unresolved.append(UnresolvedReference(reference: reference, problem: "\(path) \(problem)", subject: subject))
+                unresolved.append(UnresolvedReference(location: reference.location, problem: "\(path) \(problem)", subject: subject))
                 return nil
             }
         case let other:
-            unresolved.append(UnresolvedReference(reference: reference, problem: Self.describe(other, reference), subject: subject))
+            unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: subject))
             return nil
         }
     }

@@ -1,10 +1,62 @@
-/// A certificate a deployment uses, with where the use is declared.
+/// A certificate a deployment uses, with where the use is declared: a parsed file, or a
+/// provider-issued certificate known by its names.
 public struct CertificateUse: Sendable, Hashable {
-    /// The reference in a manifest or LB configuration, when there is one.
-    public let reference: FileReference
-    public let file: CertificateFile
-    public var leaf: CertificateInfo { file.leaf! }
-    public var path: String { file.path }
+    public enum Source: Sendable, Hashable {
+        case file(CertificateFile)
+        case issued(IssuedCertificate)
+    }
+    /// Where the manifest or LB configuration names it.
+    public let referenceLocation: SourceLocation
+    public let source: Source
+
+    /// The parsed leaf, for a file.
+    public var leaf: CertificateInfo? {
+        if case .file(let file) = source { return file.leaf }
+        return nil
+    }
+    public var file: CertificateFile? {
+        if case .file(let file) = source { return file }
+        return nil
+    }
+    /// The repository path of the file, or the configuration's name of an issued certificate.
+    public var path: String {
+        switch source {
+        case .file(let file): return file.path
+        case .issued(let issued): return issued.identity
+        }
+    }
+    /// Where the certificate itself is: its PEM block, or the resource that declares it.
+    public var location: SourceLocation {
+        switch source {
+        case .file(let file): return file.leaf?.location ?? .file(file.path)
+        case .issued(let issued): return issued.location
+        }
+    }
+    /// What compares equal for the same certificate: the DER hash, or the issued identity.
+    public var identity: String {
+        switch source {
+        case .file(let file): return file.leaf?.sha256 ?? file.path
+        case .issued(let issued): return issued.identity
+        }
+    }
+    public var dnsNames: [String] {
+        switch source {
+        case .file(let file): return file.leaf?.dnsNames ?? []
+        case .issued(let issued): return issued.names
+        }
+    }
+    public var commonName: String? {
+        switch source {
+        case .file(let file): return file.leaf?.commonName
+        case .issued(let issued): return issued.names.first
+        }
+    }
+    public var summary: String {
+        switch source {
+        case .file(let file): return file.leaf?.summary ?? "no certificate"
+        case .issued(let issued): return "\(issued.issuer), DNS=[\(issued.names.joined(separator: ", "))]"
+        }
+    }
 }
 
 /// How the 443 mode of a deployment was decided.
@@ -56,7 +108,7 @@ public struct DeploymentTopology: Sendable {
 
 /// Why a reference could not be followed; becomes CP030 when a check needed it.
 public struct UnresolvedReference: Sendable, Hashable {
-    public let reference: FileReference
+    public let location: SourceLocation
     public let problem: String
     /// The logical owner, e.g. `deployment access-prod / public certificate`.
     public let subject: String
@@ -65,7 +117,7 @@ public struct UnresolvedReference: Sendable, Hashable {
 /// A certificate a deployment uses whose key certlint cannot accept (CP022); the checks that
 /// need its names did not run.
 public struct WeakCertificate: Sendable, Hashable {
-    public let reference: FileReference
+    public let location: SourceLocation
     public let path: String
     public let certificate: UnusableCertificate
     public let subject: String

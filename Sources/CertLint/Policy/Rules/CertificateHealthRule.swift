@@ -18,14 +18,15 @@ struct CertificateHealthRule: Rule {
             evaluation.report(
                 "CP022", "certificate \(weak.path)", at: weak.certificate.location,
                 "certificate \(weak.path) is weak: \(weak.certificate.reason), which certlint and current TLS clients refuse; the checks that need its names did not run",
-                related: [RelatedLocation(weak.reference.location, "used here")])
+                related: [RelatedLocation(weak.location, "used here")])
         }
     }
 
+    /// Provider-issued certificates have no dates or key in the repository (the provider renews them).
     private func check(_ use: CertificateUse, _ context: EvaluationContext, _ evaluation: inout Evaluation) {
-        let leaf = use.leaf
+        guard let leaf = use.leaf else { return }
         let subject = "certificate \(use.path)"
-        let related = [RelatedLocation(use.reference.location, "used here")]
+        let related = [RelatedLocation(use.referenceLocation, "used here")]
         let notAfter = leaf.certificate.notValidAfter
         let day = Self.day(notAfter)
         if notAfter < context.asOf {

@@ -9,11 +9,11 @@ struct CertificateRoleRule: Rule {
                 let subject = "\(topology.subject) / public certificate"
                 if classification.type == nil {
                     evaluation.report(
-                        "CP010", subject, at: certificate.reference.location,
-                        "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.leaf.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied",
-                        related: [RelatedLocation(certificate.leaf.location, "the certificate")])
+                        "CP010", subject, at: certificate.referenceLocation,
+                        "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied",
+                        related: [RelatedLocation(certificate.location, "the certificate")])
                 } else {
-                    evaluation.checked("CP010", subject, at: certificate.reference.location)
+                    evaluation.checked("CP010", subject, at: certificate.referenceLocation)
                 }
             }
 
@@ -27,11 +27,11 @@ struct CertificateRoleRule: Rule {
                 let subject = "\(topology.subject) / cert proxy certificate"
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
-                        "CP012", subject, at: proxy.reference.location,
-                        "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.leaf.summary)), does not chain to a device-trusted CA: \(reason)",
-                        related: [RelatedLocation(proxy.leaf.location, "the certificate")])
+                        "CP012", subject, at: proxy.referenceLocation,
+                        "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.summary)), does not chain to a device-trusted CA: \(reason)",
+                        related: [RelatedLocation(proxy.location, "the certificate")])
                 } else {
-                    evaluation.checked("CP012", subject, at: proxy.reference.location)
+                    evaluation.checked("CP012", subject, at: proxy.referenceLocation)
                 }
             }
 
@@ -47,13 +47,13 @@ struct CertificateRoleRule: Rule {
     private func requireServiceCertificate(
         _ ruleID: String, _ subject: String, presented: CertificateUse, service: CertificateUse, into evaluation: inout Evaluation, _ requirement: String
     ) {
-        guard presented.leaf.sha256 != service.leaf.sha256 else {
-            evaluation.checked(ruleID, subject, at: presented.reference.location)
+        guard presented.identity != service.identity else {
+            evaluation.checked(ruleID, subject, at: presented.referenceLocation)
             return
         }
         evaluation.report(
-            ruleID, subject, at: presented.reference.location,
-            "\(requirement) \(service.path) (\(service.leaf.summary)); it presents \(presented.path) (\(presented.leaf.summary))",
-            related: [RelatedLocation(service.reference.location, "the Access service's certificate")])
+            ruleID, subject, at: presented.referenceLocation,
+            "\(requirement) \(service.path) (\(service.summary)); it presents \(presented.path) (\(presented.summary))",
+            related: [RelatedLocation(service.referenceLocation, "the Access service's certificate")])
     }
 }

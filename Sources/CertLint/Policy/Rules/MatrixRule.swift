@@ -56,7 +56,7 @@ struct MatrixRule: Rule {
     }
 
     private func relatedLocations(_ topology: DeploymentTopology, _ certificate: CertificateUse) -> [RelatedLocation] {
-        var related = [RelatedLocation(certificate.leaf.location, "public certificate (\(certificate.leaf.summary))")]
+        var related = [RelatedLocation(certificate.location, "public certificate (\(certificate.summary))")]
         if let mode = topology.mode {
             related.append(RelatedLocation(mode.location, "443 \(mode.mode.matrixName)"))
         }

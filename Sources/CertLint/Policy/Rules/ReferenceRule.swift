@@ -5,7 +5,7 @@ struct ReferenceRule: Rule {
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for unresolved in context.topology.unresolved {
             evaluation.report(
-                "CP030", unresolved.subject, at: unresolved.reference.location,
+                "CP030", unresolved.subject, at: unresolved.location,
                 "\(unresolved.subject): \(unresolved.problem); the checks that need it did not run")
         }
     }
