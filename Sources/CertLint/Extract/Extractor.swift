@@ -35,6 +35,8 @@ public struct FileFacts: Sendable {
     public var certificateFile: CertificateFile?
     public var deployments: [Deployment] = []
     public var notes: [ScanNote] = []
+    /// Parsed Terraform files; modules span folders, so they are read after every file is parsed.
+    public var terraform: [TerraformSource] = []
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct FileFacts: Sendable {
         listeners += other.listeners
         deployments += other.deployments
         notes += other.notes
+        terraform += other.terraform
     }
 }
 
@@ -59,5 +62,6 @@ public protocol Extractor: Sendable {
 public let builtInExtractors: [any Extractor] = [
     ManifestExtractor(),
     HAProxyExtractor(),
+    TerraformExtractor(),
     CertificateExtractor(),
 ]

@@ -102,6 +102,9 @@ public struct Listener: Sendable, Hashable {
     public let backends: [BackendReference]
     public let forwardedForHeader: SourceLocation?
     public let remotePortHeader: SourceLocation?
+    /// Facts the configuration leaves unknown (a protocol from a variable without a value): the
+    /// checks that need them do not run, and CP031 says so.
+    public var unknowns: [String] = []
 
     public var pools: [Pool] {
         backends.compactMap { if case .pool(let pool) = $0 { return pool } else { return nil } }

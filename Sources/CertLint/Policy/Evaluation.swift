@@ -75,6 +75,7 @@ protocol Rule: Sendable {
 let builtInRules: [any Rule] = [
     MatrixRule(),
     CertProxyListenerRule(),
+    UnknownListenerRule(),
     SecondaryPortExposureRule(),
     ServiceListenerRule(),
     ModeConflictRule(),

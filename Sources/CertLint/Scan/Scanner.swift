@@ -95,7 +95,13 @@ public enum Scanner {
                 }
             }
         }
-        notes += facts.notes
+        // Terraform modules span files: read them once every file is parsed.
+        var terraformNotes: [ScanNote] = []
+        facts.listeners += TerraformProject(sources: facts.terraform, readFile: { path in
+            guard case .bytes(let bytes) = snapshot.read(path, sizeLimit: settings.maxFileSize) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }).listeners(notes: &terraformNotes)
+        notes += facts.notes + terraformNotes
 
         // Resolve.
         let index = ReferenceIndex(paths: listed.filter { !snapshot.isSubmodule($0) })

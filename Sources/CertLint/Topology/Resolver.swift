@@ -23,19 +23,14 @@ struct Resolver {
     }
 
     mutating func resolve(deployments: [Deployment], listeners: [Listener], certificateFiles: [CertificateFile]) -> Topology {
-        for listener in listeners {
-            for case .missing(let name, let location) in listener.backends {
-                unresolved.append(
-                    UnresolvedReference(
-                        location: location, problem: "backend '\(name)' is not defined in \(listener.file)",
-                        subject: "\(listener.name) / backend \(name)"))
-            }
-        }
         // Files a manifest names belong to that deployment alone; nodes identify their deployment.
         var claimedFiles: [String: String] = [:]
         for deployment in deployments {
             for reference in deployment.loadBalancerFiles {
-                if case .file(let path) = index.resolve(reference) { claimedFiles[path] = claimedFiles[path] ?? deployment.name }
+                switch index.resolve(reference) {
+                case .file(let path), .folder(let path): claimedFiles[path] = claimedFiles[path] ?? deployment.name
+                default: break
+                }
             }
         }
         let nodesByDeployment = Dictionary(deployments.map { ($0.name, Set($0.nodes.map(\.value))) }, uniquingKeysWith: { $0.union($1) })
@@ -55,10 +50,11 @@ struct Resolver {
     ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
+        // Files, or folders (a Terraform module), the manifest lists under load-balancer:.
         var explicitFiles: Set<String> = []
         for reference in deployment.loadBalancerFiles {
             switch index.resolve(reference) {
-            case .file(let path): explicitFiles.insert(path)
+            case .file(let path), .folder(let path): explicitFiles.insert(path)
             case let other: unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
             }
         }
@@ -79,16 +75,25 @@ struct Resolver {
             var reason: String?
             let memberHosts = Set(listener.members.map { $0.host.lowercasedFQDN })
             let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-            if explicitFiles.contains(listener.file) {
+            let claimedBy = claimedFiles.first { listener.file == $0.key || listener.file.hasPrefix($0.key + "/") }?.value
+            if explicitFiles.contains(where: { listener.file == $0 || listener.file.hasPrefix($0 + "/") }) {
                 reason = "its file is listed in load-balancer: of \(deployment.manifest)"
-            } else if !explicitFiles.isEmpty || claimedFiles[listener.file].map({ $0 != deployment.name }) == true {
+            } else if !explicitFiles.isEmpty || claimedBy.map({ $0 != deployment.name }) == true {
                 reason = nil
             } else if let member = listener.members.first(where: { nodes.contains($0.host.lowercasedFQDN) }) {
                 reason = "its backend server \(member.host) is a node of the deployment"
             } else if memberHosts.isDisjoint(with: otherDeploymentsNodes), certificateNamesVIP(listener, vip: deployment.vip.value) {
                 reason = "its certificate names the VIP \(deployment.vip.value)"
             }
-            if let reason { joined.append(DeploymentListener(role: role, listener: listener, joinedBy: reason)) }
+            guard let reason else { continue }
+            joined.append(DeploymentListener(role: role, listener: listener, joinedBy: reason))
+            // A backend that cannot be found matters where a deployment depends on the listener.
+            for case .missing(let name, let location) in listener.backends {
+                unresolved.append(
+                    UnresolvedReference(
+                        location: location, problem: "backend '\(name)' is not defined in \(listener.file)",
+                        subject: "\(subject) / listener \(listener.port) (\(listener.name))"))
+            }
         }
 
         let mode = decideMode(deployment, joined)
@@ -126,6 +131,7 @@ struct Resolver {
     private func decideMode(_ deployment: Deployment, _ listeners: [DeploymentListener]) -> ModeDecision? {
         if let service = listeners.first(where: { $0.role == .service }) {
             let listener = service.listener
+            guard listener.unknowns.isEmpty else { return nil }  // reported by CP031
             if listener.terminatesTLS {
                 return ModeDecision(mode: .reencrypt, location: listener.location, fromLoadBalancer: true)
             }

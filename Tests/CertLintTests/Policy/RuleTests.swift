@@ -266,11 +266,13 @@ extension String {
     @Test func cp030MissingCertificateAndBackend() async throws {
         let haproxy = GoodDeployment.haproxy.replacing("/etc/haproxy/certs/access.pem", with: "/etc/haproxy/certs/gone.pem")
             .replacing("default_backend cert_proxy_nodes", with: "default_backend cert_proxy_pool")
-        let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
+        // With its backend missing, only load-balancer: links the 5262 listener to the deployment.
+        let manifest = GoodDeployment.manifest + "    load-balancer: [lb/haproxy.cfg]\n"
+        let result = try await GoodDeployment.repository(manifest: manifest, haproxy: haproxy).scan()
         #expect(result.brief == ["CP030 lb/haproxy.cfg:9:23", "CP030 lb/haproxy.cfg:22:21"])
         #expect(result.messages("CP030") == [
             "deployment access / public certificate: '/etc/haproxy/certs/gone.pem' is not in the repository (tried lb/etc/haproxy/certs/gone.pem, etc/haproxy/certs/gone.pem, any file named gone.pem); the checks that need it did not run",
-            "frontend cert_proxy / backend cert_proxy_pool: backend 'cert_proxy_pool' is not defined in lb/haproxy.cfg; the checks that need it did not run",
+            "deployment access / listener 5262 (frontend cert_proxy): backend 'cert_proxy_pool' is not defined in lb/haproxy.cfg; the checks that need it did not run",
         ])
     }
 

@@ -9,6 +9,8 @@ struct CertProxyListenerRule: Rule {
             for joined in topology.listeners(.certProxy) {
                 let listener = joined.listener
                 let subject = "\(topology.subject) / listener \(listener.port) (\(listener.name))"
+                // Never a verdict on a guess: an unknown protocol or load balancer skips the checks.
+                guard listener.unknowns.isEmpty else { continue }
                 var problems: [String] = []
                 var location = listener.location
                 if listener.terminatesTLS { problems.append("terminates TLS (ssl on the bind line)") }
@@ -39,6 +41,22 @@ struct CertProxyListenerRule: Rule {
                         "deployment \(topology.name): the cert proxy listener \(listener.name) forwards to \(targets); the cert proxy listens on port \(port) of the nodes",
                         related: [RelatedLocation(listener.location, "cert proxy listener")])
                 }
+            }
+        }
+    }
+}
+
+/// CP031 for a cert proxy listener whose protocol or load balancer cannot be evaluated.
+struct UnknownListenerRule: Rule {
+    let ruleIDs = ["CP031"]
+
+    func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
+        for topology in context.topology.deployments {
+            for joined in topology.listeners(.certProxy) + topology.listeners(.secondary) where !joined.listener.unknowns.isEmpty {
+                let listener = joined.listener
+                evaluation.report(
+                    "CP031", "\(topology.subject) / listener \(listener.port) (\(listener.name))", at: listener.location,
+                    "deployment \(topology.name): the \(listener.name) listener on port \(listener.port) has facts certlint cannot evaluate: \(listener.unknowns.joined(separator: "; ")); give the values in a tfvars file, and the checks of port \(listener.port) will run")
             }
         }
     }

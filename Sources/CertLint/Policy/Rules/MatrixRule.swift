@@ -11,8 +11,12 @@ struct MatrixRule: Rule {
             var complete = true
             if topology.mode == nil {
                 complete = false
-                let plainHTTP = topology.listeners(.service).first { !$0.listener.terminatesTLS && $0.listener.layer == .l7 }
-                if let plainHTTP {
+                let plainHTTP = topology.listeners(.service).first { !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty }
+                if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
+                    evaluation.report(
+                        "CP031", "\(topology.subject) / 443 mode", at: unknown.listener.location,
+                        "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run")
+                } else if let plainHTTP {
                     evaluation.report(
                         "CP031", "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
                         Messages.plainHTTP(topology, plainHTTP.listener))

@@ -5,7 +5,7 @@ struct ServiceListenerRule: Rule {
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
-            for joined in topology.listeners(.service) where joined.listener.terminatesTLS {
+            for joined in topology.listeners(.service) where joined.listener.terminatesTLS && joined.listener.unknowns.isEmpty {
                 let listener = joined.listener
                 let subject = "\(topology.subject) / listener \(listener.port) (\(listener.name))"
                 let plain = listener.members.filter { !$0.usesTLS }
