@@ -137,7 +137,7 @@ extension String {
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP007 \(location(of: "wsa2.example.dmz:80", in: haproxy, path: cfg))"])
         #expect(result.messages("CP007") == [
-            "deployment access: frontend access_https terminates TLS on port 443 and forwards to wsa2 (wsa2.example.dmz) without TLS; add `ssl verify required ca-file …` to the server lines to re-encrypt"
+            "deployment access: frontend access_https terminates TLS on port 443 and forwards to wsa2 (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
         ])
     }
 

@@ -14,7 +14,7 @@ struct ServiceListenerRule: Rule {
                 } else {
                     evaluation.report(
                         "CP007", subject, at: plain[0].location,
-                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; add `ssl verify required ca-file …` to the server lines to re-encrypt",
+                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)",
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
                 let forwardFor = listener.forwardedForHeader ?? listener.pools.lazy.compactMap(\.forwardedForHeader).first
