@@ -63,5 +63,6 @@ public let builtInExtractors: [any Extractor] = [
     ManifestExtractor(),
     HAProxyExtractor(),
     TerraformExtractor(),
+    CloudFormationExtractor(),
     CertificateExtractor(),
 ]

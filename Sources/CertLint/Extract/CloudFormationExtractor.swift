@@ -1,0 +1,180 @@
+/// AWS CloudFormation templates (YAML, with the short-form tags, or JSON): Elastic Load Balancing
+/// v2 load balancers, listeners and target groups, and ACM certificates, in the same terms as
+/// `AWSLoadBalancers` reads them from Terraform. `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`,
+/// `Fn::Select` and `Fn::If` are evaluated from parameter defaults and conditions; what they
+/// cannot decide is unknown, never guessed.
+public struct CloudFormationExtractor: Extractor {
+    public let format = "CloudFormation"
+    public init() {}
+
+    public func claims(_ file: ScannedFile) -> Bool {
+        guard !file.isBinary, ["yaml", "yml", "json", "template"].contains(file.fileExtension) else { return false }
+        guard !ManifestReader.fileNames.contains(String(file.name)) else { return false }
+        let head = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
+        return head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && head.contains("AWS::"))
+    }
+
+    public func extract(_ file: ScannedFile) throws -> FileFacts {
+        let documents = try YAMLParser().parse(try file.text())
+        var facts = FileFacts()
+        for document in documents where document["Resources"]?.mapping != nil {
+            facts.listeners += CloudFormationTemplate(path: file.path, root: document).listeners()
+        }
+        return facts
+    }
+}
+
+/// One template: its parameters, conditions and resources, and the evaluation of intrinsic functions.
+struct CloudFormationTemplate {
+    let path: String
+    let resources: [String: YAMLNode]
+    let parameters: [String: YAMLNode]
+    let conditions: [String: YAMLNode]
+
+    init(path: String, root: YAMLNode) {
+        self.path = path
+        func table(_ key: String) -> [String: YAMLNode] {
+            Dictionary((root[key]?.mapping ?? []).compactMap { pair in pair.key.scalar.map { ($0, pair.value) } }, uniquingKeysWith: { $1 })
+        }
+        resources = table("Resources")
+        parameters = table("Parameters")
+        conditions = table("Conditions")
+    }
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(path: path, line: node.start.line, column: node.start.column, endLine: node.end.line, endColumn: node.end.column)
+    }
+
+    func type(of id: String) -> String? { resources[id]?["Type"]?.scalar }
+    func properties(_ id: String) -> YAMLNode? { resources[id]?["Properties"] }
+
+    // MARK: Intrinsic functions
+
+    /// The function of a node: `!Ref x` (short form) or `{Ref: x}` / `{"Fn::GetAtt": …}` (long form).
+    private func function(_ node: YAMLNode) -> (name: String, argument: YAMLNode)? {
+        if let tag = node.tag, tag.hasPrefix("!") {
+            let name = String(tag.dropFirst())
+            return (name == "Ref" ? "Ref" : "Fn::" + name, node)
+        }
+        if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.scalar, key == "Ref" || key.hasPrefix("Fn::") || key == "Condition" {
+            return (key, pairs[0].value)
+        }
+        return nil
+    }
+
+    func evaluate(_ node: YAMLNode, depth: Int = 0) -> TerraformValue {
+        guard depth < 64 else { return .unknown("intrinsic functions nest too deeply") }
+        if let (name, argument) = function(node) {
+            return intrinsic(name, argument, depth: depth + 1)
+        }
+        switch node.content {
+        case .scalar:
+            switch node.resolved {
+            case .int(let value)?: return .number(Double(value))
+            case .bool(let value)?: return .bool(value)
+            case .null?: return .null
+            default: return .string(node.scalar ?? "")
+            }
+        case .sequence(let items): return .list(items.map { evaluate($0, depth: depth + 1) })
+        case .mapping(let pairs):
+            var fields: [String: TerraformValue] = [:]
+            for pair in pairs { if let key = pair.key.scalar { fields[key] = evaluate(pair.value, depth: depth + 1) } }
+            return .object(fields)
+        }
+    }
+
+    private func intrinsic(_ name: String, _ argument: YAMLNode, depth: Int) -> TerraformValue {
+        // Short-form tags put the argument on the tagged node itself.
+        let plain: YAMLNode = argument
+        switch name {
+        case "Ref":
+            guard let target = plain.scalar else { return .unknown("Ref of something that is not a name") }
+            if target == "AWS::NoValue" { return .null }
+            if target.hasPrefix("AWS::") { return .unknown("the pseudo parameter \(target) is known at deploy time") }
+            if let parameter = parameters[target] {
+                guard let defaultValue = parameter["Default"] else { return .unknown("parameter \(target) has no Default and its value is given at deploy time") }
+                return evaluate(defaultValue, depth: depth)
+            }
+            if resources[target] != nil { return .resourceAttribute(address: target, attribute: "Ref") }
+            return .unknown("Ref \(target) names no parameter or resource of the template")
+        case "Fn::GetAtt":
+            var parts: [String] = []
+            if let text = plain.scalar { parts = text.split(separator: ".", maxSplits: 1).map(String.init) }
+            if let items = plain.sequence { parts = items.compactMap(\.scalar) }
+            guard parts.count == 2, resources[parts[0]] != nil else { return .unknown("Fn::GetAtt of something that is not a resource attribute") }
+            return .resourceAttribute(address: parts[0], attribute: parts[1])
+        case "Fn::Sub":
+            var template = plain.scalar
+            var variables: [String: TerraformValue] = [:]
+            if let items = plain.sequence, items.count == 2 {
+                template = items[0].scalar
+                for pair in items[1].mapping ?? [] { if let key = pair.key.scalar { variables[key] = evaluate(pair.value, depth: depth) } }
+            }
+            guard var text = template else { return .unknown("Fn::Sub without a template string") }
+            while let open = text.range(of: "${"), let close = text[open.upperBound...].firstIndex(of: "}") {
+                let variable = String(text[open.upperBound..<close])
+                let value: TerraformValue
+                if variable.hasPrefix("!") {
+                    value = .string("${" + variable.dropFirst() + "}")
+                } else if let given = variables[variable] {
+                    value = given
+                } else if variable.contains(".") {
+                    value = .unknown("${\(variable)} is an attribute known at deploy time")
+                } else {
+                    value = intrinsic("Ref", YAMLNode.text(variable), depth: depth)
+                }
+                guard let replacement = value.string else { return .unknown(value.unknownReason ?? "${\(variable)} is not text") }
+                text.replaceSubrange(open.lowerBound...close, with: replacement)
+            }
+            return .string(text)
+        case "Fn::Join":
+            guard let items = plain.sequence, items.count == 2, let separator = items[0].scalar else { return .unknown("Fn::Join needs a separator and a list") }
+            let parts = evaluate(items[1], depth: depth)
+            guard let list = parts.list, list.allSatisfy({ $0.string != nil }) else { return .unknown(parts.unknownReason ?? "Fn::Join of values that are not known text") }
+            return .string(list.compactMap(\.string).joined(separator: separator))
+        case "Fn::Select":
+            guard let items = plain.sequence, items.count == 2, let position = evaluate(items[0], depth: depth).int,
+                let list = evaluate(items[1], depth: depth).list, list.indices.contains(position)
+            else { return .unknown("Fn::Select of values that are not known") }
+            return list[position]
+        case "Fn::If":
+            guard let items = plain.sequence, items.count == 3, let condition = items[0].scalar else { return .unknown("Fn::If needs a condition and two values") }
+            let a = evaluate(items[1], depth: depth)
+            let b = evaluate(items[2], depth: depth)
+            if let decided = self.condition(condition, depth: depth) { return decided ? a : b }
+            return a == b ? a : .unknown("condition \(condition) depends on values given at deploy time")
+        case "Fn::Equals":
+            guard let items = plain.sequence, items.count == 2 else { return .unknown("Fn::Equals needs two values") }
+            let a = evaluate(items[0], depth: depth)
+            let b = evaluate(items[1], depth: depth)
+            if a.isUnknown || b.isUnknown { return .unknown("Fn::Equals of values known at deploy time") }
+            return .bool(a.string == b.string)
+        case "Fn::Not", "Fn::And", "Fn::Or":
+            let values = (plain.sequence ?? []).map { evaluate($0, depth: depth).bool }
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return .unknown("\(name) of conditions known at deploy time") }
+            let flags = values.compactMap { $0 }
+            switch name {
+            case "Fn::Not": return .bool(!flags[0])
+            case "Fn::And": return .bool(flags.allSatisfy { $0 })
+            default: return .bool(flags.contains(true))
+            }
+        case "Condition":
+            guard let condition = plain.scalar else { return .unknown("Condition without a name") }
+            return self.condition(condition, depth: depth).map { .bool($0) } ?? .unknown("condition \(condition) depends on values given at deploy time")
+        default:
+            return .unknown("\(name) is not evaluated by certlint")
+        }
+    }
+
+    private func condition(_ name: String, depth: Int) -> Bool? {
+        guard let node = conditions[name] else { return nil }
+        return evaluate(node, depth: depth + 1).bool
+    }
+}
+
+extension YAMLNode {
+    /// A plain scalar with no position, for values certlint makes up while evaluating.
+    static func text(_ value: String) -> YAMLNode {
+        YAMLNode(content: .scalar(value, quoted: true), tag: nil, start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1), weight: 1)
+    }
+}
