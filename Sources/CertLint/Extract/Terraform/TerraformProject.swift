@@ -10,7 +10,7 @@ public struct TerraformProject {
         func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener]
     }
 
-    static let providers: [any Provider] = [AWSLoadBalancers()]
+    static let providers: [any Provider] = [AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers()]
 
     public func listeners(notes: inout [ScanNote]) -> [Listener] {
         let configuration = Dictionary(grouping: sources.filter { $0.kind == .configuration }, by: \.directory)
