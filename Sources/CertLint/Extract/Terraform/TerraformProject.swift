@@ -10,7 +10,7 @@ public struct TerraformProject {
         func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener]
     }
 
-    static let providers: [any Provider] = [AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers()]
+    static let providers: [any Provider] = [AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers(), AviLoadBalancers()]
 
     public func listeners(notes: inout [ScanNote]) -> [Listener] {
         let configuration = Dictionary(grouping: sources.filter { $0.kind == .configuration }, by: \.directory)

@@ -20,7 +20,8 @@ public struct TerraformModule: Sendable {
     public private(set) var variables: [String: (block: HCLBlock, path: String)] = [:]
     public private(set) var locals: [String: (attribute: HCLAttribute, path: String)] = [:]
     public private(set) var resources: [Resource] = []
-    public private(set) var dataSources: Set<String> = []
+    /// `data` blocks by address (`avi_applicationprofile.http`): read for their literal arguments.
+    public private(set) var dataSources: [String: (block: HCLBlock, path: String)] = [:]
     public private(set) var calls: [Call] = []
     public private(set) var outputs: [String: (attribute: HCLAttribute, path: String)] = [:]
 
@@ -36,7 +37,7 @@ public struct TerraformModule: Sendable {
                 case "resource" where block.labels.count == 2:
                     resources.append(Resource(type: block.labels[0], name: block.labels[1], block: block, path: path))
                 case "data" where block.labels.count == 2:
-                    dataSources.insert("\(block.labels[0]).\(block.labels[1])")
+                    dataSources["\(block.labels[0]).\(block.labels[1])"] = (block, path)
                 case "module" where block.labels.count == 1:
                     var local: String?
                     if case .template(let parts, _)? = block.body.attribute("source")?.expression, parts.count == 1,
