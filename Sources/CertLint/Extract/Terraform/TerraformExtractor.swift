@@ -19,13 +19,23 @@ public struct TerraformExtractor: Extractor {
 
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary else { return false }
-        return file.fileExtension == "tf" || file.fileExtension == "tfvars"
+        return file.fileExtension == "tf" || file.fileExtension == "tfvars" || file.name.hasSuffix(".tf.json") || file.name.hasSuffix(".tfvars.json")
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
-        let body = try HCLParser.parse(try file.text())
-        facts.terraform = [TerraformSource(path: file.path, kind: file.fileExtension == "tf" ? .configuration : .variables, body: body)]
+        let text = try file.text()
+        let json = file.name.hasSuffix(".json")
+        let configuration = file.fileExtension == "tf" || file.name.hasSuffix(".tf.json")
+        let body: HCLBody
+        if json && configuration {
+            body = try HCLJSON.parse(text, path: file.path)
+        } else if json {
+            body = try HCLJSON.variables(text)
+        } else {
+            body = try HCLParser.parse(text)
+        }
+        facts.terraform = [TerraformSource(path: file.path, kind: configuration ? .configuration : .variables, body: body)]
         return facts
     }
 }
