@@ -74,6 +74,7 @@ protocol Rule: Sendable {
 /// The checks every scan runs, in catalog order.
 let builtInRules: [any Rule] = [
     MatrixRule(),
+    DiscoveryRule(),
     CertProxyListenerRule(),
     UnknownListenerRule(),
     SecondaryPortExposureRule(),

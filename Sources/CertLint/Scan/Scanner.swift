@@ -116,8 +116,16 @@ public enum Scanner {
             if case .file(let file) = load { return file }
             return nil
         }.sorted { $0.path < $1.path }
+        var deployments = facts.deployments
+        var incomplete: [DeploymentDiscovery.Incomplete] = []
+        // Only a repository without any certlint.yaml (in or out of the scanned folders) is guessed at.
+        let repositoryHasManifest = listed.contains { ManifestReader.fileNames.contains(String($0.split(separator: "/").last ?? "")) }
+        if !repositoryHasManifest {
+            (deployments, incomplete) = DeploymentDiscovery(index: index, loadCertificates: loader).infer(from: facts.listeners)
+        }
         var resolver = Resolver(index: index, loadCertificates: loader)
-        let linked = resolver.resolve(deployments: facts.deployments, listeners: facts.listeners, certificateFiles: certificateFiles)
+        var linked = resolver.resolve(deployments: deployments, listeners: facts.listeners, certificateFiles: certificateFiles)
+        linked.incompleteDiscoveries = incomplete
 
         // Trust for every certificate presented on a cert proxy port.
         let store = try trustStore(settings, snapshot: snapshot, index: index)

@@ -130,6 +130,8 @@ public struct Topology: Sendable {
     public let listeners: [Listener]
     public let unresolved: [UnresolvedReference]
     public let unusableCertificates: [WeakCertificate]
+    /// Deployments the load-balancer configurations suggest but cannot complete (no certlint.yaml).
+    var incompleteDiscoveries: [DeploymentDiscovery.Incomplete] = []
     /// Every certificate or key file read.
     public let certificateFiles: [CertificateFile]
 }
