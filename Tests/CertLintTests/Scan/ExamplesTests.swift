@@ -13,10 +13,12 @@ import Testing
             "CP023 Examples/certs/legacy/portal.key:1:1",
             "CP004 Examples/lb/dr/haproxy.cfg:22:5",
             "CP008 Examples/lb/prod/haproxy.cfg:13:1",
+            "CP004 Examples/terraform/modules/access-lb/main.tf:53:3",
         ])
         #expect(result.topology.deployments.map { $0.listeners.map { "\($0.role.rawValue) \($0.listener.file)" } } == [
             ["443 Examples/lb/prod/haproxy.cfg", "cert proxy Examples/lb/prod/haproxy.cfg"],
             ["443 Examples/lb/dr/haproxy.cfg", "cert proxy Examples/lb/dr/haproxy.cfg"],
+            ["443 Examples/terraform/modules/access-lb/main.tf", "cert proxy Examples/terraform/modules/access-lb/main.tf"],
         ])
     }
 

@@ -13,14 +13,14 @@ struct CertProxyListenerRule: Rule {
                 guard listener.unknowns.isEmpty else { continue }
                 var problems: [String] = []
                 var location = listener.location
-                if listener.terminatesTLS { problems.append("terminates TLS (ssl on the bind line)") }
+                if listener.terminatesTLS { problems.append("terminates TLS") }
                 if listener.layer == .l7 {
-                    problems.append("works at Layer 7 (mode http)")
+                    problems.append("works at Layer 7 (HTTP)")
                     if !listener.terminatesTLS, let layerLocation = listener.layerLocation { location = layerLocation }
                 }
                 let reencrypting = listener.members.filter(\.usesTLS)
                 if !reencrypting.isEmpty {
-                    problems.append("opens its own TLS to \(reencrypting.map(\.name).joined(separator: ", ")) (ssl on the server line)")
+                    problems.append("opens its own TLS to \(reencrypting.map(\.name).joined(separator: ", "))")
                     if problems.count == 1 { location = reencrypting[0].location }
                 }
                 if problems.isEmpty {

@@ -1,0 +1,2 @@
+# Someone "secured" the cert proxy listener.
+cert_proxy_protocol = "TLS"
