@@ -39,6 +39,13 @@ extension CloudFormationTemplate {
             guard let arnNode = entry["CertificateArn"] else { continue }
             certificates.append(certificate(evaluate(arnNode), at: location(arnNode)))
         }
+        // More certificates for SNI (ListenerCertificate resources); the default one stays first.
+        for other in resources.keys.sorted() where type(of: other) == Self.prefix + "ListenerCertificate" {
+            guard let extra = self.properties(other), case .resourceAttribute(id, _)? = extra["ListenerArn"].map({ evaluate($0) }) else { continue }
+            for entry in extra["Certificates"]?.sequence ?? [] {
+                if let arnNode = entry["CertificateArn"] { certificates.append(certificate(evaluate(arnNode), at: location(arnNode))) }
+            }
+        }
         var backends: [BackendReference] = []
         for action in properties["DefaultActions"]?.sequence ?? [] {
             var arns: [YAMLNode] = []
@@ -84,7 +91,7 @@ extension CloudFormationTemplate {
             }
             names += list.compactMap(\.string).filter { $0 != name }
         }
-        return .issued(IssuedCertificate(names: names, issuer: "AWS Certificate Manager", identity: id, location: self.location(resources[id]!)))
+        return .issued(IssuedCertificate(names: names, issuer: "AWS Certificate Manager", identity: id, location: self.location(resources[id]!), referencedAt: location))
     }
 
     private func targetGroup(_ id: String) -> Pool? {

@@ -28,7 +28,10 @@ public struct IssuedCertificate: Sendable, Hashable {
     public let issuer: String
     /// The configuration's name for it (`aws_acm_certificate.access`).
     public let identity: String
+    /// Where it is declared (the resource).
     public let location: SourceLocation
+    /// Where the listener names it (`certificate_arn = …`).
+    public let referencedAt: SourceLocation
 }
 
 /// What a listener or manifest names as its certificate.
@@ -43,7 +46,7 @@ public enum CertificateReference: Sendable, Hashable {
     public var location: SourceLocation {
         switch self {
         case .file(let reference): return reference.location
-        case .issued(let certificate): return certificate.location
+        case .issued(let certificate): return certificate.referencedAt
         case .unreadable(_, let location, _): return location
         }
     }

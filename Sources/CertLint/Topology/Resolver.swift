@@ -164,7 +164,7 @@ struct Resolver {
     private mutating func certificate(_ reference: CertificateReference, subject: String) -> CertificateUse? {
         switch reference {
         case .issued(let issued):
-            return CertificateUse(referenceLocation: issued.location, source: .issued(issued))
+            return CertificateUse(referenceLocation: issued.referencedAt, source: .issued(issued))
         case .unreadable(let description, let location, let problem):
             unresolved.append(UnresolvedReference(location: location, problem: "\(description) \(problem)", subject: subject))
             return nil

@@ -63,6 +63,13 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         if let attribute = body.attribute("certificate_arn") {
             certificates.append(certificate(evaluator.evaluate(attribute.expression, scope), at: location(resource.path, attribute.range), evaluator))
         }
+        // More certificates for SNI (aws_lb_listener_certificate); the default one stays first.
+        for extra in evaluator.module.resources where extra.type == "aws_lb_listener_certificate" || extra.type == "aws_alb_listener_certificate" {
+            guard case .resourceAttribute(let target, _)? = evaluator.value(extra.block.body, "listener_arn"), target.components(separatedBy: "[")[0] == resource.address,
+                let attribute = extra.block.body.attribute("certificate_arn")
+            else { continue }
+            certificates.append(certificate(evaluator.evaluate(attribute.expression), at: location(extra.path, attribute.range), evaluator))
+        }
 
         var backends: [BackendReference] = []
         for action in evaluator.blocks("default_action", in: body, scope: scope) {
@@ -124,7 +131,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
             }
             names += list.compactMap(\.string).filter { $0 != name }
         }
-        return .issued(IssuedCertificate(names: names, issuer: "AWS Certificate Manager", identity: address, location: self.location(resource.path, resource.block.range)))
+        return .issued(IssuedCertificate(names: names, issuer: "AWS Certificate Manager", identity: address, location: self.location(resource.path, resource.block.range), referencedAt: location))
     }
 
     /// A target group and its registered targets.
