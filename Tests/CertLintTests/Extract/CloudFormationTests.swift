@@ -3,8 +3,12 @@ import Testing
 @testable import CertLint
 
 enum CloudFormationFixture {
-    static func template(mode: LoadBalancerMode, certProxyProtocol: String = "TCP", names: [String] = ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"]) -> String {
+    static func template(
+        mode: LoadBalancerMode, certProxyProtocol: String = "TCP", names: [String] = ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"],
+        nodes: [String] = ["wsa1.example.dmz", "wsa2.example.dmz"]
+    ) -> String {
         let https = mode == .reencrypt
+        let targets = nodes.map { "        - Id: \($0)" }.joined(separator: "\n")
         return """
             AWSTemplateFormatVersion: "2010-09-09"
             Description: Workspace ONE Access load balancers
@@ -29,8 +33,8 @@ enum CloudFormationFixture {
               AccessCertificate:
                 Type: AWS::CertificateManager::Certificate
                 Properties:
-                  DomainName: \(names[0])
-                  SubjectAlternativeNames: [\(names.dropFirst().joined(separator: ", "))]
+                  DomainName: "\(names[0])"
+                  SubjectAlternativeNames: [\(names.dropFirst().map { "\"\($0)\"" }.joined(separator: ", "))]
               HttpsListener:
                 Type: AWS::ElasticLoadBalancingV2::Listener
                 Properties:
@@ -49,8 +53,7 @@ enum CloudFormationFixture {
                   Protocol: \(https ? "HTTPS" : "TCP")
                   HealthCheckPath: /SAAS/API/1.0/REST/system/health/heartbeat
                   Targets:
-                    - Id: wsa1.example.dmz
-                    - Id: wsa2.example.dmz
+            \(targets)
               CertProxyListener:
                 Type: AWS::ElasticLoadBalancingV2::Listener
                 Properties:
@@ -68,14 +71,31 @@ enum CloudFormationFixture {
                   Port: 5262
                   Protocol: TCP
                   Targets:
-                    - Id: wsa1.example.dmz
-                    - Id: wsa2.example.dmz
+            \(targets)
 
             """
     }
 }
 
 @Suite struct CloudFormationTests {
+    /// The ACM names that stand for each test certificate.
+    static let acmNames: [String: [String]] = [
+        "wildcard": ["*.example.com", "example.com"], "single-host": ["access.example.com"],
+        "san-shared": ["access.example.com", "wsa1.example.com", "wsa2.example.com"],
+        "san-disjoint": ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"],
+    ]
+
+    @Test(arguments: MatrixCase.all)
+    func matrixRowsFromCloudFormation(_ matrixCase: MatrixCase) async throws {
+        let template = CloudFormationFixture.template(mode: matrixCase.mode, names: Self.acmNames[matrixCase.certificate]!, nodes: matrixCase.nodes)
+        let repository = try FixtureRepository(
+            files: ["certlint.yaml": matrixCase.manifest(declaring: false), "cfn/access.yaml": template],
+            certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
+        let result = try await repository.scan()
+        #expect(result.brief == matrixCase.expectedBrief(declaring: false))
+        #expect(result.topology.deployments.first?.mode?.mode == matrixCase.mode)
+    }
+
     let manifest = """
         version: 1
         settings: {system-trust: false, trust-anchors: [certs/ca.pem]}

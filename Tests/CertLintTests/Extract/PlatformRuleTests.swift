@@ -83,7 +83,7 @@ struct PlatformRuleCase: CustomTestStringConvertible, Sendable {
         PlatformRuleCase(.bigIP, "CP008", [("HTTP::header insert RemotePort", "HTTP::header insert X-Note")], at: "resource \"bigip_ltm_virtual_server\" \"https\""),
         // CP010: the certificate does not name the VIP.
         PlatformRuleCase(.aws, "CP010", certificate: "other-host", at: "certificate_arn   = aws_acm_certificate.access.arn"),
-        PlatformRuleCase(.cloudFormation, "CP010", [("DomainName: access.example.com", "DomainName: portal.example.org")], at: "!If [IsProd"),
+        PlatformRuleCase(.cloudFormation, "CP010", [("DomainName: \"access.example.com\"", "DomainName: \"portal.example.org\"")], at: "!If [IsProd"),
         PlatformRuleCase(.bigIP, "CP010", certificate: "other-host", at: "cert = \"/Common/access.crt\""),
         // CP012: the 5262 certificate is not trusted (ACM certificates always are: no CloudFormation case).
         PlatformRuleCase(.aws, "CP012", certificate: "untrusted-san", at: "certificate_arn   = aws_acm_certificate.access.arn"),
