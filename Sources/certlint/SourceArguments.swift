@@ -28,8 +28,12 @@ struct SourceArguments: ParsableArguments {
     @Option(help: "Report only findings in files changed since this revision (or its merge base with what is scanned).")
     var diffBase: String?
 
+    @Option(help: "Files parsed at once (default: the number of cores; 1 parses on one thread).")
+    var jobs: Int?
+
     func validate() throws {
         if staged && rev != nil { throw ValidationError("--staged and --rev choose different sources; pass one of them.") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more.") }
     }
 
     func options(baseline: String? = nil) throws -> ScanOptions {
@@ -41,6 +45,7 @@ struct SourceArguments: ParsableArguments {
         options.failOn = failOn
         options.diffBase = diffBase
         options.baselinePath = baseline
+        if let jobs { options.jobs = jobs }
         if let asOf { options.asOf = try ScanOptions.date(asOf) }
         return options
     }

@@ -15,6 +15,8 @@ public struct ScanOptions: Sendable {
     public var baselinePath: String?
     /// `--diff-base REV`: report only findings in files changed since REV (or its merge base).
     public var diffBase: String?
+    /// How many files are parsed at once (`--jobs`); 1 parses on one thread.
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     public init() {}
 

@@ -60,6 +60,8 @@ public enum Scanner {
         var directives: [SuppressionDirective] = []
         var scannedCertificates: [String: Resolver.CertificateLoad] = [:]
         var filesScanned = 0
+        // Source: read on this thread (libgit2 stays here), then parse and extract in parallel.
+        var files: [ScannedFile] = []
         for path in listed where inScope(path) {
             if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
             if snapshot.isSymbolicLink(path) {
@@ -68,32 +70,23 @@ public enum Scanner {
                 }
                 continue
             }
-            let bytes: [UInt8]
             switch snapshot.read(path, sizeLimit: settings.maxFileSize) {
-            case .bytes(let read): bytes = read
-            case .skipped(let reason):
-                notes.append(ScanNote(path: path, message: reason))
+            case .bytes(let bytes): files.append(ScannedFile(path: path, bytes: bytes))
+            case .skipped(let reason): notes.append(ScanNote(path: path, message: reason))
+            }
+        }
+        filesScanned = files.count
+        let outcomes = try await extractAll(files, jobs: options.jobs)
+        for (file, outcome) in zip(files, outcomes) {
+            guard outcome.claimed else {
+                if file.isBinary { notes.append(ScanNote(path: file.path, message: "is a binary file; not read")) }
                 continue
             }
-            filesScanned += 1
-            let file = ScannedFile(path: path, bytes: bytes)
-            let extractors = builtInExtractors.filter { $0.claims(file) }
-            if extractors.isEmpty {
-                if file.isBinary { notes.append(ScanNote(path: path, message: "is a binary file; not read")) }
-                continue
-            }
-            texts[path] = bytes
-            if !file.isBinary { directives += SuppressionDirective.find(in: String(decoding: bytes, as: UTF8.self), path: path) }
-            for extractor in extractors {
-                do {
-                    let found = try extractor.extract(file)
-                    if let certificates = found.certificateFile { scannedCertificates[path] = .file(certificates) }
-                    facts.merge(found)
-                } catch let error as FormatError {
-                    parseErrors.append(ParseFailure(path: path, format: extractor.format, error: error))
-                    if extractor is CertificateExtractor { scannedCertificates[path] = .problem("could not be parsed (see CP900)") }
-                }
-            }
+            texts[file.path] = file.bytes
+            directives += outcome.directives
+            parseErrors += outcome.parseErrors
+            if let certificates = outcome.certificates { scannedCertificates[file.path] = certificates }
+            facts.merge(outcome.facts)
         }
         // Terraform modules span files: read them once every file is parsed.
         var terraformNotes: [ScanNote] = []
@@ -202,6 +195,65 @@ public enum Scanner {
     }
 
     // MARK: - Steps
+
+    /// What extracting one file gave.
+    struct FileOutcome: Sendable {
+        var claimed = false
+        var facts = FileFacts()
+        var parseErrors: [ParseFailure] = []
+        var certificates: Resolver.CertificateLoad?
+        var directives: [SuppressionDirective] = []
+    }
+
+    /// Runs every claiming extractor on one file. Pure: safe to run on any thread.
+    static func extract(_ file: ScannedFile) throws -> FileOutcome {
+        var outcome = FileOutcome()
+        let extractors = builtInExtractors.filter { $0.claims(file) }
+        guard !extractors.isEmpty else { return outcome }
+        outcome.claimed = true
+        if !file.isBinary { outcome.directives = SuppressionDirective.find(in: String(decoding: file.bytes, as: UTF8.self), path: file.path) }
+        for extractor in extractors {
+            do {
+                let found = try extractor.extract(file)
+                if let certificates = found.certificateFile { outcome.certificates = .file(certificates) }
+                outcome.facts.merge(found)
+            } catch let error as FormatError {
+                outcome.parseErrors.append(ParseFailure(path: file.path, format: extractor.format, error: error))
+                if extractor is CertificateExtractor { outcome.certificates = .problem("could not be parsed (see CP900)") }
+            }
+        }
+        return outcome
+    }
+
+    /// Extracts every file, `jobs` at a time, and returns the outcomes in the files' order, so
+    /// the result does not depend on the number of jobs.
+    static func extractAll(_ files: [ScannedFile], jobs: Int) async throws -> [FileOutcome] {
+        guard jobs > 1, files.count > 1 else { return try files.map(extract) }
+        let chunkCount = min(files.count, jobs * 8)
+        let chunkSize = (files.count + chunkCount - 1) / chunkCount
+        let chunks = stride(from: 0, to: files.count, by: chunkSize).map { $0..<min($0 + chunkSize, files.count) }
+        return try await withThrowingTaskGroup(of: (Int, [FileOutcome]).self) { group in
+            var next = 0
+            var results = [[FileOutcome]](repeating: [], count: chunks.count)
+            func start(_ index: Int) {
+                let range = chunks[index]
+                let slice = Array(files[range])
+                group.addTask { (index, try slice.map(extract)) }
+            }
+            while next < min(jobs, chunks.count) {
+                start(next)
+                next += 1
+            }
+            while let (index, outcomes) = try await group.next() {
+                results[index] = outcomes
+                if next < chunks.count {
+                    start(next)
+                    next += 1
+                }
+            }
+            return results.flatMap { $0 }
+        }
+    }
 
     /// The deepest ancestor of `path` that exists, so a repository can be found for a path that
     /// exists only in a revision.

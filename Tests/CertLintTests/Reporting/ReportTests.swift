@@ -102,3 +102,26 @@ import Testing
         #expect(JUnitReporter.escape("a<b>&\"c\"\u{01}\n") == "a&lt;b&gt;&amp;&quot;c&quot;&#10;")
     }
 }
+
+@Suite struct ParallelScanTests {
+    /// Parallel and single-threaded scans give byte-identical SARIF.
+    @Test func jobsDoNotChangeTheOutput() async throws {
+        let repository = try ReportTests.goldenRepository()
+        for index in 0..<40 {
+            try repository.write("teams/t\(index)/haproxy.cfg", GoodDeployment.haproxy.replacingOccurrences(of: "access_https", with: "web\(index)"))
+            try repository.write("teams/t\(index)/notes.md", "# team \(index)\n")
+        }
+        var options = ScanOptions()
+        options.paths = [repository.path]
+        options.asOf = Fixtures.asOf
+        options.jobs = 1
+        let singleResult = try await Scanner.scan(options)
+        options.jobs = 4
+        let parallelResult = try await Scanner.scan(options)
+        #expect(OutputFormat.sarif.render(singleResult) == OutputFormat.sarif.render(parallelResult))
+        #expect(OutputFormat.junit.render(singleResult) == OutputFormat.junit.render(parallelResult))
+        // The 40 team configurations were read: each adds a 443 and a 5262 listener.
+        #expect(parallelResult.topology.listeners.count == 2 + 80)
+        #expect(parallelResult.filesScanned == singleResult.filesScanned)
+    }
+}
