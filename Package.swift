@@ -41,10 +41,18 @@ let package = Package(
                 "CertLint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "CertLintBenchmarkKit", dependencies: ["CertLint"], path: "Benchmarks/Kit"),
+        .executableTarget(
+            name: "certlint-bench",
+            dependencies: [
+                "CertLint", "CertLintBenchmarkKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/certlint-bench"),
         .testTarget(
             name: "CertLintTests",
             dependencies: [
-                "CertLint",
+                "CertLint", "CertLintBenchmarkKit",
                 .product(name: "X509", package: "swift-certificates"),
             ],
             exclude: ["Fixtures", "Golden"]),

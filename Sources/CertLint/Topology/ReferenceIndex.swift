@@ -1,6 +1,8 @@
 /// Finds the repository file a configuration means by a path that may be written for another
 /// machine (`/etc/haproxy/certs/x.pem`): relative to the configuration file, then to the
-/// repository root, then by a file name that is unique in the repository.
+/// repository root, then by its file name: the one file of that name in the nearest folder
+/// around the configuration that holds any (so `deployments/a/lb/haproxy.cfg` finds
+/// `deployments/a/certs/x.pem` even when every deployment has an `x.pem`).
 struct ReferenceIndex {
     enum Resolution: Equatable {
         case file(String)
@@ -47,7 +49,15 @@ struct ReferenceIndex {
         let name = String(written.split(separator: "/").last ?? "")
         let sameName = byName[name] ?? []
         if sameName.count == 1 { return .file(sameName[0]) }
-        if sameName.count > 1 { return .ambiguous(sameName.sorted()) }
+        if sameName.count > 1 {
+            var folder = Substring(reference.baseDirectory)
+            while true {
+                let inside = folder.isEmpty ? sameName : sameName.filter { $0.hasPrefix(folder + "/") }
+                if inside.count == 1 { return .file(inside[0]) }
+                if inside.count > 1 || folder.isEmpty { return .ambiguous(inside.sorted()) }
+                folder = folder.lastIndex(of: "/").map { folder[..<$0] } ?? ""
+            }
+        }
         if let folder = foldersByName[name], folder.count == 1 { return .folder(folder[0]) }
         var tried = candidates
         tried.append("any file named \(name)")

@@ -66,6 +66,10 @@ import Testing
         #expect(index.resolve(reference("/etc/haproxy/c.pem")) == .ambiguous(["x/c.pem", "y/c.pem"]))
         #expect(index.resolve(reference("/etc/haproxy/certs/")) == .missing(tried: ["lb/etc/haproxy/certs", "etc/haproxy/certs", "any file named certs"]))
         #expect(index.resolve(reference("certs")) == .folder("lb/certs"))
+        // The same name in several places: the nearest folder around the configuration decides.
+        let nested = ReferenceIndex(paths: ["a/lb/haproxy.cfg", "a/certs/p.pem", "b/certs/p.pem", "c/x/p.pem", "c/y/p.pem"])
+        #expect(nested.resolve(FileReference(path: "/etc/haproxy/p.pem", location: .file("a/lb/haproxy.cfg"), baseDirectory: "a/lb")) == .file("a/certs/p.pem"))
+        #expect(nested.resolve(FileReference(path: "/etc/haproxy/p.pem", location: .file("c/lb.cfg"), baseDirectory: "c")) == .ambiguous(["c/x/p.pem", "c/y/p.pem"]))
     }
 
     @Test func globs() {
