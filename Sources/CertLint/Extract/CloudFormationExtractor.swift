@@ -10,8 +10,7 @@ public struct CloudFormationExtractor: Extractor {
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, ["yaml", "yml", "json", "template"].contains(file.fileExtension) else { return false }
         guard !ManifestReader.fileNames.contains(String(file.name)), !file.name.hasSuffix(".tf.json"), !file.name.hasSuffix(".tfvars.json") else { return false }
-        let head = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
-        return head.contains("AWSTemplateFormatVersion") || (head.contains("Resources") && head.contains("AWS::"))
+        return file.contains("AWSTemplateFormatVersion") || (file.contains("Resources") && file.contains("AWS::"))
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {

@@ -2,20 +2,45 @@
 public struct ScannedFile: Sendable {
     public let path: String
     public let bytes: [UInt8]
+    /// The last path component; every extractor's claim looks at it, so it is computed once.
+    public let name: Substring
+    /// What follows the last dot of the name, lower-cased ("" without one).
+    public let fileExtension: String
 
     public init(path: String, bytes: [UInt8]) {
         self.path = path
         self.bytes = bytes
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
+        self.name = name
+        self.fileExtension = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
     }
 
-    public var name: Substring { path.split(separator: "/").last ?? Substring(path) }
     public var directory: String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
-    public var fileExtension: String {
-        guard let dot = name.lastIndex(of: ".") else { return "" }
-        return name[name.index(after: dot)...].lowercased()
+
+    /// Whether the bytes contain `needle` (ASCII), without decoding the text.
+    public func contains(_ needle: String, within limit: Int = 1 << 20) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+        let end = min(bytes.count, limit) - pattern.count
+        guard end >= 0 else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            while index <= end {
+                if buffer[index] == first {
+                    var match = true
+                    for offset in 1..<pattern.count where buffer[index + offset] != pattern[offset] {
+                        match = false
+                        break
+                    }
+                    if match { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 
     /// The text, strictly UTF-8; a leading byte-order mark is dropped.

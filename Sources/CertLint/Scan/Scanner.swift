@@ -211,7 +211,9 @@ public enum Scanner {
         let extractors = builtInExtractors.filter { $0.claims(file) }
         guard !extractors.isEmpty else { return outcome }
         outcome.claimed = true
-        if !file.isBinary { outcome.directives = SuppressionDirective.find(in: String(decoding: file.bytes, as: UTF8.self), path: file.path) }
+        if !file.isBinary, file.contains(SuppressionDirective.marker, within: .max) {
+            outcome.directives = SuppressionDirective.find(in: String(decoding: file.bytes, as: UTF8.self), path: file.path)
+        }
         for extractor in extractors {
             do {
                 let found = try extractor.extract(file)

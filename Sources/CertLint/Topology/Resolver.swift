@@ -61,6 +61,7 @@ struct Resolver {
         let certProxyPort = deployment.certProxy.effectivePort
         let secondaryPort = deployment.certProxy.secondaryPort?.value ?? 5263
 
+        let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var joined: [DeploymentListener] = []
         for listener in all {
             let role: DeploymentListener.Role
@@ -74,7 +75,6 @@ struct Resolver {
             // those files only; a file another manifest lists is that deployment's.
             var reason: String?
             let memberHosts = Set(listener.members.map { $0.host.lowercasedFQDN })
-            let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
             let claimedBy = claimedFiles.first { listener.file == $0.key || listener.file.hasPrefix($0.key + "/") }?.value
             if explicitFiles.contains(where: { listener.file == $0 || listener.file.hasPrefix($0 + "/") }) {
                 reason = "its file is listed in load-balancer: of \(deployment.manifest)"

@@ -151,7 +151,11 @@ public struct HCLParser {
 
     // MARK: - Expressions
 
-    private static let binaryLevels: [[String]] = [["||"], ["&&"], ["==", "!="], [">", ">=", "<", "<="], ["+", "-"], ["*", "/", "%"]]
+    private static let binaryLevels: [[String]] = [["||"], ["&&"], ["==", "!="], [">=", "<=", ">", "<"], ["+", "-"], ["*", "/", "%"]]
+    /// The operators of each level as scalars, longest first, built once.
+    private static let operatorScalars: [[(String, [Unicode.Scalar])]] = binaryLevels.map { level in
+        level.sorted { $0.count > $1.count }.map { ($0, Array($0.unicodeScalars)) }
+    }
 
     mutating func expression() throws(FormatError) -> HCLExpression {
         let start = index
@@ -180,7 +184,7 @@ public struct HCLParser {
         while true {
             let save = index
             try skipBlanks()
-            guard let op = matchOperator(Self.binaryLevels[level]) else {
+            guard let op = matchOperator(level) else {
                 index = save
                 return left
             }
@@ -191,11 +195,11 @@ public struct HCLParser {
         }
     }
 
-    private func matchOperator(_ operators: [String]) -> String? {
-        // Longest first, so ">=" is not read as ">"; "=>" and "==" are not assignment-like here.
-        for op in operators.sorted(by: { $0.count > $1.count }) {
-            let scalars = Array(op.unicodeScalars)
-            guard index + scalars.count <= text.count, Array(text[index..<index + scalars.count]) == scalars else { continue }
+    private func matchOperator(_ level: Int) -> String? {
+        // Longest first, so ">=" is not read as ">".
+        guard let first = current, "|&=!<>+-*/%".unicodeScalars.contains(first) else { return nil }
+        for (op, scalars) in Self.operatorScalars[level] {
+            guard index + scalars.count <= text.count, text[index] == scalars[0], scalars.count == 1 || text[index + 1] == scalars[1] else { continue }
             if op == ">" || op == "<", let next = peek(), next == "=" { continue }
             if op == "=" { continue }
             if (op == "*" || op == "/"), let next = peek(), next == "/" || next == "*" { continue }  // a comment
@@ -746,11 +750,19 @@ public struct HCLParser {
     // MARK: - Identifiers
 
     private func isIdentifierStart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic
+        if scalar.isASCII {
+            let value = scalar.value
+            return value == 95 || (value >= 65 && value <= 90) || (value >= 97 && value <= 122)
+        }
+        return scalar.properties.isAlphabetic
     }
 
     private func isIdentifierPart(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar == "-" || scalar.properties.isAlphabetic || (scalar.properties.numericType != nil)
+        if scalar.isASCII {
+            let value = scalar.value
+            return value == 95 || value == 45 || (value >= 48 && value <= 57) || (value >= 65 && value <= 90) || (value >= 97 && value <= 122)
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     private mutating func identifier() -> String {
