@@ -34,7 +34,13 @@ struct Resolver {
             }
         }
         let nodesByDeployment = Dictionary(deployments.map { ($0.name, Set($0.nodes.map(\.value))) }, uniquingKeysWith: { $0.union($1) })
-        let topologies = deployments.map { resolve($0, listeners: listeners, claimedFiles: claimedFiles, nodesByDeployment: nodesByDeployment) }
+        // Which deployment's load-balancer: list claims each listener's file (or a folder above it),
+        // looked up once per listener rather than once per listener and deployment.
+        var claimant: [String: String] = [:]
+        for listener in listeners where claimant[listener.file] == nil {
+            if let owner = Self.enclosing(listener.file, in: claimedFiles) { claimant[listener.file] = owner }
+        }
+        let topologies = deployments.map { resolve($0, listeners: listeners, claimant: claimant, nodesByDeployment: nodesByDeployment) }
         return Topology(
             deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
             unusableCertificates: weak, certificateFiles: certificateFiles)
@@ -45,8 +51,18 @@ struct Resolver {
         return references.filter { seen.insert("\($0.subject)|\($0.location)").inserted }
     }
 
+    /// The value for `path` or its nearest enclosing folder in `table`.
+    static func enclosing(_ path: String, in table: [String: String]) -> String? {
+        var current = Substring(path)
+        while true {
+            if let value = table[String(current)] { return value }
+            guard let slash = current.lastIndex(of: "/") else { return nil }
+            current = current[..<slash]
+        }
+    }
+
     private mutating func resolve(
-        _ deployment: Deployment, listeners all: [Listener], claimedFiles: [String: String], nodesByDeployment: [String: Set<String>]
+        _ deployment: Deployment, listeners all: [Listener], claimant: [String: String], nodesByDeployment: [String: Set<String>]
     ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
@@ -58,6 +74,7 @@ struct Resolver {
             case let other: unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
             }
         }
+        let explicitFolders = Dictionary(explicitFiles.map { ($0, $0) }, uniquingKeysWith: { a, _ in a })
         let certProxyPort = deployment.certProxy.effectivePort
         let secondaryPort = deployment.certProxy.secondaryPort?.value ?? 5263
 
@@ -75,8 +92,8 @@ struct Resolver {
             // those files only; a file another manifest lists is that deployment's.
             var reason: String?
             let memberHosts = Set(listener.members.map { $0.host.lowercasedFQDN })
-            let claimedBy = claimedFiles.first { listener.file == $0.key || listener.file.hasPrefix($0.key + "/") }?.value
-            if explicitFiles.contains(where: { listener.file == $0 || listener.file.hasPrefix($0 + "/") }) {
+            let claimedBy = claimant[listener.file]
+            if !explicitFiles.isEmpty, Self.enclosing(listener.file, in: explicitFolders) != nil {
                 reason = "its file is listed in load-balancer: of \(deployment.manifest)"
             } else if !explicitFiles.isEmpty || claimedBy.map({ $0 != deployment.name }) == true {
                 reason = nil

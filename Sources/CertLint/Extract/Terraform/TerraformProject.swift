@@ -21,9 +21,10 @@ public struct TerraformProject {
         }
         let called = Set(modules.values.flatMap { $0.calls.compactMap(\.localSource) })
         let roots = modules.keys.filter { !called.contains($0) }.sorted()
+        let variableFiles = Dictionary(grouping: sources.filter { $0.kind == .variables }, by: \.directory)
         var listeners: [Listener] = []
         for root in roots {
-            let inputs = variableValues(in: root, notes: &notes)
+            let inputs = variableValues(variableFiles[root] ?? [], in: root)
             guard let evaluator = makeEvaluator(modules, root, inputs: inputs, rootDirectory: root, depth: 0) else { continue }
             walk(evaluator, depth: 0) { module in
                 for provider in Self.providers { listeners += provider.listeners(in: module, notes: &notes) }
@@ -54,8 +55,8 @@ public struct TerraformProject {
 
     /// terraform.tfvars and *.auto.tfvars of a root folder; other *.tfvars (passed with
     /// -var-file) count only where they agree, since certlint cannot know which one is used.
-    private func variableValues(in directory: String, notes: inout [ScanNote]) -> [String: TerraformValue] {
-        let files = sources.filter { $0.kind == .variables && $0.directory == directory }.sorted { $0.path < $1.path }
+    private func variableValues(_ files: [TerraformSource], in directory: String) -> [String: TerraformValue] {
+        let files = files.sorted { $0.path < $1.path }
         let automatic = files.filter { $0.path.hasSuffix("/terraform.tfvars") || $0.path == "terraform.tfvars" || $0.path.hasSuffix(".auto.tfvars") }
         let chosen = files.filter { file in !automatic.contains { $0.path == file.path } }
         let literal = TerraformEvaluator(
