@@ -40,7 +40,26 @@ struct Resolver {
         for listener in listeners where claimant[listener.file] == nil {
             if let owner = Self.enclosing(listener.file, in: claimedFiles) { claimant[listener.file] = owner }
         }
-        let topologies = deployments.map { resolve($0, listeners: listeners, claimant: claimant, nodesByDeployment: nodesByDeployment) }
+        // Indexes so each deployment looks only at the listeners that could be its own.
+        var byPath: [String: [Int]] = [:]
+        var byHost: [String: [Int]] = [:]
+        for (position, listener) in listeners.enumerated() {
+            var current = Substring(listener.file)
+            while true {
+                byPath[String(current), default: []].append(position)
+                guard let slash = current.lastIndex(of: "/") else { break }
+                current = current[..<slash]
+            }
+            for host in Set(listener.members.map({ $0.host.lowercasedFQDN })) { byHost[host, default: []].append(position) }
+        }
+        var byCertificateName: [String: [Int]] = [:]
+        if deployments.contains(where: { $0.loadBalancerFiles.isEmpty }) {
+            for (position, listener) in listeners.enumerated() where !listener.certificates.isEmpty {
+                for name in Set(certificateNames(listener)) { byCertificateName[name, default: []].append(position) }
+            }
+        }
+        let lookup = ListenerLookup(all: listeners, byPath: byPath, byHost: byHost, byCertificateName: byCertificateName)
+        let topologies = deployments.map { resolve($0, lookup: lookup, claimant: claimant, nodesByDeployment: nodesByDeployment) }
         return Topology(
             deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
             unusableCertificates: weak, certificateFiles: certificateFiles)
@@ -61,8 +80,16 @@ struct Resolver {
         }
     }
 
+    /// Listeners indexed by file and enclosing folders, by backend host, and by certificate name.
+    struct ListenerLookup {
+        let all: [Listener]
+        let byPath: [String: [Int]]
+        let byHost: [String: [Int]]
+        let byCertificateName: [String: [Int]]
+    }
+
     private mutating func resolve(
-        _ deployment: Deployment, listeners all: [Listener], claimant: [String: String], nodesByDeployment: [String: Set<String>]
+        _ deployment: Deployment, lookup: ListenerLookup, claimant: [String: String], nodesByDeployment: [String: Set<String>]
     ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
@@ -74,13 +101,19 @@ struct Resolver {
             case let other: unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
             }
         }
-        let explicitFolders = Dictionary(explicitFiles.map { ($0, $0) }, uniquingKeysWith: { a, _ in a })
+        let explicitListeners = Set(explicitFiles.flatMap { lookup.byPath[$0] ?? [] })
+        var candidates = explicitListeners
+        if explicitFiles.isEmpty {
+            for node in nodes { candidates.formUnion(lookup.byHost[node] ?? []) }
+            candidates.formUnion(lookup.byCertificateName[deployment.vip.value] ?? [])
+        }
         let certProxyPort = deployment.certProxy.effectivePort
         let secondaryPort = deployment.certProxy.secondaryPort?.value ?? 5263
 
         let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var joined: [DeploymentListener] = []
-        for listener in all {
+        for position in candidates.sorted() {
+            let listener = lookup.all[position]
             let role: DeploymentListener.Role
             switch listener.port {
             case 443: role = .service
@@ -93,7 +126,7 @@ struct Resolver {
             var reason: String?
             let memberHosts = Set(listener.members.map { $0.host.lowercasedFQDN })
             let claimedBy = claimant[listener.file]
-            if !explicitFiles.isEmpty, Self.enclosing(listener.file, in: explicitFolders) != nil {
+            if explicitListeners.contains(position) {
                 reason = "its file is listed in load-balancer: of \(deployment.manifest)"
             } else if !explicitFiles.isEmpty || claimedBy.map({ $0 != deployment.name }) == true {
                 reason = nil
@@ -161,20 +194,24 @@ struct Resolver {
     }
 
     private func certificateNamesVIP(_ listener: Listener, vip: String) -> Bool {
+        certificateNames(listener).contains(vip)
+    }
+
+    /// The exact names (lower-cased) of a listener's certificates.
+    private func certificateNames(_ listener: Listener) -> [String] {
+        var all: [String] = []
         for reference in listener.certificates {
-            var names: [String] = []
             switch reference {
             case .issued(let issued):
-                names = issued.names
+                all += issued.names
             case .file(let file):
                 guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
-                names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
+                all += leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
             case .unreadable:
                 continue
             }
-            if names.contains(where: { $0.lowercasedFQDN == vip }) { return true }
         }
-        return false
+        return all.map(\.lowercasedFQDN)
     }
 
     /// Resolves and loads a certificate reference; a failure is remembered for CP030 (or CP022).
