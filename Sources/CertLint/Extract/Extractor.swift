@@ -62,6 +62,8 @@ public struct FileFacts: Sendable {
     public var notes: [ScanNote] = []
     /// Parsed Terraform files; modules span folders, so they are read after every file is parsed.
     public var terraform: [TerraformSource] = []
+    /// Parsed NGINX files; `include` spans files, so they are read after every file is parsed.
+    public var nginx: [NGINXSource] = []
 
     public init() {}
 
@@ -71,6 +73,7 @@ public struct FileFacts: Sendable {
         deployments += other.deployments
         notes += other.notes
         terraform += other.terraform
+        nginx += other.nginx
     }
 }
 
@@ -89,5 +92,6 @@ public let builtInExtractors: [any Extractor] = [
     HAProxyExtractor(),
     TerraformExtractor(),
     CloudFormationExtractor(),
+    NGINXExtractor(),
     CertificateExtractor(),
 ]

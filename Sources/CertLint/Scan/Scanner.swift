@@ -95,6 +95,12 @@ public enum Scanner {
             return String(decoding: bytes, as: UTF8.self)
         }).listeners(notes: &terraformNotes)
         notes += facts.notes + terraformNotes
+        // NGINX includes span files: splice them in once every file is parsed.
+        var nginx = NGINXProject(sources: facts.nginx.sorted { $0.path < $1.path }, paths: listed, readFile: { path in
+            guard case .bytes(let bytes) = snapshot.read(path, sizeLimit: settings.maxFileSize) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        })
+        facts.listeners += nginx.listeners(notes: &notes, failures: &parseErrors)
 
         // Resolve.
         let index = ReferenceIndex(paths: listed.filter { !snapshot.isSubmodule($0) })

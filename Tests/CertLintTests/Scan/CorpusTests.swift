@@ -25,7 +25,9 @@ import Testing
         }
         #expect(result.filesScanned == files.count)
         #expect(result.brief == [])
-        #expect(result.notes == [])
+        // Notes only for what the corpus lacks or cannot be read as configuration.
+        let unexplained = result.notes.filter { !$0.message.contains("matches no file in the repository") && !$0.message.hasPrefix("is a template") }
+        #expect(unexplained == [])
         // The PEM files were read, not passed over: every one yields certificates.
         let pemFiles = files.filter { $0.hasSuffix(".pem") }
         #expect(!pemFiles.isEmpty)

@@ -1,0 +1,165 @@
+/// One parsed NGINX file.
+public struct NGINXSource: Sendable {
+    public let path: String
+    public let directives: [NGINXDirective]
+}
+
+/// Parses NGINX configurations (a `.conf` file or a name containing `nginx`, holding `server`,
+/// `http`, `stream`, `upstream`, `listen`, `proxy_pass`, `location` or `ssl_certificate`).
+/// Includes span files, so `NGINXProject` reads the listeners once every file is parsed.
+public struct NGINXExtractor: Extractor {
+    public let format = "NGINX"
+    public init() {}
+
+    static let keywords: Set<Substring> = ["server", "http", "stream", "upstream", "listen", "location", "proxy_pass", "ssl_certificate"]
+
+    /// A line that starts with an NGINX context or proxy directive.
+    public func claims(_ file: ScannedFile) -> Bool {
+        guard !file.isBinary, file.fileExtension == "conf" || file.name.lowercased().contains("nginx") else { return false }
+        guard ["server", "http", "stream", "listen", "location", "proxy_pass", "ssl_certificate"].contains(where: { file.contains($0) }) else { return false }
+        let text = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
+        return text.textLines.contains { line in
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            let word = trimmed.prefix { $0 != " " && $0 != "\t" && $0 != "{" }
+            return Self.keywords.contains(word) && trimmed.count > word.count
+        }
+    }
+
+    public func extract(_ file: ScannedFile) throws -> FileFacts {
+        var facts = FileFacts()
+        let text = try file.text()
+        // Jinja, Jekyll or Go templates of a configuration are not configuration yet.
+        if text.contains("{{") || text.contains("{%") {
+            facts.notes.append(ScanNote(path: file.path, message: "is a template ({{ … }} or {% … %}); not read as NGINX configuration"))
+            return facts
+        }
+        facts.nginx = [NGINXSource(path: file.path, directives: try NGINXParser.parse(text, path: file.path))]
+        return facts
+    }
+}
+
+/// NGINX configurations as load-balancer listeners.
+///
+/// In NGINX's terms: an `http { server { … } }` is Layer 7 and terminates TLS when its `listen`
+/// has `ssl`; `proxy_pass https://…` re-encrypts to the upstream; `proxy_set_header
+/// X-Forwarded-For …` and `proxy_set_header RemotePort $remote_port` insert the headers. A
+/// `stream { server { … } }` is Layer 4: without `ssl` on `listen` it passes TCP through (with
+/// `ssl_preread` it only peeks at the SNI), and `proxy_ssl on` would open TLS to the upstream.
+/// `include` is followed (globs, relative to the including configuration's folder, or matched by
+/// path suffix); a cycle is CP900, an include that matches nothing a note.
+struct NGINXProject {
+    let sources: [NGINXSource]
+    let paths: [String]
+    let readFile: (String) -> String?
+    /// Files spliced in while expanding the current root.
+    var visitedFiles: Set<String> = []
+
+    mutating func listeners(notes: inout [ScanNote], failures: inout [ParseFailure]) -> [Listener] {
+        let parsed = Dictionary(sources.map { ($0.path, $0.directives) }, uniquingKeysWith: { a, _ in a })
+        var cache = parsed
+        // Files some other file includes are read through their includer, not on their own.
+        var included: Set<String> = []
+        for source in sources {
+            for include in Self.all("include", in: source.directives) {
+                for argument in include.arguments { included.formUnion(match(argument, from: source.path)) }
+            }
+        }
+        var listeners: [Listener] = []
+        // Roots first; then any file only reachable through a cycle of includes.
+        var visited: Set<String> = []
+        let ordered = sources.filter { !included.contains($0.path) } + sources.filter { included.contains($0.path) }
+        for source in ordered where !visited.contains(source.path) {
+            visited.insert(source.path)
+            var stack = [source.path]
+            visitedFiles = []
+            let expanded = expand(source.directives, path: source.path, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+            visited.formUnion(visitedFiles)
+            listeners += NGINXListeners(base: directory(source.path)).read(expanded)
+        }
+        return listeners
+    }
+
+    private static func all(_ name: String, in directives: [NGINXDirective]) -> [NGINXDirective] {
+        directives.flatMap { directive in (directive.name == name ? [directive] : []) + all(name, in: directive.block ?? []) }
+    }
+
+    private func directory(_ path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+    }
+
+    /// Repository files an include pattern names: relative to the including file's folder, or
+    /// an absolute path matched by its longest suffix that names repository files.
+    private func match(_ pattern: String, from path: String) -> [String] {
+        var candidates: [String] = []
+        if pattern.hasPrefix("/") {
+            var parts = pattern.split(separator: "/").map(String.init)
+            while !parts.isEmpty {
+                candidates.append(parts.joined(separator: "/"))
+                parts.removeFirst()
+            }
+        } else {
+            var folder = directory(path)
+            while true {
+                candidates.append(ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern))
+                guard !folder.isEmpty else { break }
+                folder = directory(folder)
+            }
+        }
+        for candidate in candidates {
+            let wanted = candidate.split(separator: "/")
+            let found = paths.filter { path in
+                let parts = path.split(separator: "/")
+                return parts.count == wanted.count && zip(parts, wanted).allSatisfy { PathGlob.segmentMatches($1, $0) }
+            }
+            if !found.isEmpty { return found.sorted() }
+        }
+        return []
+    }
+
+    /// Replaces `include` directives by the directives of the files they name (each keeps its
+    /// own file and line).
+    private mutating func expand(
+        _ directives: [NGINXDirective], path: String, cache: inout [String: [NGINXDirective]], stack: inout [String],
+        notes: inout [ScanNote], failures: inout [ParseFailure]
+    ) -> [NGINXDirective] {
+        var result: [NGINXDirective] = []
+        for directive in directives {
+            guard directive.name == "include" else {
+                if let block = directive.block {
+                    result.append(directive.with(block: expand(block, path: path, cache: &cache, stack: &stack, notes: &notes, failures: &failures)))
+                } else {
+                    result.append(directive)
+                }
+                continue
+            }
+            for pattern in directive.arguments {
+                let files = match(pattern, from: path)
+                if files.isEmpty {
+                    notes.append(ScanNote(path: path, message: "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"))
+                }
+                for file in files {
+                    if let cycle = stack.firstIndex(of: file) {
+                        failures.append(ParseFailure(
+                            path: path, format: "NGINX",
+                            error: FormatError("include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))", line: directive.line, column: directive.column)))
+                        continue
+                    }
+                    if cache[file] == nil {
+                        guard let text = readFile(file) else { continue }
+                        do {
+                            cache[file] = try NGINXParser.parse(text, path: file)
+                        } catch {
+                            failures.append(ParseFailure(path: file, format: "NGINX", error: error))
+                            cache[file] = []
+                        }
+                    }
+                    stack.append(file)
+                    visitedFiles.insert(file)
+                    result += expand(cache[file]!, path: file, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+                    stack.removeLast()
+                }
+            }
+        }
+        return result
+    }
+}
