@@ -92,6 +92,7 @@ public let builtInExtractors: [any Extractor] = [
     HAProxyExtractor(),
     TerraformExtractor(),
     CloudFormationExtractor(),
+    KubernetesExtractor(),
     NGINXExtractor(),
     CertificateExtractor(),
 ]

@@ -40,6 +40,8 @@ public enum CertificateReference: Sendable, Hashable {
     case file(FileReference)
     /// A provider-issued certificate declared in the configuration.
     case issued(IssuedCertificate)
+    /// A certificate carried inside a configuration (a Kubernetes TLS Secret), already read.
+    case embedded(CertificateFile, referencedAt: SourceLocation)
     /// Something certlint cannot read (an ARN of a certificate defined elsewhere, an unknown value).
     case unreadable(description: String, location: SourceLocation, problem: String)
 
@@ -47,6 +49,7 @@ public enum CertificateReference: Sendable, Hashable {
         switch self {
         case .file(let reference): return reference.location
         case .issued(let certificate): return certificate.referencedAt
+        case .embedded(_, let location): return location
         case .unreadable(_, let location, _): return location
         }
     }

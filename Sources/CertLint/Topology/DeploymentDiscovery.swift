@@ -67,6 +67,7 @@ struct DeploymentDiscovery {
             var names: [String] = []
             switch reference {
             case .issued(let issued): names = issued.names
+            case .embedded(let file, _): names = file.leaf.map { $0.dnsNames.isEmpty ? [$0.commonName].compactMap { $0 } : $0.dnsNames } ?? []
             case .file(let file):
                 guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
                 names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames

@@ -204,6 +204,8 @@ struct Resolver {
             switch reference {
             case .issued(let issued):
                 all += issued.names
+            case .embedded(let file, _):
+                if let leaf = file.leaf { all += leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames }
             case .file(let file):
                 guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
                 all += leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
@@ -219,6 +221,12 @@ struct Resolver {
         switch reference {
         case .issued(let issued):
             return CertificateUse(referenceLocation: issued.referencedAt, source: .issued(issued))
+        case .embedded(let file, let location):
+            guard file.leaf != nil else {
+                unresolved.append(UnresolvedReference(location: location, problem: "\(file.path) holds no certificate", subject: subject))
+                return nil
+            }
+            return CertificateUse(referenceLocation: location, source: .file(file))
         case .unreadable(let description, let location, let problem):
             unresolved.append(UnresolvedReference(location: location, problem: "\(description) \(problem)", subject: subject))
             return nil

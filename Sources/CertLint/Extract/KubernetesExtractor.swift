@@ -1,0 +1,145 @@
+import Foundation
+
+/// Kubernetes manifests (multi-document YAML): `Service` (type LoadBalancer or NodePort),
+/// `Ingress` and `Secret` of type `kubernetes.io/tls`.
+///
+/// In Kubernetes' terms: a LoadBalancer Service forwards TCP to its pods (Layer 4 passthrough),
+/// unless the cloud's annotation terminates TLS on listed ports
+/// (`service.beta.kubernetes.io/aws-load-balancer-ssl-ports` with `-ssl-cert`). An Ingress with
+/// `tls` terminates TLS at the ingress controller (Layer 7, 443) with the Secret named by
+/// `secretName`; with ingress-nginx's `nginx.ingress.kubernetes.io/ssl-passthrough: "true"` it
+/// passes TLS through; `nginx.ingress.kubernetes.io/backend-protocol: "HTTPS"` re-encrypts to the
+/// pods. ingress-nginx inserts `X-Forwarded-For` itself; `RemotePort` needs a
+/// `configuration-snippet` with `proxy_set_header RemotePort $remote_port`. Helm chart templates
+/// (a `templates/` folder beside `Chart.yaml`, or `{{ … }}`) are not YAML yet: noted, not parsed.
+public struct KubernetesExtractor: Extractor {
+    public let format = "Kubernetes"
+    public init() {}
+
+    public func claims(_ file: ScannedFile) -> Bool {
+        guard !file.isBinary, file.fileExtension == "yaml" || file.fileExtension == "yml" else { return false }
+        guard !ManifestReader.fileNames.contains(String(file.name)) else { return false }
+        return file.contains("apiVersion:") && file.contains("kind:") && (file.contains("Service") || file.contains("Ingress") || file.contains("Secret"))
+    }
+
+    public func extract(_ file: ScannedFile) throws -> FileFacts {
+        var facts = FileFacts()
+        let text = try file.text()
+        if text.contains("{{") {
+            facts.notes.append(ScanNote(path: file.path, message: "is a template ({{ … }}), e.g. of a Helm chart; not read as Kubernetes YAML"))
+            return facts
+        }
+        let documents = try YAMLParser().parse(text)
+        var secrets: [String: CertificateReference] = [:]
+        var services: [String: YAMLNode] = [:]
+        for document in documents {
+            switch document["kind"]?.scalar {
+            case "Secret":
+                guard let name = document["metadata"]?["name"]?.scalar, let data = document["data"]?["tls.crt"] ?? document["stringData"]?["tls.crt"] else { continue }
+                secrets[name] = try certificate(data, stringData: document["data"]?["tls.crt"] == nil, file: file)
+            case "Service":
+                if let name = document["metadata"]?["name"]?.scalar { services[name] = document }
+            default: break
+            }
+        }
+        for document in documents {
+            switch document["kind"]?.scalar {
+            case "Service": facts.listeners += serviceListeners(document, file: file)
+            case "Ingress": facts.listeners += ingressListeners(document, file: file, secrets: secrets, services: services)
+            default: break
+            }
+        }
+        return facts
+    }
+
+    private func location(_ node: YAMLNode, _ file: ScannedFile) -> SourceLocation {
+        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+    }
+
+    /// `tls.crt` of a TLS Secret: base64 under `data`, plain PEM under `stringData`.
+    private func certificate(_ node: YAMLNode, stringData: Bool, file: ScannedFile) throws -> CertificateReference {
+        let value = (node.scalar ?? "").filter { !$0.isWhitespace }
+        var pem = node.scalar ?? ""
+        if !stringData {
+            guard let data = Data(base64Encoded: value), let decoded = String(data: data, encoding: .utf8) else {
+                throw FormatError("the Secret's data.tls.crt is not valid base64", at: node.start)
+            }
+            pem = decoded
+        }
+        do {
+            return .embedded(try CertificateReader.readPEM(path: file.path, text: pem), referencedAt: location(node, file))
+        } catch {
+            throw FormatError("the Secret's tls.crt: \(error.message)", at: node.start)
+        }
+    }
+
+    private func annotations(_ document: YAMLNode) -> [String: String] {
+        Dictionary((document["metadata"]?["annotations"]?.mapping ?? []).compactMap { pair in
+            pair.key.scalar.map { ($0, pair.value.scalar ?? "") }
+        }, uniquingKeysWith: { $1 })
+    }
+
+    private func serviceListeners(_ service: YAMLNode, file: ScannedFile) -> [Listener] {
+        let type = service["spec"]?["type"]?.scalar ?? "ClusterIP"
+        guard type == "LoadBalancer" || type == "NodePort" else { return [] }
+        let name = "Service " + (service["metadata"]?["name"]?.scalar ?? "")
+        let notes = annotations(service)
+        let sslPorts = (notes["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let hasCertificate = notes["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] != nil
+        return (service["spec"]?["ports"]?.sequence ?? []).compactMap { port in
+            guard case .int(let number)? = port["port"]?.resolved else { return nil }
+            let terminates = hasCertificate && (sslPorts.contains("\(number)") || sslPorts.contains("*") || sslPorts.contains(port["name"]?.scalar ?? "-"))
+            var target: Int?
+            if case .int(let value)? = port["targetPort"]?.resolved { target = value } else if port["targetPort"] == nil { target = number }
+            let portLocation = location(port, file)
+            let member = PoolMember(name: name, host: "pods of \(name)", port: target, location: location(port["targetPort"] ?? port, file), usesTLS: false, verifiesCertificate: false, caFile: nil)
+            return Listener(
+                name: name, file: file.path, port: number, location: portLocation, sectionLocation: location(service, file), layer: .l4, layerLocation: portLocation,
+                terminatesTLS: terminates, certificates: [],
+                backends: [.pool(Pool(name: name, location: location(service, file), members: [member], healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))],
+                forwardedForHeader: nil, remotePortHeader: nil)
+        }
+    }
+
+    private func ingressListeners(_ ingress: YAMLNode, file: ScannedFile, secrets: [String: CertificateReference], services: [String: YAMLNode]) -> [Listener] {
+        let name = "Ingress " + (ingress["metadata"]?["name"]?.scalar ?? "")
+        let notes = annotations(ingress)
+        let passthrough = notes["nginx.ingress.kubernetes.io/ssl-passthrough"] == "true"
+        let reencrypt = notes["nginx.ingress.kubernetes.io/backend-protocol"]?.uppercased() == "HTTPS"
+        guard let spec = ingress["spec"] else { return [] }
+        let tls = spec["tls"]?.sequence ?? []
+        var certificates: [CertificateReference] = []
+        for entry in tls {
+            guard let secretNode = entry["secretName"], let secret = secretNode.scalar else { continue }
+            certificates.append(secrets[secret] ?? .unreadable(description: "Secret \(secret)", location: location(secretNode, file), problem: "is not a kubernetes.io/tls Secret in the same file"))
+        }
+        var members: [PoolMember] = []
+        for rule in spec["rules"]?.sequence ?? [] {
+            for path in rule["http"]?["paths"]?.sequence ?? [] {
+                guard let backend = path["backend"]?["service"], let serviceName = backend["name"]?.scalar else { continue }
+                var port: Int?
+                if case .int(let value)? = backend["port"]?["number"]?.resolved { port = value }
+                // The Service's targetPort is where the pods listen.
+                if let service = services[serviceName], let declared = service["spec"]?["ports"]?.sequence?.first(where: { entry in
+                    if case .int(let value)? = entry["port"]?.resolved { return value == port }
+                    return entry["name"]?.scalar == backend["port"]?["name"]?.scalar
+                }), case .int(let target)? = declared["targetPort"]?.resolved {
+                    port = target
+                }
+                members.append(PoolMember(
+                    name: "Service \(serviceName)", host: "pods of Service \(serviceName)", port: port, location: location(backend, file),
+                    usesTLS: reencrypt || passthrough, verifiesCertificate: false, caFile: nil))
+            }
+        }
+        let terminates = !tls.isEmpty && !passthrough
+        let headerLocation = location(ingress["metadata"] ?? ingress, file)
+        let snippet = notes["nginx.ingress.kubernetes.io/configuration-snippet"] ?? ""
+        let remotePort = snippet.lowercased().replacingOccurrences(of: "-", with: "").contains("proxy_set_header remoteport")
+        let tlsLocation = tls.first.map { location($0, file) } ?? location(spec, file)
+        return [Listener(
+            name: name, file: file.path, port: tls.isEmpty ? 80 : 443, location: tlsLocation, sectionLocation: location(ingress, file),
+            layer: passthrough ? .l4 : .l7, layerLocation: headerLocation, terminatesTLS: terminates, certificates: terminates ? certificates : [],
+            backends: [.pool(Pool(name: name, location: location(spec, file), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))],
+            forwardedForHeader: passthrough ? nil : headerLocation, remotePortHeader: remotePort ? headerLocation : nil)]
+    }
+}
