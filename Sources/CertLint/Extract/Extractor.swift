@@ -93,6 +93,7 @@ public let builtInExtractors: [any Extractor] = [
     TerraformExtractor(),
     CloudFormationExtractor(),
     KubernetesExtractor(),
+    AS3Extractor(),
     NGINXExtractor(),
     CertificateExtractor(),
 ]
