@@ -94,6 +94,7 @@ public let builtInExtractors: [any Extractor] = [
     CloudFormationExtractor(),
     KubernetesExtractor(),
     AS3Extractor(),
+    NetScalerExtractor(),
     NGINXExtractor(),
     CertificateExtractor(),
 ]

@@ -1,0 +1,160 @@
+/// Citrix NetScaler (ADC) configurations (`ns.conf` lines).
+///
+/// In NetScaler's terms: `add lb vserver NAME PROTOCOL IP PORT` with protocol `SSL` terminates
+/// TLS at Layer 7, `HTTP` is Layer 7 without TLS, `SSL_BRIDGE` passes TLS through, `TCP` is
+/// Layer 4 and `SSL_TCP` terminates TLS at Layer 4. Services and service groups with protocol
+/// `SSL` or `SSL_TCP` open TLS to the servers (re-encryption). `bind ssl vserver … -certkeyName`
+/// names an `add ssl certKey … -cert FILE`. `-cip ENABLED X-Forwarded-For` on a service inserts
+/// X-Forwarded-For; a rewrite action `insert_http_header RemotePort …` bound to the vserver
+/// inserts RemotePort.
+public struct NetScalerExtractor: Extractor {
+    public let format = "NetScaler"
+    public init() {}
+
+    public func claims(_ file: ScannedFile) -> Bool {
+        guard !file.isBinary, file.fileExtension == "conf" || file.name == "ns.conf" else { return false }
+        return file.contains("add lb vserver ")
+    }
+
+    struct Line {
+        let words: [String]
+        let number: Int
+        func option(_ name: String) -> String? {
+            guard let index = words.firstIndex(of: name), index + 1 < words.count else { return nil }
+            return words[index + 1]
+        }
+    }
+
+    public func extract(_ file: ScannedFile) throws -> FileFacts {
+        // Only the commands read here are split into words: others (policies, responders) may
+        // hold expressions with quotes that span lines in exported configurations.
+        let read = ["add lb vserver ", "bind lb vserver ", "bind ssl vserver ", "add ssl certKey ", "add server ", "add service ", "add serviceGroup ", "bind serviceGroup ", "add rewrite action ", "add rewrite policy "]
+        var lines: [Line] = []
+        for (index, raw) in try file.text().textLines.enumerated() {
+            let trimmed = raw.trimmingCharacters(in: .whitespaces)
+            guard read.contains(where: { trimmed.hasPrefix($0) }) else { continue }
+            if trimmed.hasPrefix("add rewrite") {
+                // A rewrite expression may continue on the next line; only its first words matter.
+                if let words = try? Self.words(trimmed, line: index + 1) { lines.append(Line(words: words, number: index + 1)) }
+                continue
+            }
+            lines.append(Line(words: try Self.words(trimmed, line: index + 1), number: index + 1))
+        }
+        func starting(_ prefix: [String]) -> [Line] { lines.filter { Array($0.words.prefix(prefix.count)) == prefix } }
+        func at(_ line: Line) -> SourceLocation { SourceLocation(path: file.path, line: line.number, column: 1) }
+
+        var servers: [String: String] = [:]
+        for line in starting(["add", "server"]) where line.words.count >= 4 { servers[line.words[2]] = line.words[3] }
+        var certificates: [String: Line] = [:]
+        for line in starting(["add", "ssl", "certKey"]) where line.words.count >= 4 { certificates[line.words[3]] = line }
+        // Services and service groups: protocol, members, client IP insertion.
+        struct Group {
+            var tls = false
+            var forwardFor: SourceLocation?
+            var members: [PoolMember] = []
+        }
+        var groups: [String: Group] = [:]
+        for line in starting(["add", "serviceGroup"]) where line.words.count >= 4 {
+            var group = Group()
+            group.tls = ["SSL", "SSL_TCP"].contains(line.words[3].uppercased())
+            if line.option("-cip") == "ENABLED" { group.forwardFor = at(line) }
+            groups[line.words[2]] = group
+        }
+        for line in starting(["bind", "serviceGroup"]) where line.words.count >= 5 {
+            guard var group = groups[line.words[2]] else { continue }
+            let host = servers[line.words[3]] ?? line.words[3]
+            group.members.append(PoolMember(name: line.words[3], host: host, port: Int(line.words[4]), location: at(line), usesTLS: group.tls, verifiesCertificate: group.tls, caFile: nil))
+            groups[line.words[2]] = group
+        }
+        for line in starting(["add", "service"]) where line.words.count >= 6 {
+            let tls = ["SSL", "SSL_TCP"].contains(line.words[4].uppercased())
+            let host = servers[line.words[3]] ?? line.words[3]
+            var group = Group(tls: tls)
+            if line.option("-cip") == "ENABLED" { group.forwardFor = at(line) }
+            group.members = [PoolMember(name: line.words[2], host: host, port: Int(line.words[5]), location: at(line), usesTLS: tls, verifiesCertificate: tls, caFile: nil)]
+            groups[line.words[2]] = group
+        }
+        // Rewrite actions that insert RemotePort, through their policies.
+        let remotePortActions = Set(starting(["add", "rewrite", "action"]).filter { line in
+            line.words.count >= 6 && line.words[4] == "insert_http_header" && line.words[5].lowercased().filter({ $0 != "-" && $0 != "_" }) == "remoteport"
+        }.map { $0.words[3] })
+        let remotePortPolicies = Set(starting(["add", "rewrite", "policy"]).filter { $0.words.count >= 6 && remotePortActions.contains($0.words[5]) }.map { $0.words[3] })
+
+        var facts = FileFacts()
+        for line in starting(["add", "lb", "vserver"]) where line.words.count >= 7 {
+            let name = line.words[3]
+            let type = line.words[4].uppercased()
+            guard let port = Int(line.words[6]), (1...65535).contains(port) else { continue }
+            let terminates = type == "SSL" || type == "SSL_TCP"
+            let layer: Layer = type == "HTTP" || type == "SSL" ? .l7 : .l4
+            var certificateReferences: [CertificateReference] = []
+            for bind in starting(["bind", "ssl", "vserver", name]) {
+                guard let key = bind.option("-certkeyName") else { continue }
+                if let declared = certificates[key], let path = declared.option("-cert") {
+                    certificateReferences.append(.file(FileReference(path: path, location: at(bind), baseDirectory: file.directory)))
+                } else {
+                    certificateReferences.append(.unreadable(description: "certKey \(key)", location: at(bind), problem: "is not added in \(file.path)"))
+                }
+            }
+            var backends: [BackendReference] = []
+            var forwardFor: SourceLocation?
+            var remotePort: SourceLocation?
+            for bind in starting(["bind", "lb", "vserver", name]) where bind.words.count >= 5 {
+                if let policy = bind.option("-policyName") {
+                    if remotePortPolicies.contains(policy) { remotePort = at(bind) }
+                    continue
+                }
+                let target = bind.words[4]
+                if let group = groups[target] {
+                    backends.append(.pool(Pool(name: target, location: at(bind), members: group.members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
+                    forwardFor = forwardFor ?? group.forwardFor
+                } else {
+                    backends.append(.missing(name: target, location: at(bind)))
+                }
+            }
+            facts.listeners.append(Listener(
+                name: "lb vserver \(name)", file: file.path, port: port, location: at(line), sectionLocation: at(line), layer: layer, layerLocation: at(line),
+                terminatesTLS: terminates, certificates: terminates ? certificateReferences : [], backends: backends,
+                forwardedForHeader: layer == .l7 ? forwardFor : nil, remotePortHeader: layer == .l7 ? remotePort : nil))
+        }
+        return facts
+    }
+
+    /// Words of one line; `"…"` keeps blanks, a backslash escapes the next character.
+    static func words(_ line: String, line number: Int) throws(FormatError) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quoted = false
+        var iterator = line.makeIterator()
+        var column = 0
+        var quoteColumn = 0
+        while let character = iterator.next() {
+            column += 1
+            if quoted {
+                if character == "\\" {
+                    if let next = iterator.next() { current.append(next); column += 1 }
+                } else if character == "\"" {
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+                continue
+            }
+            switch character {
+            case " ", "\t":
+                if inWord { words.append(current); current = ""; inWord = false }
+            case "\"":
+                quoted = true
+                inWord = true
+                quoteColumn = column
+            default:
+                inWord = true
+                current.append(character)
+            }
+        }
+        if quoted { throw FormatError("the quote opened here is not closed on this line", line: number, column: quoteColumn) }
+        if inWord { words.append(current) }
+        return words
+    }
+}
