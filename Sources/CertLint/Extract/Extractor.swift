@@ -95,6 +95,8 @@ public let builtInExtractors: [any Extractor] = [
     KubernetesExtractor(),
     AS3Extractor(),
     NetScalerExtractor(),
+    NSXTPolicyExtractor(),
+    AviExtractor(),
     NGINXExtractor(),
     CertificateExtractor(),
 ]
