@@ -96,7 +96,7 @@ private struct AS3Application {
             let terminates = server != nil
             let at = service["serverTLS"].map(location) ?? service["virtualPort"].map(location) ?? location(service)
             result.append(Listener(
-                name: "\(kind) \(name)", file: file.path, port: port, location: terminates ? at : (service["class"].map(location) ?? at),
+                name: "\(kind) \(name)", file: file.path, port: port, location: terminates ? at : (service["virtualPort"] ?? service["class"]).map(location) ?? at,
                 sectionLocation: location(service), layer: layer, layerLocation: service["class"].map(location), terminatesTLS: terminates,
                 certificates: certificates, backends: backends, forwardedForHeader: forwardFor, remotePortHeader: remotePort))
         }

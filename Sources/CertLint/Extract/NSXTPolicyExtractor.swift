@@ -78,7 +78,7 @@ public struct NSXTPolicyExtractor: Extractor {
                 }
             }
             let name = "LBVirtualServer " + (server["id"]?.scalar ?? server["display_name"]?.scalar ?? "")
-            let at = clientSSL.map(location) ?? server["application_profile_path"].map(location) ?? location(server)
+            let at = clientSSL.map(location) ?? (server["ports"] ?? server["application_profile_path"]).map(location) ?? location(server)
             for port in ports {
                 facts.listeners.append(Listener(
                     name: name, file: file.path, port: port, location: at, sectionLocation: location(server), layer: layer,
