@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: 0..<cases.count)
     func port5263OnTheLoadBalancerIsCP006(_ index: Int) async throws {
         let (path, text, marker) = Self.cases[index]
-        let manifest = Self.row5.manifest(declaring: false).replacing("    cert-proxy:\n", with: "    load-balancer: [\(path.split(separator: "/")[0])]\n    cert-proxy:\n")
+        let manifest = Self.row5.manifest(loadBalancer: String(path.split(separator: "/")[0]))
         let repository = try FixtureRepository(files: ["certlint.yaml": manifest, path: text], certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
         let result = try await repository.scan()
         #expect(result.findings.map(\.ruleID) == ["CP006"], "\(path)")

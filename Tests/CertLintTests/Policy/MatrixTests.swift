@@ -96,10 +96,18 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
             """
     }
 
-    func expectedBrief(declaring: Bool) -> [String] {
+    /// `manifest(declaring:)` with `load-balancer: [folder]` before `cert-proxy:`, for formats
+    /// whose listeners cannot be linked by node names (cloud targets, pods).
+    func manifest(loadBalancer folder: String) -> String {
+        manifest(declaring: false).replacingOccurrences(of: "    cert-proxy:\n", with: "    load-balancer: [\(folder)]\n    cert-proxy:\n")
+    }
+
+    /// The matrix finding with its location; one line lower when `load-balancer:` was added.
+    func expectedBrief(declaring: Bool, loadBalancerLine: Bool = false) -> [String] {
+        let line = certProxyLine(declaring: declaring) + (loadBalancerLine ? 1 : 0)
         switch expected {
-        case "CP001"?: return ["CP001 certlint.yaml:\(certProxyLine(declaring: declaring)):7"]
-        case "CP002"?: return ["CP002 certlint.yaml:\(certProxyLine(declaring: declaring) + 1):23"]
+        case "CP001"?: return ["CP001 certlint.yaml:\(line):7"]
+        case "CP002"?: return ["CP002 certlint.yaml:\(line + 1):23"]
         case "CP003"?: return ["CP003 certlint.yaml:6:11"]
         default: return []
         }
