@@ -75,15 +75,9 @@ private struct AS3Application {
             for reference in service["iRules"]?.sequence ?? [] {
                 guard let rule = object(reference) else { continue }
                 let text = rule.node["iRule"]?.scalar ?? rule.node["iRule"]?["base64"]?.scalar.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                for line in text.split(separator: "\n") where line.lowercased().contains("http::header insert") || line.lowercased().contains("http::header replace") {
-                    let words = line.split(whereSeparator: \.isWhitespace)
-                    guard let position = words.firstIndex(where: { ["insert", "replace"].contains($0.lowercased()) }), position + 1 < words.count else { continue }
-                    switch words[position + 1].lowercased().filter({ $0 != "-" && $0 != "_" && $0 != "\"" }) {
-                    case "xforwardedfor": forwardFor = forwardFor ?? location(rule.node)
-                    case "remoteport": remotePort = remotePort ?? location(rule.node)
-                    default: break
-                    }
-                }
+                let inserted = ForwardingHeader.insertedByIRule(text)
+                if inserted.contains(.forwardedFor) { forwardFor = forwardFor ?? location(rule.node) }
+                if inserted.contains(.remotePort) { remotePort = remotePort ?? location(rule.node) }
             }
             var backends: [BackendReference] = []
             if let poolReference = service["pool"] {

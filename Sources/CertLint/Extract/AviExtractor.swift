@@ -66,7 +66,7 @@ public struct AviExtractor: Extractor {
             }
             var remotePort: SourceLocation?
             for policies in service["http_policies"]?.sequence ?? [] {
-                if let set = referenced("httppolicyset", policies["http_policy_set_ref"]), Self.mentions("remoteport", set) { remotePort = location(set) }
+                if let set = referenced("httppolicyset", policies["http_policy_set_ref"]), Self.mentions(.remotePort, set) { remotePort = location(set) }
             }
             var backends: [BackendReference] = []
             if let poolReference = service["pool_ref"] {
@@ -99,12 +99,10 @@ public struct AviExtractor: Extractor {
     }
 
     /// A header name anywhere under `hdr` mappings of a policy set.
-    static func mentions(_ key: String, _ node: YAMLNode) -> Bool {
+    static func mentions(_ wanted: ForwardingHeader, _ node: YAMLNode) -> Bool {
         var pending = [node]
         while let current = pending.popLast() {
-            if let header = current["hdr"], let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar),
-                name.lowercased().filter({ $0 != "-" && $0 != "_" && $0 != " " }) == key
-            {
+            if let header = current["hdr"], let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar), ForwardingHeader(name: name) == wanted {
                 return true
             }
             pending += (current.mapping?.map(\.value) ?? []) + (current.sequence ?? [])

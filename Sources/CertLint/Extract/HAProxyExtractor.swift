@@ -162,19 +162,13 @@ private struct Reader {
             default:
                 break
             }
-            guard let header else { continue }
-            switch Self.headerKey(header) {
-            case "xforwardedfor": forwardFor = forwardFor ?? location(directive.line, directive.column)
-            case "remoteport": remotePort = remotePort ?? location(directive.line, directive.column)
-            default: break
+            switch header.flatMap({ ForwardingHeader(name: $0) }) {
+            case .forwardedFor?: forwardFor = forwardFor ?? location(directive.line, directive.column)
+            case .remotePort?: remotePort = remotePort ?? location(directive.line, directive.column)
+            case nil: break
             }
         }
         return (forwardFor, remotePort)
-    }
-
-    /// Header names compared without case, dashes, underscores or blanks (`Remoteport`, `Remote-Port`).
-    static func headerKey(_ name: String) -> String {
-        name.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
     }
 
     func pool(_ section: HAProxySection, defaults: Defaults) throws -> Pool {

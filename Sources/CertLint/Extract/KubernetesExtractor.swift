@@ -134,7 +134,11 @@ public struct KubernetesExtractor: Extractor {
         let terminates = !tls.isEmpty && !passthrough
         let headerLocation = location(ingress["metadata"] ?? ingress, file)
         let snippet = notes["nginx.ingress.kubernetes.io/configuration-snippet"] ?? ""
-        let remotePort = snippet.lowercased().replacingOccurrences(of: "-", with: "").contains("proxy_set_header remoteport")
+        // The snippet is NGINX configuration: `proxy_set_header RemotePort $remote_port;`.
+        let remotePort = snippet.split(separator: "\n").contains { line in
+            let words = line.split(whereSeparator: \.isWhitespace)
+            return words.count >= 2 && words[0] == "proxy_set_header" && ForwardingHeader(name: words[1]) == .remotePort
+        }
         let tlsLocation = tls.first.map { location($0, file) } ?? location(spec, file)
         return [Listener(
             name: name, file: file.path, port: tls.isEmpty ? 80 : 443, location: tlsLocation, sectionLocation: location(ingress, file),

@@ -58,10 +58,10 @@ public struct NSXTPolicyExtractor: Extractor {
             var remotePort: SourceLocation?
             for rule in server["rules"]?.sequence ?? [] {
                 for action in rule["actions"]?.sequence ?? [] where action["type"]?.scalar == "LBHttpRequestHeaderRewriteAction" {
-                    switch (action["header_name"]?.scalar ?? "").lowercased().filter({ $0 != "-" && $0 != "_" && $0 != " " }) {
-                    case "remoteport": remotePort = remotePort ?? location(action)
-                    case "xforwardedfor": forwardFor = forwardFor ?? location(action)
-                    default: break
+                    switch ForwardingHeader(name: action["header_name"]?.scalar ?? "") {
+                    case .remotePort?: remotePort = remotePort ?? location(action)
+                    case .forwardedFor?: forwardFor = forwardFor ?? location(action)
+                    case nil: break
                     }
                 }
             }

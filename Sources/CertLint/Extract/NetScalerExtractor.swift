@@ -76,7 +76,7 @@ public struct NetScalerExtractor: Extractor {
         }
         // Rewrite actions that insert RemotePort, through their policies.
         let remotePortActions = Set(starting(["add", "rewrite", "action"]).filter { line in
-            line.words.count >= 6 && line.words[4] == "insert_http_header" && line.words[5].lowercased().filter({ $0 != "-" && $0 != "_" }) == "remoteport"
+            line.words.count >= 6 && line.words[4] == "insert_http_header" && ForwardingHeader(name: line.words[5]) == .remotePort
         }.map { $0.words[3] })
         let remotePortPolicies = Set(starting(["add", "rewrite", "policy"]).filter { $0.words.count >= 6 && remotePortActions.contains($0.words[5]) }.map { $0.words[3] })
 

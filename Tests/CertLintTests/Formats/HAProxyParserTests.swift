@@ -102,3 +102,13 @@ import Testing
         #expect(result.topology.deployments.first?.publicCertificate?.commonName == "access.example.com")
     }
 }
+
+@Suite struct ForwardingHeaderTests {
+    @Test func spellingsOfTheTwoHeaders() {
+        #expect(["X-Forwarded-For", "x_forwarded_for", "\"X-Forwarded-For\""].map { ForwardingHeader(name: $0) } == [.forwardedFor, .forwardedFor, .forwardedFor])
+        #expect(["RemotePort", "Remoteport", "Remote-Port", "Remote Port"].map { ForwardingHeader(name: $0) } == [.remotePort, .remotePort, .remotePort, .remotePort])
+        #expect(ForwardingHeader(name: "X-Forwarded-Port") == nil)
+        #expect(ForwardingHeader.insertedByIRule("when HTTP_REQUEST {\n  HTTP::header insert \"RemotePort\" [TCP::client_port]\n  HTTP::header replace X-Forwarded-For [IP::client_addr]\n  HTTP::header remove Server\n}") == [.remotePort, .forwardedFor])
+        #expect(ForwardingHeader.insertedByIRule("when HTTP_REQUEST { HTTP::header insert X-Note 1 }").isEmpty)
+    }
+}

@@ -42,10 +42,10 @@ struct NGINXListeners {
             switch directive.name {
             case "ssl_certificate": inherited.certificate = directive
             case "proxy_set_header", "add_header" where directive.arguments.count >= 2:
-                switch directive.arguments[0].lowercased().filter({ $0 != "-" && $0 != "_" }) {
-                case "xforwardedfor": inherited.forwardFor = directive.location
-                case "remoteport": inherited.remotePort = directive.location
-                default: break
+                switch ForwardingHeader(name: directive.arguments[0]) {
+                case .forwardedFor?: inherited.forwardFor = directive.location
+                case .remotePort?: inherited.remotePort = directive.location
+                case nil: break
                 }
             default: break
             }

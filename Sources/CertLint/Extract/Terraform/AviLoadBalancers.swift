@@ -63,7 +63,7 @@ struct AviLoadBalancers: TerraformProject.Provider {
         var remotePort: SourceLocation?
         for policies in evaluator.blocks("http_policies", in: body, scope: scope) {
             guard let set = evaluator.referencedResource(evaluator.value(policies.body, "http_policy_set_ref", policies.scope)) else { continue }
-            if mentionsHeader("remoteport", in: set.block.body, evaluator) { remotePort = SourceLocation(set.path, set.block.range) }
+            if mentionsHeader(.remotePort, in: set.block.body, evaluator) { remotePort = SourceLocation(set.path, set.block.range) }
         }
         var backends: [BackendReference] = []
         if let attribute = body.attribute("pool_ref") {
@@ -89,14 +89,12 @@ struct AviLoadBalancers: TerraformProject.Provider {
     }
 
     /// A header name anywhere in a policy set's `hdr` blocks.
-    private func mentionsHeader(_ key: String, in body: HCLBody, _ evaluator: TerraformEvaluator) -> Bool {
+    private func mentionsHeader(_ header: ForwardingHeader, in body: HCLBody, _ evaluator: TerraformEvaluator) -> Bool {
         for block in body.blocks {
-            if block.type == "hdr", let name = evaluator.value(block.body, "name")?.string,
-                name.lowercased().filter({ $0 != "-" && $0 != "_" && $0 != " " }) == key
-            {
+            if block.type == "hdr", let name = evaluator.value(block.body, "name")?.string, ForwardingHeader(name: name) == header {
                 return true
             }
-            if mentionsHeader(key, in: block.body, evaluator) { return true }
+            if mentionsHeader(header, in: block.body, evaluator) { return true }
         }
         return false
     }

@@ -66,15 +66,9 @@ struct BigIPLoadBalancers: TerraformProject.Provider {
         for rule in evaluator.strings(body, "irules", scope) {
             guard let declared = evaluator.resource(ofType: ["bigip_ltm_irule"], named: rule), let text = evaluator.value(declared.block.body, "irule")?.string else { continue }
             let location = SourceLocation(declared.path, declared.block.range)
-            for line in text.split(separator: "\n") where line.lowercased().contains("http::header insert") || line.lowercased().contains("http::header replace") {
-                let words = line.split(whereSeparator: \.isWhitespace)
-                guard let position = words.firstIndex(where: { $0.lowercased() == "insert" || $0.lowercased() == "replace" }), position + 1 < words.count else { continue }
-                switch words[position + 1].lowercased().filter({ $0 != "-" && $0 != "_" && $0 != "\"" }) {
-                case "xforwardedfor": forwardFor = forwardFor ?? location
-                case "remoteport": remotePort = remotePort ?? location
-                default: break
-                }
-            }
+            let inserted = ForwardingHeader.insertedByIRule(text)
+            if inserted.contains(.forwardedFor) { forwardFor = forwardFor ?? location }
+            if inserted.contains(.remotePort) { remotePort = remotePort ?? location }
         }
 
         var backends: [BackendReference] = []

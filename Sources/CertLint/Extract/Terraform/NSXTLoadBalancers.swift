@@ -60,10 +60,12 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
             for action in evaluator.blocks("action", in: rule.body, scope: rule.scope) {
                 for rewrite in evaluator.blocks("http_request_header_rewrite", in: action.body, scope: action.scope) {
                     guard let header = evaluator.value(rewrite.body, "header_name", rewrite.scope)?.string else { continue }
-                    let key = header.lowercased().filter { $0 != "-" && $0 != "_" && $0 != " " }
                     let location = SourceLocation(resource.path, rewrite.body.range)
-                    if key == "remoteport" { remotePort = remotePort ?? location }
-                    if key == "xforwardedfor" { forwardFor = forwardFor ?? location }
+                    switch ForwardingHeader(name: header) {
+                    case .remotePort?: remotePort = remotePort ?? location
+                    case .forwardedFor?: forwardFor = forwardFor ?? location
+                    case nil: break
+                    }
                 }
             }
         }
