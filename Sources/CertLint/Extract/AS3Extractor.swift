@@ -101,11 +101,7 @@ private struct AS3Application {
         guard let pem = node["certificate"]?.scalar, pem.contains("-----BEGIN") else {
             return .unreadable(description: "certificate \(name)", location: referencedAt, problem: "is not inline PEM in the declaration (a BIG-IP object or URL)")
         }
-        do {
-            return .embedded(try CertificateReader.readPEM(path: file.path, text: pem), referencedAt: referencedAt)
-        } catch {
-            throw FormatError("the Certificate \(name): \(error.message)", at: node.start)
-        }
+        return try .embedded(pem: pem, in: file.path, what: "the Certificate \(name)", at: node, referencedAt: referencedAt)
     }
 
     func pool(_ name: String, _ node: YAMLNode, usesTLS: Bool) -> Pool {

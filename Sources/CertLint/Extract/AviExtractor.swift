@@ -55,11 +55,8 @@ public struct AviExtractor: Extractor {
             var certificates: [CertificateReference] = []
             for reference in service["ssl_key_and_certificate_refs"]?.sequence ?? [] {
                 if let record = referenced("sslkeyandcertificate", reference), let pem = record["certificate"]?["certificate"]?.scalar, pem.contains("-----BEGIN") {
-                    do {
-                        certificates.append(.embedded(try CertificateReader.readPEM(path: file.path, text: pem), referencedAt: location(reference)))
-                    } catch {
-                        throw FormatError("the SSL key and certificate \(reference.scalar ?? ""): \(error.message)", at: reference.start)
-                    }
+                    certificates.append(try .embedded(
+                        pem: pem, in: file.path, what: "the SSL key and certificate \(reference.scalar ?? "")", at: reference, referencedAt: location(reference)))
                 } else {
                     certificates.append(.unreadable(description: "certificate \(reference.scalar ?? "")", location: location(reference), problem: "is not an SSL key and certificate with inline PEM in this file"))
                 }

@@ -66,11 +66,7 @@ public struct KubernetesExtractor: Extractor {
             }
             pem = decoded
         }
-        do {
-            return .embedded(try CertificateReader.readPEM(path: file.path, text: pem), referencedAt: location(node, file))
-        } catch {
-            throw FormatError("the Secret's tls.crt: \(error.message)", at: node.start)
-        }
+        return try .embedded(pem: pem, in: file.path, what: "the Secret's tls.crt", at: node, referencedAt: location(node, file))
     }
 
     private func annotations(_ document: YAMLNode) -> [String: String] {

@@ -44,11 +44,7 @@ public struct NSXTPolicyExtractor: Extractor {
             var certificates: [CertificateReference] = []
             if let binding = clientSSL, let path = binding["default_certificate_path"] {
                 if let certificate = object(path), let pem = certificate["pem_encoded"]?.scalar, pem.contains("-----BEGIN") {
-                    do {
-                        certificates.append(.embedded(try CertificateReader.readPEM(path: file.path, text: pem), referencedAt: location(path)))
-                    } catch {
-                        throw FormatError("the certificate \(path.scalar ?? ""): \(error.message)", at: certificate.start)
-                    }
+                    certificates.append(try .embedded(pem: pem, in: file.path, what: "the certificate \(path.scalar ?? "")", at: certificate, referencedAt: location(path)))
                 } else {
                     certificates.append(.unreadable(description: "certificate \(path.scalar ?? "")", location: location(path), problem: "is not a TlsCertificate with pem_encoded in this file"))
                 }

@@ -64,16 +64,8 @@ struct DeploymentDiscovery {
     /// The one exact (not wildcard) DNS name of the 443 certificate, when there is one.
     private func vip(of listener: Listener) -> (name: String, location: SourceLocation)? {
         for reference in listener.certificates {
-            var names: [String] = []
-            switch reference {
-            case .issued(let issued): names = issued.names
-            case .embedded(let file, _): names = file.leaf.map { $0.dnsNames.isEmpty ? [$0.commonName].compactMap { $0 } : $0.dnsNames } ?? []
-            case .file(let file):
-                guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
-                names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
-            case .unreadable: continue
-            }
-            if let first = names.first(where: { !HostNames.isWildcard($0) }) { return (first.lowercasedFQDN, reference.location) }
+            let names = Resolver.names(of: reference, index: index, loadCertificates: loadCertificates)
+            if let first = names.first(where: { !HostNames.isWildcard($0) }) { return (first, reference.location) }
         }
         return nil
     }

@@ -199,21 +199,23 @@ struct Resolver {
 
     /// The exact names (lower-cased) of a listener's certificates.
     private func certificateNames(_ listener: Listener) -> [String] {
-        var all: [String] = []
-        for reference in listener.certificates {
-            switch reference {
-            case .issued(let issued):
-                all += issued.names
-            case .embedded(let file, _):
-                if let leaf = file.leaf { all += leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames }
-            case .file(let file):
-                guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path), let leaf = certificates.leaf else { continue }
-                all += leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
-            case .unreadable:
-                continue
-            }
+        listener.certificates.flatMap { Self.names(of: $0, index: index, loadCertificates: loadCertificates) }
+    }
+
+    /// The DNS names of a certificate reference (the CN when there are none), lower-cased;
+    /// nothing when it cannot be read.
+    static func names(of reference: CertificateReference, index: ReferenceIndex, loadCertificates: (String) -> CertificateLoad) -> [String] {
+        let leaf: CertificateInfo?
+        switch reference {
+        case .issued(let issued): return issued.names.map(\.lowercasedFQDN)
+        case .embedded(let file, _): leaf = file.leaf
+        case .file(let file):
+            guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path) else { return [] }
+            leaf = certificates.leaf
+        case .unreadable: return []
         }
-        return all.map(\.lowercasedFQDN)
+        guard let leaf else { return [] }
+        return (leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames).map(\.lowercasedFQDN)
     }
 
     /// Resolves and loads a certificate reference; a failure is remembered for CP030 (or CP022).

@@ -193,3 +193,16 @@ public enum CertificateReader {
     }
 }
 
+
+extension CertificateReference {
+    /// A certificate written inline in a configuration (an AS3 `Certificate`, a Kubernetes TLS
+    /// Secret, an NSX `TlsCertificate`, an Avi SSL key and certificate). A PEM that cannot be
+    /// read is a format error of the configuration, at `node`, naming `what`.
+    static func embedded(pem: String, in path: String, what: String, at node: YAMLNode, referencedAt: SourceLocation) throws(FormatError) -> CertificateReference {
+        do {
+            return .embedded(try CertificateReader.readPEM(path: path, text: pem), referencedAt: referencedAt)
+        } catch {
+            throw FormatError("\(what): \(error.message)", at: node.start)
+        }
+    }
+}
