@@ -39,10 +39,6 @@ public struct Evaluation: Sendable {
             }
         }
     }
-
-    mutating func attachSnippets(_ line: (SourceLocation) -> String?) {
-        findings = findings.map { $0.with(snippet: line($0.location)) }
-    }
 }
 
 /// Everything a rule may look at.

@@ -88,18 +88,15 @@ public enum Scanner {
             if let certificates = outcome.certificates { scannedCertificates[file.path] = certificates }
             facts.merge(outcome.facts)
         }
-        // Terraform modules span files: read them once every file is parsed.
-        var terraformNotes: [ScanNote] = []
-        facts.listeners += TerraformProject(sources: facts.terraform, readFile: { path in
+        // Terraform modules and NGINX includes span files: read them once every file is parsed.
+        let readText: (String) -> String? = { path in
             guard case .bytes(let bytes) = snapshot.read(path, sizeLimit: settings.maxFileSize) else { return nil }
             return String(decoding: bytes, as: UTF8.self)
-        }).listeners(notes: &terraformNotes)
-        notes += facts.notes + terraformNotes
+        }
+        facts.listeners += TerraformProject(sources: facts.terraform, readFile: readText).listeners()
+        notes += facts.notes
         // NGINX includes span files: splice them in once every file is parsed.
-        var nginx = NGINXProject(sources: facts.nginx.sorted { $0.path < $1.path }, paths: listed, readFile: { path in
-            guard case .bytes(let bytes) = snapshot.read(path, sizeLimit: settings.maxFileSize) else { return nil }
-            return String(decoding: bytes, as: UTF8.self)
-        })
+        var nginx = NGINXProject(sources: facts.nginx.sorted { $0.path < $1.path }, paths: listed, readFile: readText)
         facts.listeners += nginx.listeners(notes: &notes, failures: &parseErrors)
 
         // Resolve.
@@ -149,7 +146,6 @@ public enum Scanner {
             guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
             return String(fileLines[location.line - 1])
         }
-        evaluation.attachSnippets(snippet(for:))
         // Suppress: inline directives, then the baseline; then keep what diff mode asks for.
         var (findings, suppressionChecks) = Suppressor(catalog: catalog, settings: settings, asOf: options.asOf)
             .apply(directives, to: evaluation.findings)
@@ -162,7 +158,8 @@ public enum Scanner {
                 checks.removeAll { $0.ruleID == "CP901" }
             }
         }
-        findings = findings.map { $0.snippet == nil ? $0.with(snippet: snippet(for: $0.location)) : $0 }
+        // Snippets (and so fingerprints) once every finding, CP901 included, exists.
+        findings = findings.map { $0.with(snippet: snippet(for: $0.location)) }
         var unmatched: [BaselineEntry] = []
         if let baseline, let path = options.baselinePath {
             (findings, unmatched) = baseline.apply(to: findings, file: path)

@@ -13,11 +13,11 @@
 struct AWSLoadBalancers: TerraformProject.Provider {
     static let listenerTypes: Set<String> = ["aws_lb_listener", "aws_alb_listener"]
 
-    func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener] {
+    func listeners(in evaluator: TerraformEvaluator) -> [Listener] {
         var result: [Listener] = []
         for resource in evaluator.module.resources where Self.listenerTypes.contains(resource.type) {
             for instance in evaluator.instances(of: resource.block) {
-                if let listener = listener(resource, instance.key, instance.scope, evaluator, &notes) { result.append(listener) }
+                if let listener = listener(resource, instance.key, instance.scope, evaluator) { result.append(listener) }
             }
         }
         return result
@@ -27,7 +27,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         SourceLocation(path: path, line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column)
     }
 
-    private func listener(_ resource: TerraformModule.Resource, _ key: String?, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator, _ notes: inout [ScanNote]) -> Listener? {
+    private func listener(_ resource: TerraformModule.Resource, _ key: String?, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator) -> Listener? {
         let body = resource.block.body
         let name = resource.address + (key.map { "[\($0)]" } ?? "")
         let blockLocation = location(resource.path, resource.block.range)

@@ -8,7 +8,7 @@
 /// with an `ssl_profile_ref` re-encrypts to its servers. Avi's HTTP profiles insert
 /// `X-Forwarded-For` by default; `RemotePort` needs an HTTP request policy that adds the header.
 struct AviLoadBalancers: TerraformProject.Provider {
-    func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener] {
+    func listeners(in evaluator: TerraformEvaluator) -> [Listener] {
         var result: [Listener] = []
         for resource in evaluator.module.resources where resource.type == "avi_virtualservice" {
             for instance in evaluator.instances(of: resource.block) {

@@ -9,7 +9,7 @@
 /// an iRule `HTTP::header insert X-Forwarded-For …`; `RemotePort` by an iRule such as
 /// `HTTP::header insert RemotePort [TCP::client_port]`.
 struct BigIPLoadBalancers: TerraformProject.Provider {
-    func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener] {
+    func listeners(in evaluator: TerraformEvaluator) -> [Listener] {
         var result: [Listener] = []
         for resource in evaluator.module.resources where resource.type == "bigip_ltm_virtual_server" {
             for instance in evaluator.instances(of: resource.block) {

@@ -8,7 +8,7 @@
 /// "REPLACE"); `Remoteport` from a rule action `http_request_header_rewrite` (VMware's own
 /// automation writes `Remoteport: $_remote_port`).
 struct NSXTLoadBalancers: TerraformProject.Provider {
-    func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener] {
+    func listeners(in evaluator: TerraformEvaluator) -> [Listener] {
         var result: [Listener] = []
         for resource in evaluator.module.resources where resource.type == "nsxt_policy_lb_virtual_server" {
             for instance in evaluator.instances(of: resource.block) {

@@ -7,12 +7,12 @@ public struct TerraformProject {
 
     /// Load-balancer resources of one provider.
     protocol Provider: Sendable {
-        func listeners(in evaluator: TerraformEvaluator, notes: inout [ScanNote]) -> [Listener]
+        func listeners(in evaluator: TerraformEvaluator) -> [Listener]
     }
 
     static let providers: [any Provider] = [AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers(), AviLoadBalancers()]
 
-    public func listeners(notes: inout [ScanNote]) -> [Listener] {
+    public func listeners() -> [Listener] {
         let configuration = Dictionary(grouping: sources.filter { $0.kind == .configuration }, by: \.directory)
         guard !configuration.isEmpty else { return [] }
         var modules: [String: TerraformModule] = [:]
@@ -27,7 +27,7 @@ public struct TerraformProject {
             let inputs = variableValues(variableFiles[root] ?? [], in: root)
             guard let evaluator = makeEvaluator(modules, root, inputs: inputs, rootDirectory: root, depth: 0) else { continue }
             walk(evaluator, depth: 0) { module in
-                for provider in Self.providers { listeners += provider.listeners(in: module, notes: &notes) }
+                for provider in Self.providers { listeners += provider.listeners(in: module) }
             }
         }
         return listeners
