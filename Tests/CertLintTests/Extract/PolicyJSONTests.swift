@@ -156,6 +156,8 @@ struct PolicyMatrixCase: CustomTestStringConvertible, Sendable {
         let repository = try FixtureRepository(
             files: ["certlint.yaml": manifest, "ansible/avi.yml": tasks], certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
         let result = try await repository.scan()
-        #expect(result.brief == ["CP004 \(location(of: "- port: 5262", in: tasks, path: "ansible/avi.yml").replacing(":7", with: ":9"))"])
+        // The service entry `- port: 5262 …` of the second task; its mapping starts after "- ".
+        let line = tasks.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("- port: 5262") }! + 1
+        #expect(result.brief == ["CP004 ansible/avi.yml:\(line):9"])
     }
 }
