@@ -8,7 +8,7 @@ struct CertLintCommand: AsyncParsableCommand {
         commandName: "certlint",
         abstract: "Checks Workspace ONE Access load balancers, certificates and cert proxy settings in a Git repository against the cert proxy decision matrix.",
         version: certlintVersion,
-        subcommands: [Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self],
+        subcommands: [Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self, Verify.self, Proxy.self],
         defaultSubcommand: Scan.self)
 
     /// Exit codes are certlint's contract: 0 clean, 1 findings, 2 the run failed (bad flags included).

@@ -8,7 +8,18 @@ struct Scan: AsyncParsableCommand {
         discussion: "Exit codes: 0 nothing unsuppressed at or above --fail-on, 1 findings at or above it, 2 the run failed.")
 
     @OptionGroup var source: SourceArguments
+    @OptionGroup var outputs: ReportOutputs
 
+    @Option(help: "Report findings in this baseline file (from `certlint baseline`) as suppressed.")
+    var baseline: String?
+
+    func run() async throws {
+        try outputs.emit(try await Scanner.scan(try source.options(baseline: baseline)))
+    }
+}
+
+/// Where a run's findings go: one format on standard output, more formats to files.
+struct ReportOutputs: ParsableArguments {
     @Option(help: "What goes to standard output: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: OutputFormat = .text
 
@@ -21,11 +32,8 @@ struct Scan: AsyncParsableCommand {
     @Option(help: "Also write JSON to this file.")
     var json: String?
 
-    @Option(help: "Report findings in this baseline file (from `certlint baseline`) as suppressed.")
-    var baseline: String?
-
-    func run() async throws {
-        let result = try await Scanner.scan(try source.options(baseline: baseline))
+    /// Writes every output and ends with the run's exit code (0 or 1).
+    func emit(_ result: ScanResult) throws {
         for (path, format) in [(sarif, OutputFormat.sarif), (junit, .junit), (json, .json)] {
             guard let path else { continue }
             try write(format.render(result), to: path)

@@ -196,10 +196,11 @@ private struct Reader {
         }
         let layer = sectionDefaults.mode?.0 ?? .l4
         let headers = layer == .l7 ? insertedHeaders(section.directives) : (forwardFor: nil, remotePort: nil)
+        let sourceHash = section.directives.last { $0.keyword == "balance" }?.arguments.first?.text == "source"
         return Pool(
             name: section.name ?? "", location: location(section.line), members: members, healthCheckPath: healthCheck,
             forwardedForHeader: headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil),
-            remotePortHeader: headers.remotePort)
+            remotePortHeader: headers.remotePort, balance: sourceHash ? .sourceHash : .roundRobin)
     }
 
     func member(name: String, address: HAProxyWord, parameters: [HAProxyWord], directive: HAProxyDirective, defaults: Defaults) throws -> PoolMember {

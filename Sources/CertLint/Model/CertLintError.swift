@@ -12,6 +12,12 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
     case unknownRule(String)
     case baseline(path: String, problem: String)
     case hook(String)
+    case invalidEndpoint(String)
+    case endpointHost(String, known: [String])
+    case endpointPort(String, deployment: String, ports: [Int])
+    case stage(path: String, line: Int, column: Int, keyPath: String, problem: String)
+    case stageUnreadable(path: String, reason: String)
+    case proxy(String)
 
     public var description: String {
         switch self {
@@ -32,6 +38,19 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
             return "\(path): \(reason). Fix the file or point --config at a readable certlint.yaml."
         case .rulePack(let path, let problem):
             return "rule pack \(path): \(problem). A pack is a folder of YAML files in the form of certlint's own rules/ folder."
+        case .invalidEndpoint(let text):
+            return "--endpoint \(text): expected HOST:PORT or HOST:PORT@ADDRESS:PORT, e.g. --endpoint access.example.com:443 or --endpoint wsa1.example.dmz:5262@10.0.0.11:5262."
+        case .endpointHost(let endpoint, let known):
+            let names = known.isEmpty ? "the repository declares no deployment (add one to certlint.yaml)" : "the deployments name \(known.joined(separator: ", "))"
+            return "endpoint \(endpoint): its host is neither the VIP nor a node of a deployment; \(names). Name the endpoint as the repository does and give the real address after @."
+        case .endpointPort(let endpoint, let deployment, let ports):
+            return "endpoint \(endpoint): deployment \(deployment) has no role for that port; use one of \(ports.map(String.init).joined(separator: ", ")) and give the real port after @ (HOST:443@ADDRESS:8443)."
+        case .stage(let path, let line, let column, let keyPath, let problem):
+            return "\(path):\(line):\(column): \(keyPath): \(problem). Fix the stage file; the README's \"Staging\" section lists every key."
+        case .stageUnreadable(let path, let reason):
+            return "\(path): \(reason). Pass a readable stage file with --stage."
+        case .proxy(let message):
+            return "\(message)."
         case .invalidDate(let text):
             return "--as-of \(text): expected a date as YYYY-MM-DD, e.g. --as-of 2027-01-31."
         case .unknownRule(let id):

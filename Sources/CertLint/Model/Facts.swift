@@ -68,6 +68,14 @@ public struct PoolMember: Sendable, Hashable {
     public let caFile: FileReference?
 }
 
+/// How a pool spreads connections over its members.
+public enum Balance: String, Sendable, Hashable {
+    /// Each new connection to the next member (the default of every platform certlint reads).
+    case roundRobin = "round-robin"
+    /// The client's address picks the member (HAProxy `balance source`, NGINX `ip_hash`).
+    case sourceHash = "source-hash"
+}
+
 /// A group of backend servers and what the LB does on the way to them.
 public struct Pool: Sendable, Hashable {
     public let name: String
@@ -76,6 +84,8 @@ public struct Pool: Sendable, Hashable {
     public let healthCheckPath: String?
     public let forwardedForHeader: SourceLocation?
     public let remotePortHeader: SourceLocation?
+    /// Read from HAProxy and NGINX; the other platforms' persistence settings are not read.
+    public var balance: Balance = .roundRobin
 }
 
 /// A backend a listener forwards to: found in the same configuration, or only named.

@@ -39,14 +39,19 @@ public struct TrustStore: Sendable {
     /// Whether the first certificate of the file chains to an anchor through the file's others.
     public func verify(_ file: CertificateFile) async -> Verdict {
         guard let leaf = file.leaf?.certificate else { return .untrusted("the file holds no certificate") }
+        return await verify(leaf: leaf, intermediates: file.certificates.dropFirst().map(\.certificate))
+    }
+
+    /// Whether `leaf` chains to an anchor through `intermediates` (a file's other certificates,
+    /// or the rest of a chain a server presented).
+    public func verify(leaf: Certificate, intermediates: [Certificate]) async -> Verdict {
         // A certificate declared as an anchor is trusted as it is (a pinned self-signed certificate).
         if anchors.contains(leaf) { return .trusted }
         guard !anchors.isEmpty else { return .untrusted("no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)") }
         var verifier = Verifier(rootCertificates: CertificateStore(anchors)) {
             RFC5280Policy.withValidityCheckDisabled()
         }
-        let intermediates = CertificateStore(file.certificates.dropFirst().map(\.certificate))
-        switch await verifier.validate(leaf: leaf, intermediates: intermediates) {
+        switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates)) {
         case .validCertificate:
             return .trusted
         case .couldNotValidate(let failures):

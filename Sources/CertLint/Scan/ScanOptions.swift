@@ -60,6 +60,18 @@ public struct ScanResult: Sendable {
     public let baselineUnmatched: [BaselineEntry]
     /// With `--diff-base`: the files whose findings are reported.
     public let changedFiles: Set<String>?
+    /// The CAs devices trust, as the settings chose them (live checks judge presented chains with it).
+    public let trustStore: TrustStore
+    /// The reference date for expiry.
+    public let asOf: Date
+
+    /// The same run reporting other findings and checks (the live results of `verify` and `proxy`).
+    public func replacing(findings: [Finding], checks: [Check], notes: [ScanNote]) -> ScanResult {
+        ScanResult(
+            findings: findings.sorted(by: Finding.reportOrder), checks: checks, notes: notes, catalog: catalog, settings: settings,
+            failOn: failOn, provenance: provenance, root: root, filesScanned: filesScanned, topology: topology,
+            baselineUnmatched: [], changedFiles: nil, trustStore: trustStore, asOf: asOf)
+    }
 
     /// Findings that count: not suppressed inline or by the baseline.
     public var activeFindings: [Finding] { findings.filter(\.isActive) }

@@ -179,7 +179,7 @@ public enum Scanner {
             notes: notes.sorted { ($0.path, $0.message) < ($1.path, $1.message) },
             catalog: catalog, settings: settings, failOn: settings.failOn,
             provenance: snapshot.provenance, root: snapshot.root, filesScanned: filesScanned, topology: linked,
-            baselineUnmatched: unmatched, changedFiles: changed)
+            baselineUnmatched: unmatched, changedFiles: changed, trustStore: store, asOf: options.asOf)
     }
 
     /// The settings a scan with these options would use, without scanning (`certlint config`).

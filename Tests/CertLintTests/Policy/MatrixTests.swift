@@ -225,7 +225,7 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
 
 @Suite struct CatalogTests {
     @Test func everyCatalogRuleHasACheckAndEveryCheckACatalogEntry() {
-        let checked = Set(builtInRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs)
+        let checked = Set(builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs)
         let catalogued = Set(RuleCatalog.builtIn.rules.map(\.id))
         #expect(checked == catalogued)
     }

@@ -5,6 +5,7 @@ struct NGINXListeners {
 
     private struct Upstream {
         let members: [(host: String, port: Int?, location: SourceLocation)]
+        var balance: Balance = .roundRobin
     }
 
     private struct Inherited {
@@ -31,6 +32,8 @@ struct NGINXListeners {
                 let (host, port) = splitHostPort(address)
                 return (host, port, server.location)
             })
+            let hashed = upstream.children("ip_hash").first != nil || upstream.children("hash").contains { $0.arguments.first == "$remote_addr" }
+            upstreams[name]?.balance = hashed ? .sourceHash : .roundRobin
         }
         var inherited = Inherited()
         apply(directives, to: &inherited)
@@ -85,7 +88,9 @@ struct NGINXListeners {
                 continue
             }
             let members: [PoolMember]
+            var balance = Balance.roundRobin
             if let upstream = upstreams[host] {
+                balance = upstream.balance
                 members = upstream.members.map {
                     PoolMember(name: $0.host, host: $0.host, port: $0.port, location: $0.location, usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil)
                 }
@@ -93,7 +98,7 @@ struct NGINXListeners {
                 let defaultPort = layer == .l7 ? (usesTLS ? 443 : 80) : nil
                 members = [PoolMember(name: host, host: host, port: port ?? defaultPort, location: pass.location, usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil)]
             }
-            backends.append(.pool(Pool(name: host, location: pass.location, members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
+            backends.append(.pool(Pool(name: host, location: pass.location, members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil, balance: balance)))
         }
         let name = "server " + (directives.first { $0.name == "server_name" }?.arguments.first ?? "at line \(block.line)")
         var listeners: [Listener] = []

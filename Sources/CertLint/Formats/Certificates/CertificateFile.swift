@@ -26,6 +26,14 @@ public struct CertificateInfo: Sendable, Hashable {
             .flatMap { String($0.value) }
     }
 
+    /// A certificate read from DER bytes, e.g. one a server presented.
+    public init(derEncoded der: [UInt8], location: SourceLocation) throws {
+        self.init(certificate: try Certificate(derEncoded: der), der: der, location: location)
+    }
+
+    /// The start of the SHA-256, for messages: `SHA-256 3f9a…c210`.
+    public var shortFingerprint: String { "SHA-256 \(sha256.prefix(8))…\(sha256.suffix(4))" }
+
     /// `CN=access.example.com, DNS=[a, b]`, for messages.
     public var summary: String {
         var parts: [String] = []

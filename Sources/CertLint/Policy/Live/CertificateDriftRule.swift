@@ -1,0 +1,27 @@
+/// CP014: each endpoint presents the certificate the repository declares for its role.
+struct CertificateDriftRule: LiveRule {
+    let ruleIDs = ["CP014"]
+
+    func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
+        for item in context.observations {
+            guard let leaf = item.observation.leaf, let expected = item.target.expectedCertificate else { continue }
+            let target = item.target
+            if Self.matches(leaf, expected) {
+                evaluation.checked("CP014", target.subject, at: expected.referenceLocation)
+                continue
+            }
+            evaluation.report(
+                "CP014", target.subject, at: expected.referenceLocation,
+                "deployment \(target.deployment.name): \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)); the repository declares \(expected.path) (\(expected.summary)\(expected.leaf.map { ", \($0.shortFingerprint)" } ?? ""))",
+                related: [RelatedLocation(expected.location, "the declared certificate")])
+        }
+    }
+
+    /// A file matches by its DER hash; a provider-issued certificate (renewed by the provider) by its names.
+    static func matches(_ leaf: CertificateInfo, _ expected: CertificateUse) -> Bool {
+        switch expected.source {
+        case .file(let file): return file.leaf?.sha256 == leaf.sha256
+        case .issued(let issued): return Set(issued.names.map(\.lowercasedFQDN)) == Set(leaf.dnsNames.map(\.lowercasedFQDN))
+        }
+    }
+}

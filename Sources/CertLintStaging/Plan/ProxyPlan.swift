@@ -1,0 +1,153 @@
+import CertLint
+import Foundation
+
+/// What the staging proxy does on one port, as the repository's load-balancer listener says.
+public struct PlannedListener: Sendable {
+    public enum Mode: String, Sendable {
+        /// Raw TCP to a node (L4 passthrough); the ClientHello's SNI is read, not answered.
+        case passthrough
+        /// TLS terminated with the stage's certificate and opened anew to the node, whose
+        /// certificate must be the repository's service certificate (pinned).
+        case reencrypt
+        /// TLS terminated and forwarded to the node without TLS (what CP007 reports).
+        case offload
+    }
+    public let role: DeploymentListener.Role
+    /// The load-balancer listener it reproduces.
+    public let listener: Listener
+    public let mode: Mode
+    public let bindAddress: String
+    /// 0 asks the system for a free port (see `StagingProxy.boundPorts`).
+    public let bindPort: Int
+    public let backends: [PlannedBackend]
+    public let balance: Balance
+    public let insertsForwardedFor: Bool
+    public let insertsRemotePort: Bool
+    /// The certificate a re-encrypting listener requires from the nodes (the repository's
+    /// service certificate); nil when the listener does not verify, or the repository has none.
+    public let pinned: CertificateUse?
+
+    /// `443 (lb/haproxy.cfg:12 frontend fe_access)`.
+    public var name: String { "\(listener.port) (\(listener.location) \(listener.name))" }
+}
+
+/// One node a listener forwards to, where staging has it.
+public struct PlannedBackend: Sendable, Hashable {
+    /// The node's name in the repository, and the port the LB configuration uses; the real address.
+    public let endpoint: LiveEndpoint
+    /// The pool member's line.
+    public let location: SourceLocation
+    public let usesTLS: Bool
+}
+
+/// The proxy for one deployment, built from its resolved topology and a stage file.
+public struct ProxyPlan: Sendable {
+    public let deployment: DeploymentTopology
+    public let listeners: [PlannedListener]
+    public let limits: StageLimits
+    public let terminateCertificate: String?
+    public let terminateKey: String?
+
+    /// Picks the deployment, maps every pool member to its staging address and checks that a
+    /// terminating listener has a certificate and key from outside the repository.
+    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(CertLintError) -> ProxyPlan {
+        let deployment = try selectDeployment(topology, stage: stage)
+        let roles = deployment.listeners.filter { $0.listener.port > 0 }
+        guard !roles.isEmpty else {
+            throw CertLintError.proxy(
+                "deployment \(deployment.name) has no load-balancer listener in the repository, so there is nothing to reproduce. Add the LB configuration (or `load-balancer:` in \(deployment.deployment.manifest)) and run again")
+        }
+        var planned: [PlannedListener] = []
+        for role in roles {
+            let listener = role.listener
+            let mode: PlannedListener.Mode
+            if !listener.terminatesTLS {
+                mode = .passthrough
+            } else {
+                mode = listener.members.contains(where: \.usesTLS) ? .reencrypt : .offload
+            }
+            var backends: [PlannedBackend] = []
+            for member in listener.members {
+                let key = member.host.lowercased().hasSuffix(".") ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
+                let address = stage.nodes[key] ?? stage.nodes[member.name.lowercased()]
+                guard let address else {
+                    throw CertLintError.stage(
+                        path: stage.path, line: 1, column: 1, keyPath: "nodes",
+                        problem: "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes")
+                }
+                let port = member.port ?? listener.port
+                backends.append(PlannedBackend(endpoint: address.endpoint(host: key, port: port), location: member.location, usesTLS: member.usesTLS))
+            }
+            if backends.isEmpty {
+                throw CertLintError.proxy(
+                    "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)")
+            }
+            let pool = listener.pools.first
+            let verifies = listener.members.contains { $0.usesTLS && $0.verifiesCertificate }
+            planned.append(PlannedListener(
+                role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
+                bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends, balance: pool?.balance ?? .roundRobin,
+                insertsForwardedFor: listener.forwardedForHeader != nil || listener.pools.contains { $0.forwardedForHeader != nil },
+                insertsRemotePort: listener.remotePortHeader != nil || listener.pools.contains { $0.remotePortHeader != nil },
+                pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
+        }
+        if planned.contains(where: { $0.mode != .passthrough }) {
+            guard let certificate = stage.terminateCertificate, let key = stage.terminateKey else {
+                throw CertLintError.stage(
+                    path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
+                    problem: "listener \(planned.first { $0.mode != .passthrough }!.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository")
+            }
+            let root = URL(fileURLWithPath: repositoryRoot).standardized.path + "/"
+            if URL(fileURLWithPath: key).standardized.path.hasPrefix(root) {
+                throw CertLintError.stage(
+                    path: stage.path, line: stage.terminateLocation?.line ?? 1, column: 1, keyPath: "terminate.key",
+                    problem: "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)")
+            }
+        }
+        return ProxyPlan(
+            deployment: deployment, listeners: planned, limits: stage.limits,
+            terminateCertificate: stage.terminateCertificate, terminateKey: stage.terminateKey)
+    }
+
+    static func selectDeployment(_ topology: Topology, stage: StageFile) throws(CertLintError) -> DeploymentTopology {
+        let names = topology.deployments.map(\.name)
+        if let wanted = stage.deployment {
+            guard let found = topology.deployments.first(where: { $0.name == wanted.value }) else {
+                throw CertLintError.stage(
+                    path: stage.path, line: wanted.location.line, column: wanted.location.column, keyPath: "deployment",
+                    problem: "the repository declares no deployment \(wanted.value); it declares \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+            }
+            return found
+        }
+        guard topology.deployments.count == 1 else {
+            throw CertLintError.stage(
+                path: stage.path, line: 1, column: 1, keyPath: "deployment",
+                problem: topology.deployments.isEmpty
+                    ? "the repository declares no deployment; add one to certlint.yaml"
+                    : "the repository declares \(names.joined(separator: ", ")); name one with `deployment:`")
+        }
+        return topology.deployments[0]
+    }
+
+    /// A text description of the plan, printed when the proxy starts.
+    public var summary: String {
+        var lines = ["deployment \(deployment.name): \(listeners.count) listener\(listeners.count == 1 ? "" : "s")"]
+        for listener in listeners {
+            let backends = listener.backends.map { "\($0.endpoint)\($0.usesTLS ? " (TLS)" : "")" }.joined(separator: ", ")
+            var extra: [String] = []
+            if listener.mode != .passthrough {
+                extra.append(listener.insertsForwardedFor ? "inserts X-Forwarded-For" : "no X-Forwarded-For")
+                extra.append(listener.insertsRemotePort ? "inserts RemotePort" : "no RemotePort")
+                if let pinned = listener.pinned { extra.append("pins \(pinned.path)") }
+            }
+            lines.append("  \(listener.role.rawValue) \(listener.name): \(listener.mode.rawValue), \(listener.balance.rawValue) over \(backends)\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every node endpoint the plan forwards to, once each: the proxy probes them at start.
+    public var backendEndpoints: [LiveEndpoint] {
+        var seen: Set<LiveEndpoint> = []
+        return listeners.flatMap(\.backends).map(\.endpoint).filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,85 @@
+import CertLint
+import NIOCore
+import NIOPosix
+import NIOTLS
+
+/// An L4 passthrough connection: reads the SNI of the ClientHello without answering it, picks a
+/// node, and then joins client and node byte for byte.
+final class PassthroughConnection: @unchecked Sendable {
+    private let state: ConnectionState
+    private let selector: BackendSelector
+    private let client: any Channel
+    private let limits: StageLimits
+    private let deadline: HandshakeDeadline
+    private let knownCertificates: [LiveEndpoint: CertificateInfo]
+    let clientGlue: GlueHandler
+    private let backendGlue: GlueHandler
+
+    init(state: ConnectionState, selector: BackendSelector, client: any Channel, limits: StageLimits, deadline: HandshakeDeadline, knownCertificates: [LiveEndpoint: CertificateInfo]) {
+        self.state = state
+        self.selector = selector
+        self.client = client
+        self.limits = limits
+        self.deadline = deadline
+        self.knownCertificates = knownCertificates
+        (clientGlue, backendGlue) = GlueHandler.pair(
+            onClientError: { [state] error in state.close(.clientReset, "\(error)") },
+            onBackendError: { [state] error in state.close(.backendReset, "\(error)") })
+    }
+
+    /// The handlers of the client's pipeline, in order.
+    func handlers() -> [any ChannelHandler] {
+        let sni = ByteToMessageHandler(SNIHandler { [self] result in self.sniComplete(result) }, maximumBufferSize: 70 * 1024)
+        return [sni, clientGlue]
+    }
+
+    private func sniComplete(_ result: SNIResult) -> EventLoopFuture<Void> {
+        deadline.met()
+        if case .hostname(let name) = result { state.record.sni = name }
+        return connect(selector.order(client: client.remoteAddress)[...])
+    }
+
+    /// Tries the chosen node, then the others, as a load balancer's retry does.
+    private func connect(_ backends: ArraySlice<PlannedBackend>) -> EventLoopFuture<Void> {
+        guard let backend = backends.first else {
+            let tried = state.failures.map { "\($0.0.endpoint): \($0.1)" }.joined(separator: "; ")
+            state.close(.backendUnreachable, tried)
+            client.close(promise: nil)
+            return client.eventLoop.makeFailedFuture(LiveFailure(.refused, tried))
+        }
+        let glue = backendGlue
+        let idle = limits.idleTimeout
+        let state = self.state
+        return ClientBootstrap(group: client.eventLoop)
+            .connectTimeout(limits.connectTimeout.timeAmount)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(state), glue)
+                }
+            }
+            .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
+            .map { [self] _ in
+                state.backend = backend
+                state.record.backend = backend.endpoint.description
+                if let known = knownCertificates[backend.endpoint] {
+                    state.record.backendCertificateSHA256 = known.sha256
+                    state.record.backendCertificate = known.summary
+                }
+                state.record.verdict = "not terminated (passthrough); the certificate is the node's as probed at start"
+            }
+            .flatMapError { [self] error in
+                state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
+                return self.connect(backends.dropFirst())
+            }
+    }
+}
+
+extension Duration {
+    /// The same span as NIO's `TimeAmount`.
+    public var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,274 @@
+import CertLint
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// An L7 connection: TLS terminated with the stage's certificate, each HTTP request sent on to a
+/// node (over TLS with the pinned service certificate for re-encryption, in clear for offload)
+/// with X-Forwarded-For and RemotePort inserted when the LB configuration inserts them.
+final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: ConnectionState
+    private let selector: BackendSelector
+    private let limits: StageLimits
+    private var context: ChannelHandlerContext?
+    private var backend: (any Channel)?
+    private var connecting = false
+    private var failed = false
+    private var waiting: [HTTPServerRequestPart] = []
+    private var pendingRead = false
+    private var handshakeDone = false
+
+    init(state: ConnectionState, selector: BackendSelector, limits: StageLimits) {
+        self.state = state
+        self.selector = selector
+        self.limits = limits
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    // MARK: Client side
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            handshakeDone = true
+            connect(selector.order(client: context.channel.remoteAddress)[...])
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var part = unwrapInboundIn(data)
+        if case .head(var head) = part {
+            state.record.requests += 1
+            let address = context.channel.remoteAddress
+            if state.listener.insertsForwardedFor {
+                let client = address?.ipAddress ?? "unknown"
+                let previous = head.headers["X-Forwarded-For"].joined(separator: ", ")
+                head.headers.replaceOrAdd(name: "X-Forwarded-For", value: previous.isEmpty ? client : "\(previous), \(client)")
+            } else {
+                state.requestsWithoutForwardedFor += 1
+            }
+            if state.listener.insertsRemotePort {
+                head.headers.replaceOrAdd(name: "RemotePort", value: String(address?.port ?? 0))
+            } else {
+                state.requestsWithoutRemotePort += 1
+            }
+            part = .head(head)
+        }
+        if let backend {
+            backend.write(Self.clientPart(part), promise: nil)
+        } else if !failed {
+            waiting.append(part)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        backend?.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Hold the client while its requests cannot move on: no node yet, or the node is slow.
+        if let backend, !backend.isWritable {
+            pendingRead = true
+        } else if backend == nil && waiting.count >= 64 {
+            pendingRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let backend { backend.read() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        backend?.close(promise: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !handshakeDone {
+            let failure = LiveProbeFailure.classify(error, timeout: .seconds(0))
+            state.close(failure.kind == .notTLS ? .clientNotTLS : .clientHandshakeFailed, failure.detail)
+        } else {
+            state.close(.clientReset, "\(error)")
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: Node side
+
+    private func connect(_ backends: ArraySlice<PlannedBackend>) {
+        guard let context, let backend = backends.first else {
+            let tried = state.failures.map { "\($0.0.endpoint): \($0.1)" }.joined(separator: "; ")
+            state.close(.backendUnreachable, tried)
+            badGateway("no node could be reached: \(tried)")
+            return
+        }
+        let loop = context.eventLoop
+        let state = self.state
+        let limits = self.limits
+        let pinned = state.listener.pinned
+        let usesTLS = state.listener.mode == .reencrypt
+        let handler = NodeResponseHandler(connection: self)
+        ClientBootstrap(group: loop)
+            .connectTimeout(limits.connectTimeout.timeAmount)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout.timeAmount))
+                    try sync.addHandler(IdleCloser(state))
+                    if usesTLS {
+                        var configuration = TLSConfiguration.makeClientConfiguration()
+                        configuration.certificateVerification = .noHostnameVerification
+                        let sni = LiveProbeFailure.isIPAddress(backend.endpoint.host) ? nil : backend.endpoint.host
+                        let tls = try NIOSSLClientHandler(context: try NIOSSLContext(configuration: configuration), serverHostname: sni) { certificates, verdict in
+                            verdict.succeed(Self.judge(certificates, pinned: pinned, state: state) ? .certificateVerified : .failed)
+                        }
+                        try sync.addHandler(tls)
+                    }
+                    try sync.addHTTPClientHandlers()
+                    try sync.addHandler(handler)
+                }
+            }
+            .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    state.backend = backend
+                    state.record.backend = backend.endpoint.description
+                    self.backend = channel
+                    for part in waiting { channel.write(Self.clientPart(part), promise: nil) }
+                    waiting = []
+                    channel.flush()
+                    if pendingRead {
+                        pendingRead = false
+                        self.context?.read()
+                    }
+                case .failure(let error):
+                    state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
+                    connect(backends.dropFirst())
+                }
+            }
+    }
+
+    /// Whether the node's certificate is the pinned one; records what it presented either way.
+    private static func judge(_ certificates: [NIOSSLCertificate], pinned: CertificateUse?, state: ConnectionState) -> Bool {
+        guard let first = certificates.first, let der = try? first.toDERBytes(), let leaf = try? CertificateInfo(derEncoded: der, location: .file("(presented)")) else {
+            state.record.verdict = "refused: the node presented no readable certificate"
+            state.close(.pinMismatch, "the node presented no readable certificate")
+            return false
+        }
+        state.presented = leaf
+        state.record.backendCertificateSHA256 = leaf.sha256
+        state.record.backendCertificate = leaf.summary
+        guard let pinned else {
+            state.record.verdict = "not verified: the load-balancer configuration does not verify the node's certificate"
+            return true
+        }
+        guard let expected = pinned.leaf else {
+            state.record.verdict = "not verified: the service certificate \(pinned.path) has no readable certificate to pin"
+            return true
+        }
+        if expected.sha256 == leaf.sha256 {
+            state.record.verdict = "pinned service certificate \(pinned.path) presented"
+            return true
+        }
+        state.record.verdict = "refused: \(leaf.summary) (\(leaf.shortFingerprint)) is not the pinned \(pinned.path) (\(expected.shortFingerprint))"
+        state.close(.pinMismatch, state.record.verdict)
+        return false
+    }
+
+    /// A 502 to the client, then close: the load balancer's answer when no node takes the request.
+    private func badGateway(_ reason: String) {
+        failed = true
+        waiting = []
+        guard let context, handshakeDone else { return }
+        let body = context.channel.allocator.buffer(string: "certlint staging proxy: \(reason)\n")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        headers.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badGateway, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    fileprivate func nodeSent(_ part: HTTPClientResponsePart) {
+        guard let context else { return }
+        switch part {
+        case .head(let head): context.write(wrapOutboundOut(.head(head)), promise: nil)
+        case .body(let body): context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        case .end(let trailers): context.write(wrapOutboundOut(.end(trailers)), promise: nil)
+        }
+    }
+
+    fileprivate func nodeReadComplete() { context?.flush() }
+
+    /// The node may read more while the client can take it.
+    fileprivate var clientWritable: Bool { context?.channel.isWritable ?? false }
+
+    fileprivate func nodeClosed(error: (any Error)?) {
+        guard let context else { return }
+        if state.record.closeReason == .pinMismatch {
+            badGateway(state.record.detail ?? "the node's certificate is not the pinned one")
+            return
+        }
+        if let error { state.close(.backendReset, "\(error)") }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    /// The node can take more: read from the client again if it was held.
+    fileprivate func nodeBecameWritable() {
+        if pendingRead {
+            pendingRead = false
+            context?.read()
+        }
+    }
+
+    private static func clientPart(_ part: HTTPServerRequestPart) -> HTTPClientRequestPart {
+        switch part {
+        case .head(let head): return .head(head)
+        case .body(let body): return .body(.byteBuffer(body))
+        case .end(let trailers): return .end(trailers)
+        }
+    }
+}
+
+/// The node's side of an L7 connection: hands responses to the client's handler.
+private final class NodeResponseHandler: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+    private let connection: ReencryptingConnection
+    private var error: (any Error)?
+
+    init(connection: ReencryptingConnection) { self.connection = connection }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { connection.nodeSent(unwrapInboundIn(data)) }
+    func channelReadComplete(context: ChannelHandlerContext) { connection.nodeReadComplete() }
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.error = error
+        context.close(promise: nil)
+    }
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.nodeClosed(error: error)
+        context.fireChannelInactive()
+    }
+    func read(context: ChannelHandlerContext) {
+        if connection.clientWritable { context.read() }
+    }
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { connection.nodeBecameWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+}

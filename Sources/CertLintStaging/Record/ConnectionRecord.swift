@@ -1,0 +1,68 @@
+import CertLint
+import Foundation
+
+/// One client connection through the staging proxy, as written to `--report` (one JSON object per line).
+public struct ConnectionRecord: Codable, Sendable, Hashable {
+    public enum CloseReason: String, Codable, Sendable {
+        /// Both sides finished (or one closed and the other followed).
+        case completed
+        case clientReset = "client-reset"
+        case backendReset = "backend-reset"
+        case backendUnreachable = "backend-unreachable"
+        /// The backend presented another certificate than the pinned service certificate.
+        case pinMismatch = "pin-mismatch"
+        case clientNotTLS = "client-not-tls"
+        case clientHandshakeFailed = "client-handshake-failed"
+        case handshakeTimeout = "handshake-timeout"
+        case idleTimeout = "idle-timeout"
+        case connectionLimit = "connection-limit"
+        /// Closed when the proxy stopped and the drain timeout ran out.
+        case drained
+    }
+    public var id: Int
+    public var started: Date
+    public var ended: Date?
+    /// The load balancer's port for this listener (443, 5262…) and the mode the proxy reproduced.
+    public var listenerPort: Int
+    public var mode: String
+    public var client: String
+    /// The server name of the client's TLS ClientHello.
+    public var sni: String?
+    /// `wsa1.example.dmz:443 at 10.0.0.11:443`.
+    public var backend: String?
+    public var backendCertificateSHA256: String?
+    public var backendCertificate: String?
+    /// `pinned certificate presented`, `not verified (the LB configuration does not verify)`, or why it was refused.
+    public var verdict: String?
+    public var bytesFromClient = 0
+    public var bytesToClient = 0
+    public var requests = 0
+    public var closeReason: CloseReason?
+    /// What went wrong, in the system's or TLS library's words.
+    public var detail: String?
+}
+
+/// The mutable record of a live connection. Touched only on the connection's event loop (the
+/// backend channel runs on the same loop).
+final class ConnectionState: @unchecked Sendable {
+    var record: ConnectionRecord
+    let listener: PlannedListener
+    var backend: PlannedBackend?
+    /// Requests sent to the backend without the headers the LB configuration does not insert.
+    var requestsWithoutForwardedFor = 0
+    var requestsWithoutRemotePort = 0
+    var presented: CertificateInfo?
+    var failures: [(PlannedBackend, String)] = []
+
+    init(record: ConnectionRecord, listener: PlannedListener) {
+        self.record = record
+        self.listener = listener
+    }
+
+    /// The first reason wins: the rest are consequences.
+    func close(_ reason: ConnectionRecord.CloseReason, _ detail: String? = nil) {
+        guard record.closeReason == nil else { return }
+        record.closeReason = reason
+        record.detail = detail
+    }
+}
