@@ -12,7 +12,6 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var partner: GlueHandler?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
-    private var sawData = false
     private(set) var inputClosed = false
     /// Called with an error that closed this side (a reset), before the partner is closed.
     private let onError: (any Error) -> Void
@@ -64,12 +63,6 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         partner?.partnerWrite(data)
-        // The first bytes may be what a handler in front held back (the ClientHello the SNI
-        // handler read) and come outside a read burst, with no read-complete to flush them.
-        if !sawData {
-            sawData = true
-            partner?.partnerFlush()
-        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

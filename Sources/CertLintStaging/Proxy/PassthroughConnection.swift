@@ -1,7 +1,6 @@
 import CertLint
 import NIOCore
 import NIOPosix
-import NIOTLS
 
 /// An L4 passthrough connection: reads the SNI of the ClientHello without answering it, picks a
 /// node, and then joins client and node byte for byte.
@@ -29,13 +28,13 @@ final class PassthroughConnection: @unchecked Sendable {
 
     /// The handlers of the client's pipeline, in order.
     func handlers() -> [any ChannelHandler] {
-        let sni = ByteToMessageHandler(SNIHandler { [self] result in self.sniComplete(result) }, maximumBufferSize: 70 * 1024)
-        return [sni, clientGlue]
+        [ClientHelloPeek { [self] name, tls in self.peeked(name, tls: tls) }, clientGlue]
     }
 
-    private func sniComplete(_ result: SNIResult) -> EventLoopFuture<Void> {
+    private func peeked(_ serverName: String?, tls: Bool) -> EventLoopFuture<Void> {
         deadline.met()
-        if case .hostname(let name) = result { state.record.sni = name }
+        state.record.sni = serverName
+        if !tls { state.record.detail = "the client did not start with a TLS ClientHello; forwarded as it is" }
         return connect(selector.order(client: client.remoteAddress)[...])
     }
 
@@ -55,12 +54,19 @@ final class PassthroughConnection: @unchecked Sendable {
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(state), glue)
+                    try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(state))
                 }
             }
             .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
-            .map { [self] _ in
+            .flatMapThrowing { [self] channel in
+                // The client may have gone while the node was reached.
+                guard client.isActive else {
+                    channel.close(promise: nil)
+                    throw ChannelError.ioOnClosedChannel
+                }
+                // Joined only now: a failed attempt must not take the glue with it. Nothing is
+                // read from the node before this runs (same event loop, same tick as the connect).
+                try channel.pipeline.syncOperations.addHandler(glue)
                 state.backend = backend
                 state.record.backend = backend.endpoint.description
                 if let known = knownCertificates[backend.endpoint] {
@@ -70,6 +76,7 @@ final class PassthroughConnection: @unchecked Sendable {
                 state.record.verdict = "not terminated (passthrough); the certificate is the node's as probed at start"
             }
             .flatMapError { [self] error in
+                guard client.isActive else { return client.eventLoop.makeFailedFuture(error) }
                 state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
                 return self.connect(backends.dropFirst())
             }

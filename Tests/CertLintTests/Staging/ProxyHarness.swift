@@ -14,6 +14,8 @@ final class ProxyHarness: @unchecked Sendable {
         var wsa1Presents: IssuedTestCertificate?
         var wsa1Proxy: LoopbackServer.Behaviour? = .echo
         var wsa2Proxy: LoopbackServer.Behaviour? = .echo
+        /// The nodes' 5262 speak TLS (the cert proxy); plain TCP for tests of raw forwarding.
+        var proxyTLS = true
         var limits = "{ handshake-timeout: 1, idle-timeout: 10, connect-timeout: 2, drain-timeout: 1, max-connections: 2000 }"
     }
 
@@ -92,7 +94,7 @@ final class ProxyHarness: @unchecked Sendable {
         var closedPorts: [String: Int] = [:]
         for (name, behaviour) in [("wsa1", options.wsa1Proxy), ("wsa2", options.wsa2Proxy)] {
             if let behaviour {
-                servers["\(name):5262"] = try await LoopbackServer(tls: publicCertificate, behaviour: behaviour)
+                servers["\(name):5262"] = try await LoopbackServer(tls: options.proxyTLS ? publicCertificate : nil, behaviour: behaviour)
             } else {
                 // A node that is down: a port nothing listens on.
                 let gone = try await LoopbackServer(tls: nil, behaviour: .echo)

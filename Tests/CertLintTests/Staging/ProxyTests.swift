@@ -38,6 +38,7 @@ import CertLintStaging
     @Test func roundRobinAndSourceHashPickNodesAsTheConfigurationSays() async throws {
         for (balance, expected) in [("roundrobin", ["wsa1", "wsa2", "wsa1", "wsa2"]), ("source", ["wsa1", "wsa1", "wsa1", "wsa1"])] {
             var options = ProxyHarness.Options()
+            options.proxyTLS = false
             options.balance = balance
             let harness = try await ProxyHarness(options)
             let (proxy, ports, _, _) = try await harness.start()
