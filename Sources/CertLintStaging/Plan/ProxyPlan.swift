@@ -140,7 +140,8 @@ public struct ProxyPlan: Sendable {
                 extra.append(listener.insertsRemotePort ? "inserts RemotePort" : "no RemotePort")
                 if let pinned = listener.pinned { extra.append("pins \(pinned.path)") }
             }
-            lines.append("  \(listener.role.rawValue) \(listener.name): \(listener.mode.rawValue), \(listener.balance.rawValue) over \(backends)\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", "))")
+            let role = [DeploymentListener.Role.service: "Access service", .certProxy: "cert proxy", .secondary: "5263"][listener.role] ?? ""
+            lines.append("  \(listener.name), \(role): \(listener.mode.rawValue), \(listener.balance.rawValue) over \(backends)\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }

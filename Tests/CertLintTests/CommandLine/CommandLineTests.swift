@@ -83,7 +83,7 @@ import Testing
         #expect(rules.status == 0)
         let catalog = try JSONSerialization.jsonObject(with: Data(rules.output.utf8)) as? [[String: Any]]
         #expect(catalog?.map { $0["id"] as? String ?? "" } == [
-            "CP001", "CP002", "CP003", "CP004", "CP005", "CP006", "CP007", "CP008", "CP009", "CP010", "CP011", "CP012", "CP013",
+            "CP001", "CP002", "CP003", "CP004", "CP005", "CP006", "CP007", "CP008", "CP009", "CP010", "CP011", "CP012", "CP013", "CP014", "CP015",
             "CP020", "CP021", "CP022", "CP023", "CP030", "CP031", "CP900", "CP901",
         ])
         let explain = try certlint("explain", "port-5263-missing")
