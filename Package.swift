@@ -66,6 +66,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/certlint-bench"),
+        .executableTarget(
+            name: "certlint-proxy-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/certlint-proxy-bench"),
         .testTarget(
             name: "CertLintTests",
             dependencies: [

@@ -76,6 +76,14 @@ struct Proxy: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (default: run until SIGINT or SIGTERM).")
     var duration: Int?
 
+    @Option(help: "Event-loop threads forwarding connections (default: the number of cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more.") }
+        if let duration, duration < 1 { throw ValidationError("--duration must be 1 or more seconds.") }
+    }
+
     func run() async throws {
         var stageFile = try StageFile.read(stage)
         if let listen { stageFile.listen.address = listen }
@@ -84,7 +92,7 @@ struct Proxy: AsyncParsableCommand {
         }
         let scan = try await Scanner.scan(try source.options())
         let plan = try ProxyPlan.build(topology: scan.topology, stage: stageFile, repositoryRoot: scan.root)
-        let group = MultiThreadedEventLoopGroup.singleton
+        let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
         let probes = await LiveRun.probeBackends(plan, group: group, timeout: plan.limits.connectTimeout.timeAmount)
         var known: [LiveEndpoint: CertificateInfo] = [:]
         for probe in probes { known[probe.endpoint] = probe.leaf }
