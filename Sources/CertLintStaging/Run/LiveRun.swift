@@ -59,7 +59,7 @@ public enum LiveRun {
         let records = proxy.log.records
         notes.append(ScanNote(
             path: proxy.plan.deployment.deployment.manifest,
-            message: "the proxy recorded \(records.count) connection\(records.count == 1 ? "" : "s") for deployment \(proxy.plan.deployment.name)"))
+            message: "declares deployment \(proxy.plan.deployment.name); the proxy recorded \(records.count) connection\(records.count == 1 ? "" : "s") for it (--report writes each)"))
         return await LiveEvaluator.evaluate(
             targeted, forwarding: proxy.log.forwarding, deployment: proxy.plan.deployment.name, scan: scan, notes: notes)
     }
