@@ -31,6 +31,7 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     // MARK: Client side
 
@@ -143,6 +144,11 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
+                    // The client may have gone while the node was reached.
+                    guard let context = self.context, context.channel.isActive else {
+                        channel.close(promise: nil)
+                        return
+                    }
                     state.backend = backend
                     state.record.backend = backend.endpoint.description
                     self.backend = channel
@@ -151,9 +157,10 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
                     channel.flush()
                     if pendingRead {
                         pendingRead = false
-                        self.context?.read()
+                        context.read()
                     }
                 case .failure(let error):
+                    guard self.context?.channel.isActive == true else { return }
                     state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
                     connect(backends.dropFirst())
                 }
