@@ -209,3 +209,49 @@ final class LiveStage: @unchecked Sendable {
         #expect(throws: CertLintError.invalidEndpoint("a:70000")) { try LiveEndpoint.parse("a:70000") }
     }
 }
+
+@Suite struct LivePortRuleTests {
+    @Test func secondaryPortIsComparedWithTheDeclaredServiceCertificateWhen443WasNotObserved() async throws {
+        let stage = try await LiveStage(LiveRow.all[3])  // row 2, 5263 presents the public certificate
+        defer { Task { await stage.stop() } }
+        let scan = try await stage.repository.scan(asOf: ScanOptions.today())
+        let only5263 = stage.endpoints.filter { $0.port == 5263 }
+        let result = try await LiveRun.verify(only5263, scan: scan, group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(3))
+        let finding = try #require(result.activeFindings.first { $0.ruleID == "CP013" })
+        #expect(finding.message.hasPrefix("deployment access: port 5263 must present the Access service's certificate certs/service.pem (CN=wsa1.example.com, DNS=[wsa1.example.com]); wsa1.example.com:5263 at 127.0.0.1:"))
+    }
+
+    @Test func aVIPPresentingTheLoadBalancersCertificateOn5262IsCP004() async throws {
+        let pki = try TestPKI()
+        let lb = try pki.issue(["access.example.com"])
+        let proxy = try pki.issue(["access.example.com", "wsa1.example.com", "wsa2.example.com"])
+        let service = try TestPKI.selfSigned(["wsa1.example.com"])
+        let repository = try FixtureRepository(files: [
+            "certlint.yaml": """
+                version: 1
+                settings: { system-trust: false, trust-anchors: [certs/ca.pem] }
+                deployments:
+                  - name: access
+                    vip: access.example.com
+                    nodes: [wsa1.example.com, wsa2.example.com]
+                    service-certificate: certs/service.pem
+                    cert-proxy: { certificate: certs/proxy.pem }
+                    load-balancer: [lb/haproxy.cfg]
+
+                """,
+            "lb/haproxy.cfg": ProxyHarness.haproxy(.init()).replacingOccurrences(of: "crt /etc/haproxy/certs/access.pem", with: "crt ../certs/lb.pem"),
+            "certs/ca.pem": pki.caPEM,
+            "certs/lb.pem": lb.chainPEM,
+            "certs/proxy.pem": proxy.chainPEM,
+            "certs/service.pem": service.certificatePEM,
+        ])
+        let server = try await LoopbackServer(tls: lb, behaviour: .echo)
+        defer { Task { await server.close() } }
+        let scan = try await repository.scan(asOf: ScanOptions.today())
+        let vip5262 = LiveEndpoint(host: "access.example.com", port: 5262, address: "127.0.0.1", connectPort: server.port)
+        let result = try await LiveRun.verify([vip5262], scan: scan, group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(3))
+        let finding = try #require(result.activeFindings.first { $0.ruleID == "CP004" }, "\(result.activeFindings.map(\.message))")
+        #expect(finding.message == "deployment access: \(vip5262) presents the load balancer's certificate certs/lb.pem instead of the cert proxy's certs/proxy.pem: the load balancer terminates TLS on the cert proxy port")
+        #expect(finding.location.description == "lb/haproxy.cfg:17:5")  // bind :5262
+    }
+}

@@ -47,23 +47,17 @@ struct LivePortRule: LiveRule {
                 checkPassthroughPair(item, context, &evaluation)
             case (.node, .secondary):
                 guard let leaf = item.observation.leaf else { continue }
+                let requirement = "deployment \(name): port \(target.endpoint.port) must present the Access service's certificate"
+                if compareWithService("CP013", item, requirement, context, &evaluation) { continue }
+                // 443 of that node was not observed: compare with what the repository declares.
+                guard let declared = target.deployment.serviceCertificate else { continue }
                 let location = target.expectedCertificate?.referenceLocation ?? target.declaration
-                if let service = context.sibling(of: item, role: .service), let serviceLeaf = service.observation.leaf {
-                    if serviceLeaf.sha256 == leaf.sha256 {
-                        evaluation.checked("CP013", target.subject, at: location)
-                    } else {
-                        evaluation.report(
-                            "CP013", target.subject, at: location,
-                            "deployment \(name): port \(target.endpoint.port) must present the Access service's certificate; \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)), \(service.observation.endpoint) presents \(serviceLeaf.summary) (\(serviceLeaf.shortFingerprint))")
-                    }
-                } else if let declared = target.deployment.serviceCertificate {
-                    if CertificateDriftRule.matches(leaf, declared) {
-                        evaluation.checked("CP013", target.subject, at: location)
-                    } else {
-                        evaluation.report(
-                            "CP013", target.subject, at: location,
-                            "deployment \(name): port \(target.endpoint.port) must present the Access service's certificate \(declared.path) (\(declared.summary)); \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint))")
-                    }
+                if CertificateDriftRule.matches(leaf, declared) {
+                    evaluation.checked("CP013", target.subject, at: location)
+                } else {
+                    evaluation.report(
+                        "CP013", target.subject, at: location,
+                        "\(requirement) \(declared.path) (\(declared.summary)); \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint))")
                 }
             default:
                 continue
@@ -73,17 +67,28 @@ struct LivePortRule: LiveRule {
 
     /// CP011: under 443 passthrough, a host's cert proxy presents what its 443 presents.
     private func checkPassthroughPair(_ item: TargetedObservation, _ context: LiveContext, _ evaluation: inout Evaluation) {
+        guard item.target.deployment.mode?.mode == .passthrough else { return }
+        let requirement = "deployment \(item.target.deployment.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate"
+        _ = compareWithService("CP011", item, requirement, context, &evaluation)
+    }
+
+    /// Judges `ruleID` by whether the port presents what the same host's 443 presented; false
+    /// when either was not observed.
+    private func compareWithService(
+        _ ruleID: String, _ item: TargetedObservation, _ requirement: String, _ context: LiveContext, _ evaluation: inout Evaluation
+    ) -> Bool {
+        guard let leaf = item.observation.leaf, let service = context.sibling(of: item, role: .service), let serviceLeaf = service.observation.leaf else {
+            return false
+        }
         let target = item.target
-        guard target.deployment.mode?.mode == .passthrough, let leaf = item.observation.leaf,
-            let service = context.sibling(of: item, role: .service), let serviceLeaf = service.observation.leaf
-        else { return }
         let location = target.expectedCertificate?.referenceLocation ?? target.declaration
         if serviceLeaf.sha256 == leaf.sha256 {
-            evaluation.checked("CP011", target.subject, at: location)
+            evaluation.checked(ruleID, target.subject, at: location)
         } else {
             evaluation.report(
-                "CP011", target.subject, at: location,
-                "deployment \(target.deployment.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate; \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)), \(service.observation.endpoint) presents \(serviceLeaf.summary) (\(serviceLeaf.shortFingerprint))")
+                ruleID, target.subject, at: location,
+                "\(requirement); \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)), \(service.observation.endpoint) presents \(serviceLeaf.summary) (\(serviceLeaf.shortFingerprint))")
         }
+        return true
     }
 }
