@@ -92,7 +92,7 @@ public struct ProxyPlan: Sendable {
                 pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
         }
         if planned.contains(where: { $0.mode != .passthrough }) {
-            guard let certificate = stage.terminateCertificate, let key = stage.terminateKey else {
+            guard stage.terminateCertificate != nil, let key = stage.terminateKey else {
                 throw CertLintError.stage(
                     path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
                     problem: "listener \(planned.first { $0.mode != .passthrough }!.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository")

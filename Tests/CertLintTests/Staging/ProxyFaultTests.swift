@@ -139,6 +139,39 @@ import CertLintStaging
         #expect(record.backend == nil)
     }
 
+    @Test func aHungNodeStallsOnlyItsOwnConnection() async throws {
+        var options = ProxyHarness.Options.plain
+        options.wsa1Proxy = .blackhole  // accepts and never reads
+        let harness = try await ProxyHarness(options)
+        defer { Task { await harness.stop() } }
+        let (proxy, ports, _, _) = try await harness.start()
+        // Round robin: the first client goes to the hung wsa1 and pushes 32 MB it will never take.
+        let bulk = [UInt8](repeating: 0x42, count: 32 << 20)
+        async let stuck = TestClient.exchange(port: ports[5262]!, tls: false, payload: bulk, timeout: .seconds(3))
+        try await Task.sleep(for: .milliseconds(300))
+        // The next one goes to wsa2 and is served meanwhile.
+        #expect(try await Self.stillServes(ports))
+        let stalled = try await stuck
+        #expect(!stalled.closedByPeer && stalled.received.isEmpty)
+        await proxy.shutdown()
+        let records = proxy.log.records.sorted { $0.id < $1.id }
+        #expect(records.map { String($0.backend?.prefix(4) ?? "") } == ["wsa1", "wsa2"])
+        // Backpressure: the proxy read far less than the client wrote.
+        #expect(records[0].bytesFromClient < bulk.count / 2, "\(records[0].bytesFromClient) bytes read")
+    }
+
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
+        var options = ProxyHarness.Options.plain
+        options.limits = "{ idle-timeout: 1, drain-timeout: 1 }"
+        let harness = try await ProxyHarness(options)
+        defer { Task { await harness.stop() } }
+        let (proxy, ports, _, _) = try await harness.start()
+        let exchange = try await TestClient.exchange(port: ports[5262]!, tls: false, payload: Self.line, timeout: .seconds(10))
+        #expect(exchange.received == Self.line && exchange.closedByPeer)
+        await proxy.shutdown()
+        #expect(proxy.log.records.first?.closeReason == .idleTimeout)
+    }
+
     @Test func connectionsOverTheLimitAreClosedAtOnce() async throws {
         var options = ProxyHarness.Options.plain
         options.limits = "{ max-connections: 2, handshake-timeout: 5, drain-timeout: 1 }"

@@ -179,6 +179,17 @@ final class LiveStage: @unchecked Sendable {
         #expect(result.activeFindings.first { $0.subject.hasSuffix("wsa2.example.com:443") }?.location.line == 8)
     }
 
+    @Test func aHungServiceIsATimeout() async throws {
+        let stage = try await LiveStage(LiveRow.all[0])
+        defer { Task { await stage.stop() } }
+        try await stage.serve("wsa2.example.com", 443, nil, behaviour: .blackhole)
+        let scan = try await stage.repository.scan(asOf: ScanOptions.today())
+        let result = try await LiveRun.verify([stage.endpoints.last!], scan: scan, group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(1))
+        #expect(result.activeFindings.map(\.message) == [
+            "deployment access: \(stage.endpoints.last!) did not answer within 1 s (TLS handshake); the live checks of this port did not run"
+        ])
+    }
+
     @Test func expiredPresentedCertificateIsCP020() async throws {
         let stage = try await LiveStage(LiveRow.all[0])
         defer { Task { await stage.stop() } }

@@ -16,6 +16,13 @@ final class LoopbackServer: @unchecked Sendable {
         case resetAfter(count: Int)
         /// A plain HTTP server: answers anything with 400 and closes.
         case plainHTTP
+        /// Accepts and then never reads nor answers: a hung service.
+        case blackhole
+
+        var isHung: Bool {
+            if case .blackhole = self { return true }
+            return false
+        }
     }
 
     let channel: any Channel
@@ -38,7 +45,8 @@ final class LoopbackServer: @unchecked Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
-                    if let context {
+                    // A hung service never gets to its TLS handshake.
+                    if let context, !behaviour.isHung {
                         try sync.addHandler(ByteToMessageHandler(SNIHandler { result in
                             if case .hostname(let name) = result { names.withLockedValue { $0.append(name) } }
                             return channel.eventLoop.makeSucceededVoidFuture()
@@ -50,6 +58,7 @@ final class LoopbackServer: @unchecked Sendable {
                     case .httpEcho: try sync.addHandler(HTTPEchoHandler())
                     case .resetAfter(let count): try sync.addHandler(ResetHandler(count: count))
                     case .plainHTTP: try sync.addHandler(PlainHTTPHandler())
+                    case .blackhole: try channel.syncOptions?.setOption(.autoRead, value: false)
                     }
                 }
             }
@@ -105,7 +114,8 @@ private final class PlainHTTPHandler: ChannelInboundHandler, @unchecked Sendable
     typealias InboundIn = ByteBuffer
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let answer = context.channel.allocator.buffer(string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        context.writeAndFlush(NIOAny(answer)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(answer)).whenComplete { _ in channel.close(promise: nil) }
     }
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
 }
