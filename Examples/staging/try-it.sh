@@ -81,6 +81,9 @@ node2=service
 serve() { openssl s_server -quiet -accept "127.0.0.1:$1" -cert "$2.pem" -key "$2.key" $3 >/dev/null 2>&1 & pids+=($!); }
 serve 20443 service -www; serve 21443 "$node2" -www
 serve 25262 public -rev; serve 26262 public -rev
+for port in 20443 21443 25262 26262; do
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
 
 # The stage file, outside the repository: where the nodes are, where the proxy listens, and what
 # it terminates 443 with.
@@ -94,12 +97,14 @@ nodes:
 terminate: { certificate: $work/public.pem, key: $work/public.key }
 limits: { idle-timeout: 30, drain-timeout: 2 }
 YAML
-sleep 1
 
 echo "== certlint proxy repo --stage stage.yaml --report connections.jsonl --duration 6"
 "$certlint" proxy repo --stage stage.yaml --report connections.jsonl --duration 6 > proxy-report.txt 2> proxy-log.txt &
 proxy=$!
-until grep -q "running" proxy-log.txt 2>/dev/null; do sleep 0.2; done
+until grep -q "running" proxy-log.txt 2>/dev/null; do
+  kill -0 "$proxy" 2>/dev/null || { cat proxy-log.txt; exit 2; }
+  sleep 0.2
+done
 cat proxy-log.txt
 for i in 1 2; do
   curl -sk --resolve access.example.com:18443:127.0.0.1 -o /dev/null -w "GET https://access.example.com/ through the proxy: %{http_code}\n" https://access.example.com:18443/ || true
