@@ -21,7 +21,7 @@ final class PassthroughConnection: @unchecked Sendable {
         self.limits = limits
         self.deadline = deadline
         self.knownCertificates = knownCertificates
-        (clientGlue, backendGlue) = GlueHandler.pair(
+        (clientGlue, backendGlue) = GlueHandler.matchedPair(
             onClientError: { [state] error in state.close(.clientReset, "\(error)") },
             onBackendError: { [state] error in state.close(.backendReset, "\(error)") })
     }
