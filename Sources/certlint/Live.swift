@@ -30,6 +30,7 @@ struct Verify: AsyncParsableCommand {
     func validate() throws {
         if endpoints.isEmpty && stage == nil { throw ValidationError("Name what to check: --endpoint HOST:PORT (repeatable) or --stage FILE.") }
         if timeout < 1 { throw ValidationError("--timeout must be 1 or more seconds.") }
+        if source.diffBase != nil { throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.") }
     }
 
     func run() async throws {
@@ -82,6 +83,7 @@ struct Proxy: AsyncParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more.") }
         if let duration, duration < 1 { throw ValidationError("--duration must be 1 or more seconds.") }
+        if source.diffBase != nil { throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.") }
     }
 
     func run() async throws {
