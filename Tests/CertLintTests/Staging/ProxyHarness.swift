@@ -16,7 +16,7 @@ final class ProxyHarness: @unchecked Sendable {
         var wsa2Proxy: LoopbackServer.Behaviour? = .echo
         /// The nodes' 5262 speak TLS (the cert proxy); plain TCP for tests of raw forwarding.
         var proxyTLS = true
-        var limits = "{ handshake-timeout: 1, idle-timeout: 10, connect-timeout: 2, drain-timeout: 1, max-connections: 2000 }"
+        var limits = "{ handshake-timeout: 2, idle-timeout: 10, connect-timeout: 2, drain-timeout: 1, max-connections: 2000 }"
     }
 
     let pki: TestPKI
