@@ -89,7 +89,7 @@ public struct EndpointProbe: Sendable {
 }
 
 /// Keeps the chain the verification callback saw and completes the probe on handshake end or failure.
-private final class ChainCapture: ChannelInboundHandler, @unchecked Sendable {
+private final class ChainCapture: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private let promise: EventLoopPromise<[CertificateInfo]>
     private var chain: [CertificateInfo]?
@@ -165,3 +165,6 @@ enum LiveProbeFailure {
         (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 }
+
+@available(*, unavailable)
+extension ChainCapture: Sendable {}

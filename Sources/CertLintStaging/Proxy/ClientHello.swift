@@ -74,7 +74,7 @@ enum ClientHello {
 /// (or the bytes are not TLS), lets the connection choose and reach a node, then hands every
 /// held byte to the handler behind it and leaves the pipeline. A client that closes its side
 /// meanwhile has that passed on after its bytes. Bounded by `ClientHello.maximumLength`.
-final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
@@ -114,9 +114,7 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler, @un
 
     private func start(_ context: ChannelHandlerContext, name: String?, tls: Bool) {
         state = .connecting
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        onPeek(name, tls).hop(to: context.eventLoop).whenComplete { [self] result in
-            let context = bound.value
+        onPeek(name, tls).hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
             guard case .success = result, context.channel.isActive else {
                 context.close(promise: nil)
                 return
@@ -132,3 +130,6 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler, @un
         }
     }
 }
+
+@available(*, unavailable)
+extension ClientHelloPeek: Sendable {}

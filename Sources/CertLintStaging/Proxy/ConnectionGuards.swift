@@ -4,7 +4,7 @@ import NIOSSL
 import NIOTLS
 
 /// Counts the bytes on the wire of a client connection, first in the pipeline.
-final class ByteCounter: ChannelDuplexHandler, @unchecked Sendable {
+final class ByteCounter: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -25,7 +25,7 @@ final class ByteCounter: ChannelDuplexHandler, @unchecked Sendable {
 }
 
 /// Closes a connection that has been quiet for the idle timeout (after an `IdleStateHandler`).
-final class IdleCloser: ChannelInboundHandler, @unchecked Sendable {
+final class IdleCloser: ChannelInboundHandler {
     typealias InboundIn = NIOAny
     private let connection: ConnectionState
 
@@ -44,7 +44,7 @@ final class IdleCloser: ChannelInboundHandler, @unchecked Sendable {
 /// Closes a client that has not finished its TLS start (the ClientHello for passthrough, the
 /// whole handshake for termination) within the handshake timeout: a slowloris client holds its
 /// socket no longer than that.
-final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     private let connection: ConnectionState
     private let timeout: TimeAmount
@@ -56,12 +56,11 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler, @
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         let connection = self.connection
         let seconds = timeout.nanoseconds / 1_000_000_000
-        deadline = context.eventLoop.scheduleTask(in: timeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             connection.close(.handshakeTimeout, "the client did not complete its TLS start within \(seconds) s")
-            bound.value.close(promise: nil)
+            context.close(promise: nil)
         }
     }
 
@@ -120,3 +119,12 @@ final class NIOLockedValueBoxInt: Sendable {
         }
     }
 }
+
+@available(*, unavailable)
+extension ByteCounter: Sendable {}
+
+@available(*, unavailable)
+extension IdleCloser: Sendable {}
+
+@available(*, unavailable)
+extension HandshakeDeadline: Sendable {}

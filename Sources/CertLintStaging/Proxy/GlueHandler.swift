@@ -4,7 +4,7 @@ import NIOCore
 /// stops reading while its partner cannot take more (NIO's writability), so buffers stay
 /// bounded by the channels' write-buffer water marks. A half-close is passed on as one; when
 /// one side goes away the other is closed.
-final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
+final class GlueHandler: ChannelDuplexHandler {
     typealias InboundIn = NIOAny
     typealias OutboundIn = NIOAny
     typealias OutboundOut = NIOAny
@@ -105,3 +105,6 @@ final class GlueHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 }
+
+@available(*, unavailable)
+extension GlueHandler: Sendable {}

@@ -4,7 +4,7 @@ import NIOPosix
 
 /// An L4 passthrough connection: reads the SNI of the ClientHello without answering it, picks a
 /// node, and then joins client and node byte for byte.
-final class PassthroughConnection: @unchecked Sendable {
+final class PassthroughConnection {
     private let state: ConnectionState
     private let selector: BackendSelector
     private let client: any Channel
@@ -49,15 +49,18 @@ final class PassthroughConnection: @unchecked Sendable {
         let glue = backendGlue
         let idle = limits.idleTimeout
         let state = self.state
+        // The node's channel runs on the client's event loop: one connection, one loop.
+        let boundState = NIOLoopBound(state, eventLoop: client.eventLoop)
         return ClientBootstrap(group: client.eventLoop)
             .connectTimeout(limits.connectTimeout.timeAmount)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(state))
+                    try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(boundState.value))
                 }
             }
             .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
+            .assumeIsolated()
             .flatMapThrowing { [self] channel in
                 // The client may have gone while the node was reached.
                 guard client.isActive else {
@@ -80,6 +83,7 @@ final class PassthroughConnection: @unchecked Sendable {
                 state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
                 return self.connect(backends.dropFirst())
             }
+            .nonisolated()
     }
 }
 
@@ -90,3 +94,6 @@ extension Duration {
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
+
+@available(*, unavailable)
+extension PassthroughConnection: Sendable {}

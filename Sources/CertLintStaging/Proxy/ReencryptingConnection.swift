@@ -8,7 +8,7 @@ import NIOTLS
 /// An L7 connection: TLS terminated with the stage's certificate, each HTTP request sent on to a
 /// node (over TLS with the pinned service certificate for re-encryption, in clear for offload)
 /// with X-Forwarded-For and RemotePort inserted when the LB configuration inserts them.
-final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
+final class ReencryptingConnection: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -24,7 +24,11 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
     private var pendingRead = false
     private var handshakeDone = false
 
-    init(state: ConnectionState, selector: BackendSelector, limits: StageLimits) {
+    /// The TLS client context towards the nodes; its verification is replaced per connection by the pin.
+    private let nodeContext: NIOSSLContext
+
+    init(state: ConnectionState, selector: BackendSelector, limits: StageLimits, nodeContext: NIOSSLContext) {
+        self.nodeContext = nodeContext
         self.state = state
         self.selector = selector
         self.limits = limits
@@ -120,18 +124,20 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
         let pinned = state.listener.pinned
         let usesTLS = state.listener.mode == .reencrypt
         let handler = NodeResponseHandler(connection: self)
+        // The node's channel runs on the client's event loop: one connection, one loop.
+        let bound = NIOLoopBound((state: state, handler: handler), eventLoop: loop)
+        let nodeContext = self.nodeContext
         ClientBootstrap(group: loop)
             .connectTimeout(limits.connectTimeout.timeAmount)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let (state, handler) = bound.value
                     let sync = channel.pipeline.syncOperations
                     try sync.addHandler(IdleStateHandler(allTimeout: limits.idleTimeout.timeAmount))
                     try sync.addHandler(IdleCloser(state))
                     if usesTLS {
-                        var configuration = TLSConfiguration.makeClientConfiguration()
-                        configuration.certificateVerification = .noHostnameVerification
                         let sni = LiveProbeFailure.isIPAddress(backend.endpoint.host) ? nil : backend.endpoint.host
-                        let tls = try NIOSSLClientHandler(context: try NIOSSLContext(configuration: configuration), serverHostname: sni) { certificates, verdict in
+                        let tls = try NIOSSLClientHandler(context: nodeContext, serverHostname: sni) { certificates, verdict in
                             verdict.succeed(Self.judge(certificates, pinned: pinned, state: state) ? .certificateVerified : .failed)
                         }
                         try sync.addHandler(tls)
@@ -141,6 +147,7 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
                 }
             }
             .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
+            .assumeIsolated()
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
@@ -253,7 +260,7 @@ final class ReencryptingConnection: ChannelDuplexHandler, @unchecked Sendable {
 }
 
 /// The node's side of an L7 connection: hands responses to the client's handler.
-private final class NodeResponseHandler: ChannelDuplexHandler, @unchecked Sendable {
+private final class NodeResponseHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -280,3 +287,9 @@ private final class NodeResponseHandler: ChannelDuplexHandler, @unchecked Sendab
         context.fireChannelWritabilityChanged()
     }
 }
+
+@available(*, unavailable)
+extension ReencryptingConnection: Sendable {}
+
+@available(*, unavailable)
+extension NodeResponseHandler: Sendable {}

@@ -10,6 +10,8 @@ public final class StagingProxy: @unchecked Sendable {
     public let log: ConnectionLog
     private let group: any EventLoopGroup
     private let serverContext: NIOSSLContext?
+    /// TLS towards the nodes of re-encryption listeners (the pin replaces its verification).
+    private let nodeContext: NIOSSLContext
     /// What each node presented when the proxy started (passthrough records name it).
     private let knownCertificates: [LiveEndpoint: CertificateInfo]
     private var servers: [(PlannedListener, any Channel)] = []
@@ -32,6 +34,10 @@ public final class StagingProxy: @unchecked Sendable {
         } else {
             serverContext = nil
         }
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.certificateVerification = .noHostnameVerification
+        client.trustRoots = .certificates([])
+        nodeContext = try NIOSSLContext(configuration: client)
     }
 
     /// Binds every listener. Returns the LB port → the port really bound (0 in the stage file binds a free one).
@@ -78,7 +84,7 @@ public final class StagingProxy: @unchecked Sendable {
             return
         }
         state.record.id = id
-        channel.closeFuture.whenComplete { [log] _ in log.finish(state, id: id) }
+        channel.closeFuture.assumeIsolated().whenComplete { [log] _ in log.finish(state, id: id) }
         let sync = channel.pipeline.syncOperations
         let deadline = HandshakeDeadline(state, timeout: plan.limits.handshakeTimeout.timeAmount)
         try sync.addHandlers(
@@ -92,7 +98,7 @@ public final class StagingProxy: @unchecked Sendable {
             guard let serverContext else { throw CertLintError.proxy("listener \(listener.name) terminates TLS but no certificate was loaded") }
             try sync.addHandler(NIOSSLServerHandler(context: serverContext))
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-            try sync.addHandler(ReencryptingConnection(state: state, selector: selector, limits: plan.limits))
+            try sync.addHandler(ReencryptingConnection(state: state, selector: selector, limits: plan.limits, nodeContext: nodeContext))
         }
     }
 
@@ -105,7 +111,7 @@ public final class StagingProxy: @unchecked Sendable {
         }
         for (channel, connection) in log.active {
             try? await channel.eventLoop.submit {
-                connection.close(.drained, "still open when the drain timeout (limits.drain-timeout) ran out")
+                connection.value.close(.drained, "still open when the drain timeout (limits.drain-timeout) ran out")
             }.get()
             try? await channel.close().get()
         }

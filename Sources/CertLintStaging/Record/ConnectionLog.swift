@@ -8,7 +8,7 @@ import NIOCore
 public final class ConnectionLog: Sendable {
     private struct State {
         var nextID = 1
-        var active: [Int: (channel: any Channel, connection: ConnectionState)] = [:]
+        var active: [Int: (channel: any Channel, connection: NIOLoopBound<ConnectionState>)] = [:]
         var records: [ConnectionRecord] = []
         var forwarding: [String: ForwardingObservation] = [:]
         var droppedRecords = 0
@@ -32,12 +32,14 @@ public final class ConnectionLog: Sendable {
     }
 
     /// Admits a connection under the limit; nil when the limit is reached.
+    /// On the channel's event loop.
     func admit(_ channel: any Channel, _ connection: ConnectionState) -> Int? {
-        state.withLockedValue { state in
+        let bound = NIOLoopBound(connection, eventLoop: channel.eventLoop)
+        return state.withLockedValue { state in
             guard state.active.count < maxConnections else { return nil }
             let id = state.nextID
             state.nextID += 1
-            state.active[id] = (channel, connection)
+            state.active[id] = (channel, bound)
             return id
         }
     }
@@ -50,6 +52,7 @@ public final class ConnectionLog: Sendable {
         }
     }
 
+    /// On the connection's event loop, when its client channel has closed.
     func finish(_ connection: ConnectionState, id: Int?) {
         var record = connection.record
         record.ended = Date()
@@ -97,7 +100,7 @@ public final class ConnectionLog: Sendable {
     public var forwarding: [ForwardingObservation] {
         state.withLockedValue { Array($0.forwarding.values) }.sorted { ($0.listener.port, $0.backend.description) < ($1.listener.port, $1.backend.description) }
     }
-    var active: [(channel: any Channel, connection: ConnectionState)] { state.withLockedValue { Array($0.active.values) } }
+    var active: [(channel: any Channel, connection: NIOLoopBound<ConnectionState>)] { state.withLockedValue { Array($0.active.values) } }
 
     func close() {
         try? report?.synchronize()

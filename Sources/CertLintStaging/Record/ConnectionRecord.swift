@@ -44,7 +44,7 @@ public struct ConnectionRecord: Codable, Sendable, Hashable {
 
 /// The mutable record of a live connection. Touched only on the connection's event loop (the
 /// backend channel runs on the same loop).
-final class ConnectionState: @unchecked Sendable {
+final class ConnectionState {
     var record: ConnectionRecord
     let listener: PlannedListener
     var backend: PlannedBackend?
@@ -66,3 +66,6 @@ final class ConnectionState: @unchecked Sendable {
         record.detail = detail
     }
 }
+
+@available(*, unavailable)
+extension ConnectionState: Sendable {}
