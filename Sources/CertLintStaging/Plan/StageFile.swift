@@ -1,5 +1,6 @@
 import CertLint
 import Foundation
+import NIOCore
 
 /// Where a host of the deployment answers in staging: an address, and ports that differ from the
 /// repository's (a loopback test, a NAT in front of the staging nodes).
@@ -26,6 +27,14 @@ public struct StageLimits: Sendable, Hashable {
     public var connectTimeout: Duration = .seconds(5)
     public var drainTimeout: Duration = .seconds(10)
     public init() {}
+}
+
+extension Duration {
+    /// The same span as NIO's `TimeAmount`.
+    public var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }
 
 /// The stage file (`--stage FILE`): how the deployment's names map to a staging environment.

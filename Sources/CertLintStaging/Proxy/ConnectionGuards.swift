@@ -85,7 +85,7 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
 
 /// How backends are picked: round robin per listener, or by the client's address.
 final class BackendSelector: Sendable {
-    private let counter = NIOLockedValueBoxInt()
+    private let counter = RoundRobinCounter()
     let listener: PlannedListener
 
     init(_ listener: PlannedListener) { self.listener = listener }
@@ -109,8 +109,8 @@ final class BackendSelector: Sendable {
     }
 }
 
-/// A counter that can be shared between event loops.
-final class NIOLockedValueBoxInt: Sendable {
+/// The next position of a round robin, shared by the event loops of one listener.
+final class RoundRobinCounter: Sendable {
     private let value = NIOLockedValueBox(0)
     func next() -> Int {
         value.withLockedValue { value in

@@ -87,13 +87,5 @@ final class PassthroughConnection {
     }
 }
 
-extension Duration {
-    /// The same span as NIO's `TimeAmount`.
-    public var timeAmount: TimeAmount {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
-
 @available(*, unavailable)
 extension PassthroughConnection: Sendable {}
