@@ -18,7 +18,6 @@ final class ReencryptingConnection: ChannelDuplexHandler {
     private let limits: StageLimits
     private var context: ChannelHandlerContext?
     private var backend: (any Channel)?
-    private var connecting = false
     private var failed = false
     private var waiting: [HTTPServerRequestPart] = []
     private var pendingRead = false
