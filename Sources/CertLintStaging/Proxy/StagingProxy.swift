@@ -4,24 +4,21 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// The staging forwarding proxy: one server channel per planned listener.
-public final class StagingProxy: @unchecked Sendable {
+/// The staging forwarding proxy: one server channel per planned listener. Started, stopped and
+/// read from one task; the connections live on the event loops (see `Acceptor`).
+public final class StagingProxy {
     public let plan: ProxyPlan
     public let log: ConnectionLog
     private let group: any EventLoopGroup
-    private let serverContext: NIOSSLContext?
-    /// TLS towards the nodes of re-encryption listeners (the pin replaces its verification).
-    private let nodeContext: NIOSSLContext
-    /// What each node presented when the proxy started (passthrough records name it).
-    private let knownCertificates: [LiveEndpoint: CertificateInfo]
+    private let acceptor: Acceptor
     private var servers: [(PlannedListener, any Channel)] = []
 
     /// Reads the terminating certificate and key (never from the repository: the plan checked that).
     public init(plan: ProxyPlan, group: any EventLoopGroup, reportPath: String? = nil, knownCertificates: [LiveEndpoint: CertificateInfo] = [:]) throws {
         self.plan = plan
         self.group = group
-        self.knownCertificates = knownCertificates
         log = try ConnectionLog(maxConnections: plan.limits.maxConnections, reportPath: reportPath)
+        let serverContext: NIOSSLContext?
         if let certificatePath = plan.terminateCertificate, let keyPath = plan.terminateKey {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
@@ -37,7 +34,9 @@ public final class StagingProxy: @unchecked Sendable {
         var client = TLSConfiguration.makeClientConfiguration()
         client.certificateVerification = .noHostnameVerification
         client.trustRoots = .certificates([])
-        nodeContext = try NIOSSLContext(configuration: client)
+        acceptor = Acceptor(
+            plan: plan, log: log, serverContext: serverContext, nodeContext: try NIOSSLContext(configuration: client),
+            knownCertificates: knownCertificates)
     }
 
     /// Binds every listener. Returns the LB port → the port really bound (0 in the stage file binds a free one).
@@ -50,8 +49,8 @@ public final class StagingProxy: @unchecked Sendable {
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: listener.mode == .passthrough)
-                .childChannelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture { try self.accept(channel, listener: listener, selector: selector) }
+                .childChannelInitializer { [acceptor] channel in
+                    channel.eventLoop.makeCompletedFuture { try acceptor.accept(channel, listener: listener, selector: selector) }
                 }
             do {
                 let channel = try await bootstrap.bind(host: listener.bindAddress, port: listener.bindPort).get()
@@ -71,7 +70,43 @@ public final class StagingProxy: @unchecked Sendable {
         Dictionary(servers.map { ($0.0.listener.port, $0.1.localAddress?.port ?? $0.0.bindPort) }, uniquingKeysWith: { a, _ in a })
     }
 
-    private func accept(_ channel: any Channel, listener: PlannedListener, selector: BackendSelector) throws {
+    /// Stops accepting, lets open connections finish for the drain timeout, then closes the rest.
+    public func shutdown() async {
+        await stopListening()
+        let deadline = ContinuousClock.now + plan.limits.drainTimeout
+        while log.activeCount > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for (channel, connection) in log.active {
+            try? await channel.eventLoop.submit {
+                connection.value.close(.drained, "still open when the drain timeout (limits.drain-timeout) ran out")
+            }.get()
+            try? await channel.close().get()
+        }
+        for _ in 0..<100 where log.activeCount > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        log.close()
+    }
+
+    private func stopListening() async {
+        for (_, channel) in servers { try? await channel.close().get() }
+        servers = []
+    }
+}
+
+/// What every new connection needs, shared by the event loops.
+struct Acceptor: Sendable {
+    let plan: ProxyPlan
+    let log: ConnectionLog
+    let serverContext: NIOSSLContext?
+    /// TLS towards the nodes of re-encryption listeners (the pin replaces its verification).
+    let nodeContext: NIOSSLContext
+    /// What each node presented when the proxy started (passthrough records name it).
+    let knownCertificates: [LiveEndpoint: CertificateInfo]
+
+    /// On the new channel's event loop: admits it under the limit and builds its pipeline.
+    func accept(_ channel: any Channel, listener: PlannedListener, selector: BackendSelector) throws {
         let record = ConnectionRecord(
             id: 0, started: Date(), listenerPort: listener.listener.port, mode: listener.mode.rawValue,
             client: channel.remoteAddress.map { LiveEndpoint.join($0.ipAddress ?? "?", $0.port ?? 0) } ?? "?")
@@ -100,29 +135,5 @@ public final class StagingProxy: @unchecked Sendable {
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
             try sync.addHandler(ReencryptingConnection(state: state, selector: selector, limits: plan.limits, nodeContext: nodeContext))
         }
-    }
-
-    /// Stops accepting, lets open connections finish for the drain timeout, then closes the rest.
-    public func shutdown() async {
-        await stopListening()
-        let deadline = ContinuousClock.now + plan.limits.drainTimeout
-        while log.activeCount > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        for (channel, connection) in log.active {
-            try? await channel.eventLoop.submit {
-                connection.value.close(.drained, "still open when the drain timeout (limits.drain-timeout) ran out")
-            }.get()
-            try? await channel.close().get()
-        }
-        for _ in 0..<100 where log.activeCount > 0 {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        log.close()
-    }
-
-    private func stopListening() async {
-        for (_, channel) in servers { try? await channel.close().get() }
-        servers = []
     }
 }
