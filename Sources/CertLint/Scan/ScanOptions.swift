@@ -64,13 +64,15 @@ public struct ScanResult: Sendable {
     public let trustStore: TrustStore
     /// The reference date for expiry.
     public let asOf: Date
+    /// The files the scan read, for the snippets of findings made later.
+    public let sources: ScannedTexts
 
     /// The same run reporting other findings and checks (the live results of `verify` and `proxy`).
     public func replacing(findings: [Finding], checks: [Check], notes: [ScanNote]) -> ScanResult {
         ScanResult(
             findings: findings.sorted(by: Finding.reportOrder), checks: checks, notes: notes, catalog: catalog, settings: settings,
             failOn: failOn, provenance: provenance, root: root, filesScanned: filesScanned, topology: topology,
-            baselineUnmatched: [], changedFiles: nil, trustStore: trustStore, asOf: asOf)
+            baselineUnmatched: [], changedFiles: nil, trustStore: trustStore, asOf: asOf, sources: sources)
     }
 
     /// Findings that count: not suppressed inline or by the baseline.

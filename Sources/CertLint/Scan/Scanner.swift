@@ -137,15 +137,8 @@ public enum Scanner {
         // Evaluate.
         let context = EvaluationContext(
             topology: linked, settings: settings, matrix: catalog.matrix, asOf: options.asOf, trust: trust, parseErrors: parseErrors)
-        var evaluation = Evaluator.evaluate(context, catalog: catalog)
-        var lines: [String: [Substring]] = [:]
-        func snippet(for location: SourceLocation) -> String? {
-            if lines[location.path] == nil, let bytes = texts[location.path] {
-                lines[location.path] = String(decoding: bytes, as: UTF8.self).textLines
-            }
-            guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
-            return String(fileLines[location.line - 1])
-        }
+        let evaluation = Evaluator.evaluate(context, catalog: catalog)
+        let sources = ScannedTexts(texts)
         // Suppress: inline directives, then the baseline; then keep what diff mode asks for.
         var (findings, suppressionChecks) = Suppressor(catalog: catalog, settings: settings, asOf: options.asOf)
             .apply(directives, to: evaluation.findings)
@@ -159,7 +152,7 @@ public enum Scanner {
             }
         }
         // Snippets (and so fingerprints) once every finding, CP901 included, exists.
-        findings = findings.map { $0.with(snippet: snippet(for: $0.location)) }
+        findings = findings.map { $0.with(snippet: sources.line(at: $0.location)) }
         var unmatched: [BaselineEntry] = []
         if let baseline, let path = options.baselinePath {
             (findings, unmatched) = baseline.apply(to: findings, file: path)
@@ -179,7 +172,7 @@ public enum Scanner {
             notes: notes.sorted { ($0.path, $0.message) < ($1.path, $1.message) },
             catalog: catalog, settings: settings, failOn: settings.failOn,
             provenance: snapshot.provenance, root: snapshot.root, filesScanned: filesScanned, topology: linked,
-            baselineUnmatched: unmatched, changedFiles: changed, trustStore: store, asOf: options.asOf)
+            baselineUnmatched: unmatched, changedFiles: changed, trustStore: store, asOf: options.asOf, sources: sources)
     }
 
     /// The settings a scan with these options would use, without scanning (`certlint config`).

@@ -61,25 +61,7 @@ public enum LiveEvaluator {
         var evaluation = Evaluation(catalog: scan.catalog)
         for rule in liveRules { rule.evaluate(context, into: &evaluation) }
         evaluation.apply(scan.settings.rules)
-        let snippets = SnippetReader(root: scan.root)
-        let findings = evaluation.findings.map { $0.with(snippet: snippets.line(at: $0.location)) }
+        let findings = evaluation.findings.map { $0.with(snippet: scan.sources.line(at: $0.location)) }
         return scan.replacing(findings: findings, checks: evaluation.checks, notes: notes)
-    }
-}
-
-/// The text of a line of a file in the working tree, for findings made after the scan.
-final class SnippetReader: @unchecked Sendable {
-    private let root: String
-    private var files: [String: [Substring]] = [:]
-
-    init(root: String) { self.root = root }
-
-    func line(at location: SourceLocation) -> String? {
-        if files[location.path] == nil {
-            guard let data = FileManager.default.contents(atPath: root + "/" + location.path) else { return nil }
-            files[location.path] = String(decoding: data, as: UTF8.self).textLines
-        }
-        guard let lines = files[location.path], location.line <= lines.count else { return nil }
-        return String(lines[location.line - 1])
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The bytes of every file a scan read, as the scan's source mode gave them (working tree, index
+/// or revision), so a finding made after the scan (a live check) shows the same line a scan
+/// finding would. Lines are split once per file, on first use.
+public final class ScannedTexts: @unchecked Sendable {
+    private let files: [String: [UInt8]]
+    private let lock = NSLock()
+    private var lines: [String: [Substring]] = [:]
+
+    init(_ files: [String: [UInt8]]) { self.files = files }
+
+    /// The text of the location's line, or nil when the file was not read or is shorter.
+    public func line(at location: SourceLocation) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if lines[location.path] == nil, let bytes = files[location.path] {
+            lines[location.path] = String(decoding: bytes, as: UTF8.self).textLines
+        }
+        guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
+        return String(fileLines[location.line - 1])
+    }
+}
