@@ -1,5 +1,3 @@
-import Foundation
-
 /// CP010, CP012, CP020, CP021 on what the endpoints presented: the VIP's certificates name the
 /// VIP, the cert proxy's chain is device-trusted, nothing presented is expired or expiring.
 struct LiveCertificateRule: LiveRule {
@@ -14,7 +12,8 @@ struct LiveCertificateRule: LiveRule {
 
             if target.isVIP && target.role != .secondary {
                 let vip = target.deployment.deployment.vip.value
-                if Self.covers(leaf, vip) {
+                // The static CP010's test: the matrix's classification finds a type for the VIP.
+                if CertificateClassification.classify(leaf, vip: vip, nodes: []).type != nil {
                     evaluation.checked("CP010", target.subject, at: anchor)
                 } else {
                     evaluation.report("CP010", target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
@@ -31,28 +30,8 @@ struct LiveCertificateRule: LiveRule {
                 }
             }
 
-            let notAfter = leaf.certificate.notValidAfter
-            let day = CertificateHealthRule.day(notAfter)
-            if notAfter < context.asOf {
-                evaluation.report("CP020", target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which expired on \(day)")
-                evaluation.checked("CP021", target.subject, at: anchor)
-                continue
-            }
-            evaluation.checked("CP020", target.subject, at: anchor)
-            let days = Int(notAfter.timeIntervalSince(context.asOf) / 86_400)
-            if days < context.settings.expiryWarningDays {
-                evaluation.report(
-                    "CP021", target.subject, at: anchor,
-                    "deployment \(target.deployment.name): \(presented), which expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(context.settings.expiryWarningDays) days)")
-            } else {
-                evaluation.checked("CP021", target.subject, at: anchor)
-            }
+            Expiry(leaf.certificate, asOf: context.asOf, warningDays: context.settings.expiryWarningDays)
+                .report(target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which", into: &evaluation)
         }
-    }
-
-    /// The VIP is among the SAN DNS names (wildcards by RFC 6125), or the CN when there are none.
-    static func covers(_ leaf: CertificateInfo, _ host: String) -> Bool {
-        let names = leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames
-        return names.contains { HostNames.matches(pattern: $0, host: host) }
     }
 }

@@ -27,23 +27,8 @@ struct CertificateHealthRule: Rule {
         guard let leaf = use.leaf else { return }
         let subject = "certificate \(use.path)"
         let related = [RelatedLocation(use.referenceLocation, "used here")]
-        let notAfter = leaf.certificate.notValidAfter
-        let day = Self.day(notAfter)
-        if notAfter < context.asOf {
-            evaluation.report("CP020", subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) expired on \(day)", related: related)
-            evaluation.checked("CP021", subject, at: leaf.location)
-        } else {
-            evaluation.checked("CP020", subject, at: leaf.location)
-            let days = Int(notAfter.timeIntervalSince(context.asOf) / 86_400)
-            if days < context.settings.expiryWarningDays {
-                evaluation.report(
-                    "CP021", subject, at: leaf.location,
-                    "certificate \(use.path) (\(leaf.summary)) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(context.settings.expiryWarningDays) days)",
-                    related: related)
-            } else {
-                evaluation.checked("CP021", subject, at: leaf.location)
-            }
-        }
+        Expiry(leaf.certificate, asOf: context.asOf, warningDays: context.settings.expiryWarningDays)
+            .report(subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary))", related: related, into: &evaluation)
         let weaknesses = Self.weaknesses(leaf.certificate)
         if weaknesses.isEmpty {
             evaluation.checked("CP022", subject, at: leaf.location)
@@ -69,11 +54,45 @@ struct CertificateHealthRule: Rule {
         return found
     }
 
+    /// `2027-01-31`, UTC.
     static func day(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd"
         return formatter.string(from: date)
+    }
+}
+
+/// Where a certificate's notAfter stands against the reference date (CP020) and the warning
+/// window (CP021); the repository's certificates and the live ones are judged alike.
+struct Expiry {
+    let notAfter: Date
+    let asOf: Date
+    let warningDays: Int
+
+    init(_ certificate: Certificate, asOf: Date, warningDays: Int) {
+        notAfter = certificate.notValidAfter
+        self.asOf = asOf
+        self.warningDays = warningDays
+    }
+
+    /// Reports CP020 or CP021 for `what` (the certificate as a message names it), and the checks.
+    func report(_ subject: String, at location: SourceLocation, _ what: String, related: [RelatedLocation] = [], into evaluation: inout Evaluation) {
+        let day = CertificateHealthRule.day(notAfter)
+        if notAfter < asOf {
+            evaluation.report("CP020", subject, at: location, "\(what) expired on \(day)", related: related)
+            evaluation.checked("CP021", subject, at: location)
+            return
+        }
+        evaluation.checked("CP020", subject, at: location)
+        let days = Int(notAfter.timeIntervalSince(asOf) / 86_400)
+        if days < warningDays {
+            evaluation.report(
+                "CP021", subject, at: location,
+                "\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(warningDays) days)", related: related)
+        } else {
+            evaluation.checked("CP021", subject, at: location)
+        }
     }
 }
