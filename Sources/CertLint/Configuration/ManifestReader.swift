@@ -4,11 +4,15 @@
 public struct ManifestReader {
     public let path: String
     private let root: YAMLNode?
+    private let yaml: StrictYAML
 
     public static let fileNames: Set<String> = ["certlint.yaml", ".certlint.yaml", "certlint.yml", ".certlint.yml"]
 
     public init(path: String, text: String) throws {
         self.path = path
+        yaml = StrictYAML(path: path) { line, column, keyPath, problem in
+            .configuration(path: path, line: line, column: column, keyPath: keyPath, problem: problem)
+        }
         // Not valid YAML: a FormatError, reported as CP900 for a scanned manifest.
         let documents = try YAMLParser().parse(text)
         guard documents.count <= 1 else {
@@ -16,11 +20,11 @@ public struct ManifestReader {
         }
         root = documents.first
         if let root {
-            let top = try mapping(root, "(top level)", allowed: ["version", "settings", "deployments"])
+            let top = try yaml.mapping(root, "(top level)", allowed: ["version", "settings", "deployments"])
             guard let version = top["version"] else {
-                throw fail(root, "version", "is missing; start the file with `version: 1`")
+                throw yaml.fail(root, "version", "is missing; start the file with `version: 1`")
             }
-            guard version.resolved == .int(1) else { throw fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)") }
+            guard version.resolved == .int(1) else { throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)") }
         }
     }
 
@@ -29,28 +33,20 @@ public struct ManifestReader {
         return String(path[..<slash])
     }
 
-    private func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: path, line: node.start.line, column: node.start.column, endLine: node.end.line, endColumn: node.end.column)
-    }
-
-    private func fail(_ node: YAMLNode, _ keyPath: String, _ problem: String) -> CertLintError {
-        .configuration(path: path, line: node.start.line, column: node.start.column, keyPath: keyPath, problem: problem)
-    }
-
     // MARK: Settings
 
     public func settings() throws -> Settings {
         var settings = Settings()
         settings.source = path
         guard let node = root?["settings"] else { return settings }
-        let keys = try mapping(
+        let keys = try yaml.mapping(
             node, "settings",
             allowed: ["fail-on", "exclude", "expiry-warning-days", "system-trust", "trust-anchors", "rules", "max-file-size", "unsuppressible"])
         for (key, value) in keys { settings.sources[key] = "\(path):\(value.start.line)" }
         if let value = keys["fail-on"] {
-            let text = try string(value, "settings.fail-on")
+            let text = try yaml.string(value, "settings.fail-on")
             guard let threshold = FailThreshold(rawValue: text) else {
-                throw fail(value, "settings.fail-on", "must be one of error, warning, note, never; found '\(text)'")
+                throw yaml.fail(value, "settings.fail-on", "must be one of error, warning, note, never; found '\(text)'")
             }
             settings.failOn = threshold
         }
@@ -58,30 +54,30 @@ public struct ManifestReader {
             settings.exclude = try stringList(value, "settings.exclude").map { PathGlob($0.value) }
         }
         if let value = keys["expiry-warning-days"] {
-            let days = try integer(value, "settings.expiry-warning-days")
-            guard days >= 0 else { throw fail(value, "settings.expiry-warning-days", "must be 0 or more") }
+            let days = try yaml.integer(value, "settings.expiry-warning-days")
+            guard days >= 0 else { throw yaml.fail(value, "settings.expiry-warning-days", "must be 0 or more") }
             settings.expiryWarningDays = days
         }
-        if let value = keys["system-trust"] { settings.systemTrust = try boolean(value, "settings.system-trust") }
+        if let value = keys["system-trust"] { settings.systemTrust = try yaml.boolean(value, "settings.system-trust") }
         if let value = keys["trust-anchors"] {
             settings.trustAnchors = try stringList(value, "settings.trust-anchors").map {
                 FileReference(path: $0.value, location: $0.location, baseDirectory: directory)
             }
         }
         if let value = keys["rules"] {
-            guard let pairs = value.mapping else { throw fail(value, "settings.rules", "must be a mapping of rule ID to off, note, warning or error") }
+            guard let pairs = value.mapping else { throw yaml.fail(value, "settings.rules", "must be a mapping of rule ID to off, note, warning or error") }
             for pair in pairs {
-                let id = try string(pair.key, "settings.rules")
-                let level = try string(pair.value, "settings.rules.\(id)")
+                let id = try yaml.string(pair.key, "settings.rules")
+                let level = try yaml.string(pair.value, "settings.rules.\(id)")
                 guard RuleSetting(rawValue: level) != nil else {
-                    throw fail(pair.value, "settings.rules.\(id)", "must be off, note, warning or error; found '\(level)'")
+                    throw yaml.fail(pair.value, "settings.rules.\(id)", "must be off, note, warning or error; found '\(level)'")
                 }
-                settings.rules[id] = Located(level, at: location(pair.key))
+                settings.rules[id] = Located(level, at: yaml.location(pair.key))
             }
         }
         if let value = keys["unsuppressible"] {
             settings.unsuppressible = Set(try stringList(value, "settings.unsuppressible").map { $0.value.uppercased() })
-            settings.unsuppressibleLocation = location(value)
+            settings.unsuppressibleLocation = yaml.location(value)
         }
         if let value = keys["max-file-size"] {
             settings.maxFileSize = try byteSize(value, "settings.max-file-size")
@@ -93,47 +89,47 @@ public struct ManifestReader {
 
     public func deployments() throws -> [Deployment] {
         guard let node = root?["deployments"] else { return [] }
-        guard let items = node.sequence else { throw fail(node, "deployments", "must be a list, found \(node.kindDescription)") }
+        guard let items = node.sequence else { throw yaml.fail(node, "deployments", "must be a list, found \(node.kindDescription)") }
         return try items.enumerated().map { index, item in try deployment(item, "deployments[\(index)]") }
     }
 
     private func deployment(_ node: YAMLNode, _ keyPath: String) throws -> Deployment {
-        let keys = try mapping(
+        let keys = try yaml.mapping(
             node, keyPath,
             allowed: ["name", "vip", "nodes", "lb-mode", "public-certificate", "service-certificate", "cert-proxy", "load-balancer"])
         func required(_ key: String) throws -> YAMLNode {
-            guard let value = keys[key] else { throw fail(node, "\(keyPath).\(key)", "is required") }
+            guard let value = keys[key] else { throw yaml.fail(node, "\(keyPath).\(key)", "is required") }
             return value
         }
         let nameNode = try required("name")
-        let name = try string(nameNode, "\(keyPath).name")
+        let name = try yaml.string(nameNode, "\(keyPath).name")
         let vipNode = try required("vip")
-        let vip = Located(try hostname(vipNode, "\(keyPath).vip"), at: location(vipNode))
+        let vip = Located(try hostname(vipNode, "\(keyPath).vip"), at: yaml.location(vipNode))
         let nodesNode = try required("nodes")
         let nodes = try stringList(nodesNode, "\(keyPath).nodes")
-        guard !nodes.isEmpty else { throw fail(nodesNode, "\(keyPath).nodes", "must name at least one node FQDN") }
+        guard !nodes.isEmpty else { throw yaml.fail(nodesNode, "\(keyPath).nodes", "must name at least one node FQDN") }
         for (index, item) in (nodesNode.sequence ?? []).enumerated() { _ = try hostname(item, "\(keyPath).nodes[\(index)]") }
         var lbMode: Located<LoadBalancerMode>?
         if let value = keys["lb-mode"] {
-            let text = try string(value, "\(keyPath).lb-mode")
+            let text = try yaml.string(value, "\(keyPath).lb-mode")
             guard let mode = LoadBalancerMode(rawValue: text) else {
-                throw fail(value, "\(keyPath).lb-mode", "must be reencrypt or passthrough; found '\(text)'")
+                throw yaml.fail(value, "\(keyPath).lb-mode", "must be reencrypt or passthrough; found '\(text)'")
             }
-            lbMode = Located(mode, at: location(value))
+            lbMode = Located(mode, at: yaml.location(value))
         }
         var certProxy = CertProxy(port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil)
         if let proxyNode = keys["cert-proxy"] {
             let proxyPath = "\(keyPath).cert-proxy"
-            let proxy = try mapping(proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
+            let proxy = try yaml.mapping(proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
             certProxy = CertProxy(
-                port: try proxy["port"].map { Located(try port($0, "\(proxyPath).port"), at: location($0)) },
-                secondaryPort: try proxy["secondary-port"].map { Located(try port($0, "\(proxyPath).secondary-port"), at: location($0)) },
+                port: try proxy["port"].map { Located(try yaml.port($0, "\(proxyPath).port"), at: yaml.location($0)) },
+                secondaryPort: try proxy["secondary-port"].map { Located(try yaml.port($0, "\(proxyPath).secondary-port"), at: yaml.location($0)) },
                 certificate: try proxy["certificate"].map { try reference($0, "\(proxyPath).certificate") },
                 secondaryCertificate: try proxy["secondary-certificate"].map { try reference($0, "\(proxyPath).secondary-certificate") },
-                location: location(proxyNode))
+                location: yaml.location(proxyNode))
         }
         return Deployment(
-            name: name, manifest: path, location: location(nameNode), vip: vip,
+            name: name, manifest: path, location: yaml.location(nameNode), vip: vip,
             nodes: nodes.map { Located($0.value.lowercasedFQDN, at: $0.location) },
             lbMode: lbMode,
             publicCertificate: try keys["public-certificate"].map { try reference($0, "\(keyPath).public-certificate") },
@@ -149,64 +145,26 @@ public struct ManifestReader {
 
     // MARK: Typed values
 
-    private func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws -> [String: YAMLNode] {
-        guard let pairs = node.mapping else { throw fail(node, keyPath, "must be a mapping, found \(node.kindDescription)") }
-        var result: [String: YAMLNode] = [:]
-        for pair in pairs {
-            guard let key = pair.key.scalar else { throw fail(pair.key, keyPath, "has a key that is not a plain name") }
-            let childPath = keyPath.hasPrefix("(") ? key : "\(keyPath).\(key)"
-            guard allowed.contains(key) else {
-                throw fail(pair.key, childPath, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
-            }
-            guard result[key] == nil else { throw fail(pair.key, childPath, "appears twice") }
-            result[key] = pair.value
-        }
-        return result
-    }
-
-    private func string(_ node: YAMLNode, _ keyPath: String) throws -> String {
-        guard case .string(let text) = node.resolved, !text.isEmpty else {
-            throw fail(node, keyPath, "must be a non-empty string, found \(node.kindDescription)")
-        }
-        return text
-    }
-
-    private func integer(_ node: YAMLNode, _ keyPath: String) throws -> Int {
-        guard case .int(let value) = node.resolved else { throw fail(node, keyPath, "must be an integer, found \(node.kindDescription) '\(node.scalar ?? "")'") }
-        return value
-    }
-
-    private func boolean(_ node: YAMLNode, _ keyPath: String) throws -> Bool {
-        guard case .bool(let value) = node.resolved else { throw fail(node, keyPath, "must be true or false, found \(node.kindDescription) '\(node.scalar ?? "")'") }
-        return value
-    }
-
-    private func port(_ node: YAMLNode, _ keyPath: String) throws -> Int {
-        let value = try integer(node, keyPath)
-        guard (1...65535).contains(value) else { throw fail(node, keyPath, "must be a port number 1–65535, found \(value)") }
-        return value
-    }
-
     private func stringList(_ node: YAMLNode, _ keyPath: String) throws -> [Located<String>] {
-        guard let items = node.sequence else { throw fail(node, keyPath, "must be a list of strings, found \(node.kindDescription)") }
+        guard let items = node.sequence else { throw yaml.fail(node, keyPath, "must be a list of strings, found \(node.kindDescription)") }
         return try items.enumerated().map { index, item in
-            Located(try string(item, "\(keyPath)[\(index)]"), at: location(item))
+            Located(try yaml.string(item, "\(keyPath)[\(index)]"), at: yaml.location(item))
         }
     }
 
     private func reference(_ node: YAMLNode, _ keyPath: String) throws -> FileReference {
-        FileReference(path: try string(node, keyPath), location: location(node), baseDirectory: directory)
+        FileReference(path: try yaml.string(node, keyPath), location: yaml.location(node), baseDirectory: directory)
     }
 
     private func hostname(_ node: YAMLNode, _ keyPath: String) throws -> String {
-        let text = try string(node, keyPath)
+        let text = try yaml.string(node, keyPath)
         let name = text.lowercasedFQDN
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
         let valid = labels.count >= 2 && labels.allSatisfy { label in
             !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         }
-        guard valid else { throw fail(node, keyPath, "'\(text)' is not a fully qualified host name (e.g. access.example.com)") }
+        guard valid else { throw yaml.fail(node, keyPath, "'\(text)' is not a fully qualified host name (e.g. access.example.com)") }
         return name
     }
 
@@ -217,7 +175,7 @@ public struct ManifestReader {
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             if let number = Int(text.dropLast(suffix.count)), number > 0 { return number * factor }
         }
-        throw fail(node, keyPath, "must be a size such as 5MiB or a number of bytes, found '\(node.scalar ?? node.kindDescription)'")
+        throw yaml.fail(node, keyPath, "must be a size such as 5MiB or a number of bytes, found '\(node.scalar ?? node.kindDescription)'")
     }
 }
 

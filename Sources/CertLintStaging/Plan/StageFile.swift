@@ -84,7 +84,7 @@ public struct StageFile: Sendable {
         } catch {
             throw CertLintError.stage(path: path, line: error.position.line, column: error.position.column, keyPath: "(file)", problem: error.message)
         }
-        var reader = StageReader(path: path)
+        let reader = StageReader(path: path)
         guard let root = documents.first else {
             throw CertLintError.stage(path: path, line: 1, column: 1, keyPath: "(file)", problem: "the file is empty; it needs at least `version: 1` and `nodes:`")
         }
@@ -92,59 +92,30 @@ public struct StageFile: Sendable {
     }
 }
 
-/// Reads the stage file's YAML strictly: unknown keys, wrong types and bad values are errors
-/// with the line and the key's path.
+/// Reads the stage file's YAML strictly (`StrictYAML`, as `certlint.yaml` is read): unknown or
+/// repeated keys, wrong types and bad values are errors with the line and the key's path.
 struct StageReader {
-    let path: String
+    let yaml: StrictYAML
     let folder: String
 
     init(path: String) {
-        self.path = path
+        yaml = StrictYAML(path: path) { line, column, keyPath, problem in
+            .stage(path: path, line: line, column: column, keyPath: keyPath, problem: problem)
+        }
         folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     }
 
-    func fail(_ node: YAMLNode, _ keyPath: String, _ problem: String) -> CertLintError {
-        .stage(path: path, line: node.start.line, column: node.start.column, keyPath: keyPath, problem: problem)
-    }
-
-    func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: path, line: node.start.line, column: node.start.column) }
-
-    func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws(CertLintError) -> [String: YAMLNode] {
-        guard let pairs = node.mapping else { throw fail(node, keyPath, "expected a mapping, found \(node.kindDescription)") }
-        var keys: [String: YAMLNode] = [:]
-        for pair in pairs {
-            guard let key = pair.key.scalar else { throw fail(pair.key, keyPath, "keys must be plain text") }
-            guard allowed.contains(key) else {
-                throw fail(pair.key, keyPath.isEmpty ? key : "\(keyPath).\(key)", "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
-            }
-            keys[key] = pair.value
-        }
-        return keys
-    }
-
-    func string(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> String {
-        guard let text = node.scalar, !text.isEmpty else { throw fail(node, keyPath, "expected text, found \(node.kindDescription)") }
-        return text
-    }
-
-    func integer(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(CertLintError) -> Int {
-        guard let text = node.scalar, let value = Int(text), range.contains(value) else {
-            throw fail(node, keyPath, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
-    }
-
     func address(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> StageAddress {
-        if node.scalar != nil { return StageAddress(address: try string(node, keyPath)) }
-        let keys = try mapping(node, keyPath, allowed: ["address", "ports"])
-        guard let address = keys["address"] else { throw fail(node, keyPath, "missing key `address`") }
-        var result = StageAddress(address: try string(address, "\(keyPath).address"))
+        if node.scalar != nil { return StageAddress(address: try yaml.string(node, keyPath)) }
+        let keys = try yaml.mapping(node, keyPath, allowed: ["address", "ports"])
+        guard let address = keys["address"] else { throw yaml.fail(node, keyPath, "is missing `address`") }
+        var result = StageAddress(address: try yaml.string(address, "\(keyPath).address"))
         if let ports = keys["ports"] {
-            guard let pairs = ports.mapping else { throw fail(ports, "\(keyPath).ports", "expected a mapping of repository port to real port, e.g. { 443: 8443 }") }
+            guard let pairs = ports.mapping else { throw yaml.fail(ports, "\(keyPath).ports", "must be a mapping of repository port to real port, e.g. { 443: 8443 }") }
             for pair in pairs {
-                let from = try integer(pair.key, "\(keyPath).ports", in: 1...65_535)
+                let from = try yaml.port(pair.key, "\(keyPath).ports")
                 // 0 binds a free port (listen only); tests use it.
-                result.ports[from] = try integer(pair.value, "\(keyPath).ports.\(from)", in: 0...65_535)
+                result.ports[from] = try yaml.integer(pair.value, "\(keyPath).ports.\(from)", in: 0...65_535)
             }
         }
         return result
@@ -154,42 +125,47 @@ struct StageReader {
         file.hasPrefix("/") ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).standardized.path
     }
 
-    mutating func read(_ root: YAMLNode) throws(CertLintError) -> StageFile {
-        let keys = try mapping(root, "", allowed: ["version", "deployment", "listen", "vip", "nodes", "terminate", "limits"])
-        guard let version = keys["version"] else { throw fail(root, "version", "missing; write `version: 1` at the top") }
-        guard version.scalar == "1" else { throw fail(version, "version", "only version 1 exists") }
-        var stage = StageFile(path: path)
-        if let node = keys["deployment"] { stage.deployment = Located(try string(node, "deployment"), at: location(node)) }
+    func seconds(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(CertLintError) -> Duration {
+        .seconds(try yaml.integer(node, keyPath, in: range))
+    }
+
+    func read(_ root: YAMLNode) throws(CertLintError) -> StageFile {
+        let keys = try yaml.mapping(root, "(top level)", allowed: ["version", "deployment", "listen", "vip", "nodes", "terminate", "limits"])
+        guard let version = keys["version"] else { throw yaml.fail(root, "version", "is missing; start the file with `version: 1`") }
+        guard version.resolved == .int(1) else { throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)") }
+        var stage = StageFile(path: yaml.path)
+        if let node = keys["deployment"] { stage.deployment = Located(try yaml.string(node, "deployment"), at: yaml.location(node)) }
         if let node = keys["listen"] {
             stage.listen = try address(node, "listen")
-            stage.listenLocation = location(node)
+            stage.listenLocation = yaml.location(node)
         }
         if let node = keys["vip"] { stage.vip = try address(node, "vip") }
         if let node = keys["nodes"] {
-            guard let pairs = node.mapping else { throw fail(node, "nodes", "expected a mapping of node name to address") }
+            guard let pairs = node.mapping else { throw yaml.fail(node, "nodes", "must be a mapping of node name to address, found \(node.kindDescription)") }
             for pair in pairs {
-                let name = try string(pair.key, "nodes")
+                let name = try yaml.string(pair.key, "nodes")
                 let key = name.lowercased().hasSuffix(".") ? String(name.lowercased().dropLast()) : name.lowercased()
+                guard stage.nodes[key] == nil else { throw yaml.fail(pair.key, "nodes.\(name)", "appears twice") }
                 stage.nodes[key] = try address(pair.value, "nodes.\(name)")
-                stage.nodeLocations[key] = location(pair.key)
+                stage.nodeLocations[key] = yaml.location(pair.key)
             }
         }
         if let node = keys["terminate"] {
-            let terminate = try mapping(node, "terminate", allowed: ["certificate", "key"])
+            let terminate = try yaml.mapping(node, "terminate", allowed: ["certificate", "key"])
             guard let certificate = terminate["certificate"], let key = terminate["key"] else {
-                throw fail(node, "terminate", "needs both `certificate` (the chain, leaf first) and `key`")
+                throw yaml.fail(node, "terminate", "needs both `certificate` (the chain, leaf first) and `key`")
             }
-            stage.terminateCertificate = absolute(try string(certificate, "terminate.certificate"))
-            stage.terminateKey = absolute(try string(key, "terminate.key"))
-            stage.terminateLocation = location(node)
+            stage.terminateCertificate = absolute(try yaml.string(certificate, "terminate.certificate"))
+            stage.terminateKey = absolute(try yaml.string(key, "terminate.key"))
+            stage.terminateLocation = yaml.location(node)
         }
         if let node = keys["limits"] {
-            let limits = try mapping(node, "limits", allowed: ["max-connections", "idle-timeout", "handshake-timeout", "connect-timeout", "drain-timeout"])
-            if let value = limits["max-connections"] { stage.limits.maxConnections = try integer(value, "limits.max-connections", in: 1...1_000_000) }
-            if let value = limits["idle-timeout"] { stage.limits.idleTimeout = .seconds(try integer(value, "limits.idle-timeout", in: 1...86_400)) }
-            if let value = limits["handshake-timeout"] { stage.limits.handshakeTimeout = .seconds(try integer(value, "limits.handshake-timeout", in: 1...3_600)) }
-            if let value = limits["connect-timeout"] { stage.limits.connectTimeout = .seconds(try integer(value, "limits.connect-timeout", in: 1...3_600)) }
-            if let value = limits["drain-timeout"] { stage.limits.drainTimeout = .seconds(try integer(value, "limits.drain-timeout", in: 0...3_600)) }
+            let limits = try yaml.mapping(node, "limits", allowed: ["max-connections", "idle-timeout", "handshake-timeout", "connect-timeout", "drain-timeout"])
+            if let value = limits["max-connections"] { stage.limits.maxConnections = try yaml.integer(value, "limits.max-connections", in: 1...1_000_000) }
+            if let value = limits["idle-timeout"] { stage.limits.idleTimeout = try seconds(value, "limits.idle-timeout", in: 1...86_400) }
+            if let value = limits["handshake-timeout"] { stage.limits.handshakeTimeout = try seconds(value, "limits.handshake-timeout", in: 1...3_600) }
+            if let value = limits["connect-timeout"] { stage.limits.connectTimeout = try seconds(value, "limits.connect-timeout", in: 1...3_600) }
+            if let value = limits["drain-timeout"] { stage.limits.drainTimeout = try seconds(value, "limits.drain-timeout", in: 0...3_600) }
         }
         return stage
     }

@@ -30,13 +30,16 @@ import CertLintStaging
 
     @Test(arguments: [
         ("version: 1\nnodez: {}\n", "stage.yaml:2:1: nodez: unknown key; expected one of deployment, limits, listen, nodes, terminate, version, vip"),
-        ("nodes: {}\n", "stage.yaml:1:1: version: missing; write `version: 1` at the top"),
-        ("version: 2\n", "stage.yaml:1:10: version: only version 1 exists"),
-        ("version: 1\nlisten: { address: 127.0.0.1, ports: { 443: 70000 } }\n", "stage.yaml:2:45: listen.ports.443: expected a whole number from 0 to 65535"),
-        ("version: 1\nnodes: [a, b]\n", "stage.yaml:2:8: nodes: expected a mapping of node name to address"),
+        ("nodes: {}\n", "stage.yaml:1:1: version: is missing; start the file with `version: 1`"),
+        ("version: 2\n", "stage.yaml:1:10: version: must be 1, found 2"),
+        ("version: 1\nlisten: { address: 127.0.0.1, ports: { 443: 70000 } }\n", "stage.yaml:2:45: listen.ports.443: must be from 0 to 65535, found 70000"),
+        ("version: 1\nnodes: [a, b]\n", "stage.yaml:2:8: nodes: must be a mapping of node name to address, found a list"),
         ("version: 1\nterminate: { certificate: a.pem }\n", "stage.yaml:2:12: terminate: needs both `certificate` (the chain, leaf first) and `key`"),
-        ("version: 1\nlimits: { idle-timeout: soon }\n", "stage.yaml:2:25: limits.idle-timeout: expected a whole number from 1 to 86400"),
+        ("version: 1\nlimits: { idle-timeout: soon }\n", "stage.yaml:2:25: limits.idle-timeout: must be an integer, found a string 'soon'"),
         ("version: 1\nnodes: { a.example.com: { port: 1 } }\n", "stage.yaml:2:27: nodes.a.example.com.port: unknown key; expected one of address, ports"),
+        ("version: 1\nversion: 1\n", "stage.yaml:2:1: version: appears twice"),
+        ("version: 1\nnodes: { a.example.com: 10.0.0.1, A.example.com.: 10.0.0.2 }\n", "stage.yaml:2:35: nodes.A.example.com.: appears twice"),
+        ("version: 1\nlimits: { drain-timeout: 0, idle-timeout: 0 }\n", "stage.yaml:2:43: limits.idle-timeout: must be from 1 to 86400, found 0"),
         ("", "stage.yaml:1:1: (file): the file is empty; it needs at least `version: 1` and `nodes:`"),
         ("version: [1\n", "stage.yaml:2:1: (file): "),
     ])
