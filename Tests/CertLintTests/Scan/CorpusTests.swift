@@ -20,7 +20,7 @@ import Testing
         let result = try await Scanner.scan(options)
         let files = FileManager.default.enumerator(atPath: copy.path)!.compactMap { $0 as? String }.filter {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: copy.appendingPathComponent($0).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: copy.appendingPathComponent($0).path, isDirectory: &isDirectory)
             return !isDirectory.boolValue
         }
         #expect(result.filesScanned == files.count)
