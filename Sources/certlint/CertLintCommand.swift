@@ -13,6 +13,7 @@ struct CertLintCommand: AsyncParsableCommand {
 
     /// Exit codes are certlint's contract: 0 clean, 1 findings, 2 the run failed (bad flags included).
     static func main() async {
+        StandardOutput.ignoreBrokenPipeSignal()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct CertLintCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CertLintError {
-            FileHandle.standardError.write(Data("certlint: error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("certlint: error: \(TerminalText.escaped(Redactor.redact(error.description)))\n".utf8))
             Foundation.exit(2)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)

@@ -17,18 +17,20 @@ struct BaselineCommand: AsyncParsableCommand {
     var prune = false
 
     func run() async throws {
+        let file = try OutputFile(output)
         if prune {
             let existing = try Baseline.read(output)
             let result = try await Scanner.scan(try source.options(baseline: output))
             let gone = Set(result.baselineUnmatched)
             let kept = existing.entries.filter { !gone.contains($0) }
-            try write(Baseline(entries: kept).rendered(), to: output)
-            print("certlint: pruned \(gone.count) of \(existing.entries.count) baseline entries; \(kept.count) remain in \(output)")
+            try file.write(Baseline(entries: kept).rendered())
+            try StandardOutput.write("certlint: pruned \(gone.count) of \(existing.entries.count) baseline entries; \(kept.count) remain in \(TerminalText.escaped(output))\n")
         } else {
             let result = try await Scanner.scan(try source.options())
             let baseline = Baseline(findings: result.findings)
-            try write(baseline.rendered(), to: output)
-            print("certlint: wrote \(baseline.entries.count) baseline entr\(baseline.entries.count == 1 ? "y" : "ies") to \(output)")
+            try file.write(baseline.rendered())
+            try StandardOutput.write(
+                "certlint: wrote \(baseline.entries.count) baseline entr\(baseline.entries.count == 1 ? "y" : "ies") to \(TerminalText.escaped(output))\n")
         }
     }
 }
@@ -39,7 +41,7 @@ struct Config: ParsableCommand {
     @OptionGroup var source: SourceArguments
 
     func run() throws {
-        print(SettingsReport.render(try Scanner.effectiveSettings(try source.options())), terminator: "")
+        try StandardOutput.write(SettingsReport.render(try Scanner.effectiveSettings(try source.options())))
     }
 }
 
@@ -58,6 +60,7 @@ struct InstallHook: ParsableCommand {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let certlint = FileManager.default.isExecutableFile(atPath: binary) ? binary : "certlint"
         let installation = try HookInstaller.install(in: path, certlint: certlint, force: force)
-        print("certlint: installed \(installation.hookPath)" + (installation.backupPath.map { "; the previous hook is now \($0)" } ?? ""))
+        try StandardOutput.write(
+            "certlint: installed \(installation.hookPath)" + (installation.backupPath.map { "; the previous hook is now \($0)" } ?? "") + "\n")
     }
 }

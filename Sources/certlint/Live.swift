@@ -34,6 +34,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let files = try outputs.files()
         var live = try endpoints.map { text throws(CertLintError) in try LiveEndpoint.parse(text) }
         let scan = try await Scanner.scan(try source.options())
         var notes: [ScanNote] = []
@@ -43,7 +44,7 @@ struct Verify: AsyncParsableCommand {
             notes = staged.notes
         }
         let group = MultiThreadedEventLoopGroup.singleton
-        try outputs.emit(try await LiveRun.verify(live, scan: scan, group: group, timeout: .seconds(Int64(timeout)), notes: notes))
+        try outputs.emit(try await LiveRun.verify(live, scan: scan, group: group, timeout: .seconds(Int64(timeout)), notes: notes), to: files)
     }
 }
 
@@ -87,6 +88,8 @@ struct Proxy: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let files = try outputs.files()
+        let reportFile = try report.map { path throws(CertLintError) in try OutputFile(path) }
         var stageFile = try StageFile.read(stage)
         if let listen { stageFile.listen.address = listen }
         if !allowRemote && !["127.0.0.1", "::1", "localhost"].contains(stageFile.listen.address) && !stageFile.listen.address.hasPrefix("127.") {
@@ -98,7 +101,7 @@ struct Proxy: AsyncParsableCommand {
         let probes = await LiveRun.probeBackends(plan, group: group, timeout: plan.limits.connectTimeout.timeAmount)
         var known: [LiveEndpoint: CertificateInfo] = [:]
         for probe in probes { known[probe.endpoint] = probe.leaf }
-        let proxy = try StagingProxy(plan: plan, group: group, reportPath: report, knownCertificates: known)
+        let proxy = try StagingProxy(plan: plan, group: group, report: reportFile, knownCertificates: known)
         let bound = try await proxy.start()
         var banner = plan.summary + "\n"
         for listener in plan.listeners {
@@ -108,7 +111,7 @@ struct Proxy: AsyncParsableCommand {
         await StopSignal.wait(seconds: duration)
         FileHandle.standardError.write(Data("certlint proxy: stopping; draining \(proxy.log.activeCount) open connection(s)\n".utf8))
         await proxy.shutdown()
-        try outputs.emit(await LiveRun.proxyReport(proxy, probes: probes, scan: scan))
+        try outputs.emit(await LiveRun.proxyReport(proxy, probes: probes, scan: scan), to: files)
     }
 }
 

@@ -18,7 +18,7 @@ struct Rules: ParsableCommand {
     func run() throws {
         var catalog = RuleCatalog.builtIn
         for pack in rulePacks { try catalog.addPack(at: pack) }
-        print(CatalogPrinter.render(catalog, format: format.rawValue), terminator: "")
+        try StandardOutput.write(CatalogPrinter.render(catalog, format: format.rawValue))
     }
 }
 
@@ -33,6 +33,6 @@ struct Explain: ParsableCommand {
         guard let found = catalog.rules.first(where: { $0.id == rule.uppercased() || $0.name == rule }) else {
             throw CertLintError.unknownRule(rule)
         }
-        print(CatalogPrinter.explain(found), terminator: "")
+        try StandardOutput.write(CatalogPrinter.explain(found))
     }
 }

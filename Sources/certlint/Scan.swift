@@ -14,7 +14,8 @@ struct Scan: AsyncParsableCommand {
     var baseline: String?
 
     func run() async throws {
-        try outputs.emit(try await Scanner.scan(try source.options(baseline: baseline)))
+        let files = try outputs.files()
+        try outputs.emit(try await Scanner.scan(try source.options(baseline: baseline)), to: files)
     }
 }
 
@@ -32,22 +33,23 @@ struct ReportOutputs: ParsableArguments {
     @Option(help: "Also write JSON to this file.")
     var json: String?
 
-    /// Writes every output and ends with the run's exit code (0 or 1).
-    func emit(_ result: ScanResult) throws {
+    /// The output files, checked before the run does any work.
+    func files() throws -> [(OutputFile, OutputFormat)] {
+        var files: [(OutputFile, OutputFormat)] = []
         for (path, format) in [(sarif, OutputFormat.sarif), (junit, .junit), (json, .json)] {
             guard let path else { continue }
-            try write(format.render(result), to: path)
+            files.append((try OutputFile(path), format))
+        }
+        return files
+    }
+
+    /// Writes every output and ends with the run's exit code (0 or 1).
+    func emit(_ result: ScanResult, to files: [(OutputFile, OutputFormat)]) throws {
+        for (file, format) in files {
+            try file.write(format.render(result))
         }
         let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-        FileHandle.standardOutput.write(Data(format.render(result, colour: colour).utf8))
+        try StandardOutput.write(format.render(result, colour: colour))
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
-    }
-}
-
-func write(_ text: String, to path: String) throws {
-    do {
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-    } catch {
-        throw CertLintError.configurationUnreadable(path: path, reason: "cannot be written (\(error.localizedDescription))")
     }
 }

@@ -18,6 +18,9 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
     case stage(path: String, line: Int, column: Int, keyPath: String, problem: String)
     case stageUnreadable(path: String, reason: String)
     case proxy(String)
+    case output(path: String, problem: String)
+    case bareRepository(path: String)
+    case corruptObjects([String])
 
     public var description: String {
         switch self {
@@ -59,6 +62,14 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
             return "baseline \(path) \(problem)."
         case .hook(let message):
             return message
+        case .bareRepository(let path):
+            return "\(path) is a bare repository: it has no work tree or index to scan. Scan a revision with --rev REV (e.g. --rev HEAD)."
+        case .corruptObjects(let objects):
+            let shown = objects.prefix(5).joined(separator: "; ") + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
+            return "Git objects could not be read: \(shown). Run `git fsck` to list the damaged objects, then restore them from another clone."
+        case .output(let path, let problem):
+            if path == "standard output" { return "standard output \(problem). Check the pipe or the disk certlint writes to." }
+            return "output \(path) \(problem). Pass the path of a regular file in a writable folder, or - for standard output."
         }
     }
 }

@@ -21,7 +21,7 @@ public struct RelatedLocation: Hashable, Sendable, Codable {
     public let message: String
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
-        self.message = message
+        self.message = Redactor.redact(message)
     }
 }
 
@@ -37,6 +37,12 @@ public struct Suppression: Sendable, Codable, Hashable {
     public let justification: String
     /// Where the comment or baseline is.
     public let location: SourceLocation?
+
+    public init(kind: Kind, justification: String, location: SourceLocation?) {
+        self.kind = kind
+        self.justification = Redactor.redact(justification)
+        self.location = location
+    }
 }
 
 /// One verdict of one rule about one subject.
@@ -48,8 +54,11 @@ public struct Finding: Sendable, Codable, Hashable {
     public let related: [RelatedLocation]
     /// A stable logical name such as `deployment access-prod / listener 5262`.
     public let subject: String
-    /// The text of the primary line, when the file was read.
+    /// The text of the primary line, when the file was read: redacted, and cut to
+    /// `Redactor.snippetLimit` characters around the column.
     public let snippet: String?
+    /// The finding's column inside `snippet` (1-based), when the line was cut or redacted.
+    public let snippetColumn: Int?
     /// rule + subject + path + normalised primary line, hashed; never the line number.
     public let fingerprint: String
     /// Set when a suppression or the baseline covers the finding; it then does not fail the run.
@@ -59,24 +68,37 @@ public struct Finding: Sendable, Codable, Hashable {
         ruleID: String, level: Level, message: String, location: SourceLocation,
         related: [RelatedLocation] = [], subject: String, snippet: String? = nil
     ) {
+        self.init(
+            ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject,
+            snippet: snippet.map { Redactor.snippet($0, column: location.column) })
+    }
+
+    private init(
+        ruleID: String, level: Level, message: String, location: SourceLocation, related: [RelatedLocation], subject: String,
+        snippet: (text: String, column: Int)?
+    ) {
         self.ruleID = ruleID
         self.level = level
-        self.message = message
+        self.message = Redactor.redact(message)
         self.location = location
         self.related = related
-        self.subject = subject
-        self.snippet = snippet
-        self.fingerprint = Finding.fingerprint(ruleID: ruleID, subject: subject, path: location.path, snippet: snippet)
+        self.subject = Redactor.redact(subject)
+        self.snippet = snippet?.text
+        self.snippetColumn = snippet.flatMap { $0.column == location.column ? nil : $0.column }
+        self.fingerprint = Finding.fingerprint(ruleID: ruleID, subject: self.subject, path: location.path, snippet: self.snippet)
     }
 
     public func with(level: Level) -> Finding {
-        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+        var copy = Finding(
+            ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject,
+            snippet: snippet.map { ($0, snippetColumn ?? location.column) })
         copy.suppression = suppression
         return copy
     }
 
-    public func with(snippet: String?) -> Finding {
-        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: snippet)
+    /// The finding with the text of its line as a snippet (redacted and cut here).
+    public func with(snippet line: String?) -> Finding {
+        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: line)
         copy.suppression = suppression
         return copy
     }
@@ -111,7 +133,7 @@ public struct ScanNote: Sendable, Codable, Hashable {
     public let message: String
     public init(path: String, message: String) {
         self.path = path
-        self.message = message
+        self.message = Redactor.redact(message)
     }
 }
 

@@ -12,9 +12,11 @@ public enum GitHubReporter {
         return out
     }
 
-    /// Escaping of the message part (the runner's `escapeData`).
+    /// Escaping of the message part (the runner's `escapeData`); other control characters are
+    /// shown as escapes so that they cannot act on the log viewer.
     static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        let escaped = text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        return TerminalText.escaped(escaped)
     }
 
     /// Escaping of property values (the runner's `escapeProperty`).

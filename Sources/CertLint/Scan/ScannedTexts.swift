@@ -2,11 +2,12 @@ import Foundation
 
 /// The bytes of every file a scan read, as the scan's source mode gave them (working tree, index
 /// or revision), so a finding made after the scan (a live check) shows the same line a scan
-/// finding would. Lines are split once per file, on first use.
+/// finding would. Lines are split once per file, on first use; the lines inside a PEM private
+/// key are replaced by a marker there, so no snippet can show a piece of a key.
 public final class ScannedTexts: @unchecked Sendable {
     private let files: [String: [UInt8]]
     private let lock = NSLock()
-    private var lines: [String: [Substring]] = [:]
+    private var lines: [String: [String]] = [:]
 
     init(_ files: [String: [UInt8]]) { self.files = files }
 
@@ -15,9 +16,9 @@ public final class ScannedTexts: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if lines[location.path] == nil, let bytes = files[location.path] {
-            lines[location.path] = String(decoding: bytes, as: UTF8.self).textLines
+            lines[location.path] = Redactor.keyBodiesHidden(String(decoding: bytes, as: UTF8.self).textLines.map(String.init))
         }
         guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
-        return String(fileLines[location.line - 1])
+        return fileLines[location.line - 1]
     }
 }

@@ -65,7 +65,7 @@ public enum Scanner {
         for path in listed where inScope(path) {
             if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
             if snapshot.isSymbolicLink(path) {
-                if case .skipped(let reason) = snapshot.read(path, sizeLimit: settings.maxFileSize), reason.contains("outside the repository") {
+                if case .skipped(let reason) = snapshot.read(path, sizeLimit: settings.maxFileSize), reason.contains("outside the repository") || reason.contains("symbolic links") {
                     notes.append(ScanNote(path: path, message: reason))
                 }
                 continue
@@ -76,6 +76,7 @@ public enum Scanner {
             }
         }
         filesScanned = files.count
+        if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }
         let outcomes = try await extractAll(files, jobs: options.jobs)
         for (file, outcome) in zip(files, outcomes) {
             guard outcome.claimed else {
@@ -166,6 +167,7 @@ public enum Scanner {
             checks.removeAll { !changed.contains($0.location.path) }
             unmatched.removeAll { !changed.contains($0.path) }
         }
+        if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }
         return ScanResult(
             findings: findings.sorted(by: Finding.reportOrder),
             checks: checks,

@@ -25,44 +25,49 @@ enum GitEntryKind {
 /// Owns one libgit2 repository handle; every call stays on the thread that made it.
 final class GitRepository {
     private let pointer: OpaquePointer
-    /// Absolute path of the work tree, without a trailing slash.
-    let workdir: String
+    /// Absolute path of the work tree, without a trailing slash; nil for a bare repository.
+    let workdir: String?
 
-    /// Finds the repository that holds `path`, or nil when there is none.
+    /// Finds the repository that holds `path`, or nil when there is none. `.git` files
+    /// (`--separate-git-dir`, linked worktrees, submodules) are followed to their Git folder, and
+    /// the work tree is the folder that holds the `.git` entry; a bare repository has none.
     static func discover(containing path: String) throws -> GitRepository? {
         git_libgit2_init()
-        var buffer = git_buf()
-        defer { git_buf_dispose(&buffer) }
-        let code = git_repository_discover(&buffer, path, 0, nil)
+        var repository: OpaquePointer?
+        let code = GitWatchdog.run("opening the Git repository at \(path)") { git_repository_open_ext(&repository, path, 0, nil) }
         if code == GIT_ENOTFOUND.rawValue {
             git_libgit2_shutdown()
             return nil
         }
         do {
-            try GitError.check(code, "looking for a Git repository at \(path)")
+            try GitError.check(code, "opening the Git repository that holds \(path)")
         } catch {
             git_libgit2_shutdown()
             throw error
         }
-        let gitDir = String(cString: buffer.ptr)
-        var repository: OpaquePointer?
-        do {
-            try GitError.check(git_repository_open(&repository, gitDir), "opening the Git repository \(gitDir)")
-        } catch {
+        guard let repository else {
             git_libgit2_shutdown()
-            throw error
+            return nil
         }
-        guard let repository, let workdirPointer = git_repository_workdir(repository) else {
-            if let repository { git_repository_free(repository) }
-            git_libgit2_shutdown()
-            return nil  // a bare repository has no work tree to scan
+        var workdir: String?
+        if let workdirPointer = git_repository_workdir(repository) {
+            var folder = String(cString: workdirPointer)
+            while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
+            workdir = folder
         }
-        var workdir = String(cString: workdirPointer)
-        while workdir.count > 1 && workdir.hasSuffix("/") { workdir.removeLast() }
         return GitRepository(pointer: repository, workdir: workdir)
     }
 
-    private init(pointer: OpaquePointer, workdir: String) {
+    /// The Git folder (`.git`, or where a `.git` file points), without a trailing slash.
+    var gitDirectory: String {
+        var path = String(cString: git_repository_path(pointer))
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+
+    var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    private init(pointer: OpaquePointer, workdir: String?) {
         self.pointer = pointer
         self.workdir = workdir
     }
@@ -73,12 +78,13 @@ final class GitRepository {
     }
 
     /// Every entry of the index, as `git commit` would record it (stage 0 only).
-    func indexEntries() throws -> (entries: [String: GitEntryKind], conflicted: [String]) {
+    func indexEntries() throws -> (entries: [String: GitEntryKind], conflicted: [String], sparse: Set<String>) {
         var index: OpaquePointer?
         try GitError.check(git_repository_index(&index, pointer), "reading the Git index")
         defer { git_index_free(index) }
         var entries: [String: GitEntryKind] = [:]
         var conflicted: Set<String> = []
+        var sparse: Set<String> = []
         for position in 0..<git_index_entrycount(index) {
             guard let entry = git_index_get_byindex(index, position) else { continue }
             let path = String(cString: entry.pointee.path)
@@ -88,8 +94,9 @@ final class GitRepository {
                 continue
             }
             entries[path] = Self.kind(mode: entry.pointee.mode, id: entry.pointee.id)
+            if Int32(entry.pointee.flags_extended) & Int32(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0 { sparse.insert(path) }
         }
-        return (entries, conflicted.sorted())
+        return (entries, conflicted.sorted(), sparse)
     }
 
     /// Files in the work tree that Git does not track and does not ignore.
@@ -115,14 +122,17 @@ final class GitRepository {
     /// Every blob of the tree of `revision` (any form `git rev-parse` accepts).
     func treeEntries(of revision: String) throws -> (entries: [String: GitEntryKind], commit: String) {
         var object: OpaquePointer?
-        try GitError.check(git_revparse_single(&object, pointer, revision), "resolving revision '\(revision)'")
+        let resolved = GitWatchdog.run("resolving revision '\(revision)'") { git_revparse_single(&object, pointer, revision) }
+        try GitError.check(resolved, "resolving revision '\(revision)'")
         defer { git_object_free(object) }
         var commit: OpaquePointer?
-        try GitError.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "'\(revision)' is not a commit")
+        let peeled = GitWatchdog.run("reading the commit of '\(revision)'") { git_object_peel(&commit, object, GIT_OBJECT_COMMIT) }
+        try GitError.check(peeled, "'\(revision)' is not a commit")
         defer { git_object_free(commit) }
         let commitID = Self.hex(git_object_id(commit).pointee)
         var root: OpaquePointer?
-        try GitError.check(git_object_peel(&root, object, GIT_OBJECT_TREE), "reading the tree of '\(revision)'")
+        let tree = GitWatchdog.run("reading the tree of '\(revision)'") { git_object_peel(&root, object, GIT_OBJECT_TREE) }
+        try GitError.check(tree, "reading the tree of '\(revision)'")
         var entries: [String: GitEntryKind] = [:]
         // Walk with an explicit stack of (tree, prefix); every tree is freed once read.
         var pending: [(OpaquePointer, String)] = [(root!, "")]
@@ -135,7 +145,8 @@ final class GitRepository {
                 if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
                     var subtree: OpaquePointer?
                     var oid = id
-                    try GitError.check(git_tree_lookup(&subtree, pointer, &oid), "reading tree \(path)")
+                    let code = GitWatchdog.run("reading tree \(Self.hex(id)) (\(path))") { git_tree_lookup(&subtree, pointer, &oid) }
+                    try GitError.check(code, "reading tree \(Self.hex(id)) (\(path))")
                     pending.append((subtree!, path + "/"))
                 } else {
                     entries[path] = Self.kind(mode: UInt32(git_tree_entry_filemode(entry).rawValue), id: id)
@@ -149,7 +160,8 @@ final class GitRepository {
     func blob(_ id: git_oid) throws -> [UInt8] {
         var oid = id
         var blob: OpaquePointer?
-        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(Self.hex(id))")
+        let code = GitWatchdog.run("reading object \(Self.hex(id))") { git_blob_lookup(&blob, pointer, &oid) }
+        try GitError.check(code, "reading object \(Self.hex(id))")
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
@@ -159,7 +171,8 @@ final class GitRepository {
     func blobSize(_ id: git_oid) throws -> Int {
         var oid = id
         var blob: OpaquePointer?
-        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(Self.hex(id))")
+        let code = GitWatchdog.run("reading object \(Self.hex(id))") { git_blob_lookup(&blob, pointer, &oid) }
+        try GitError.check(code, "reading object \(Self.hex(id))")
         defer { git_blob_free(blob) }
         return Int(git_blob_rawsize(blob))
     }
@@ -233,7 +246,7 @@ final class GitRepository {
             var value: UnsafePointer<CChar>?
             if git_config_get_string(&value, config, "core.hooksPath") == 0, let value {
                 let path = String(cString: value)
-                return path.hasPrefix("/") ? path : workdir + "/" + path
+                return path.hasPrefix("/") ? path : (workdir ?? gitDirectory) + "/" + path
             }
         }
         var gitDirectory = String(cString: git_repository_path(pointer))

@@ -21,6 +21,8 @@ final class Snapshot {
     private(set) var entries: [String: Entry] = [:]
     private(set) var notes: [ScanNote] = []
     private(set) var revisionID: String?
+    /// Objects libgit2 could not read (corrupt or missing): the scan stops with exit 2 naming them.
+    private(set) var unreadableObjects: [String] = []
 
     /// Opens the repository that holds `path` (or the folder itself outside a repository).
     init(containing path: String, mode: SourceMode) throws {
@@ -28,16 +30,22 @@ final class Snapshot {
         let repository = try GitRepository.discover(containing: path)
         self.repository = repository
         if let repository {
-            root = Self.realPath(repository.workdir)
+            guard let workdir = repository.workdir ?? (mode == .workingTree || mode == .index ? nil : repository.gitDirectory) else {
+                throw CertLintError.bareRepository(path: path)
+            }
+            root = Self.realPath(workdir)
             switch mode {
             case .workingTree:
-                let (tracked, conflicted) = try repository.indexEntries()
-                for (path, kind) in tracked { entries[path] = Self.diskEntry(root: root, path: path, kind: kind, notes: &notes) }
+                let (tracked, conflicted, sparse) = try repository.indexEntries()
+                for (path, kind) in tracked {
+                    // Outside a sparse checkout's cone the file is not on disk: its index blob is the content.
+                    entries[path] = sparse.contains(path) ? Self.blobEntry(kind) : Self.diskEntry(root: root, path: path, kind: kind, notes: &notes)
+                }
                 for path in conflicted where entries[path] == nil { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
                 for path in try repository.untrackedPaths() { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
                 revisionID = repository.head()?.commit
             case .index:
-                let (staged, conflicted) = try repository.indexEntries()
+                let (staged, conflicted, _) = try repository.indexEntries()
                 for (path, kind) in staged { entries[path] = Self.blobEntry(kind) }
                 for path in conflicted {
                     notes.append(ScanNote(path: path, message: "has unresolved merge conflicts in the index; not scanned"))
@@ -51,7 +59,7 @@ final class Snapshot {
         } else {
             guard mode == .workingTree else { throw CertLintError.needsRepository(path: path, mode: mode) }
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             let folder = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
             root = Self.realPath(folder.isEmpty ? "." : folder)
             walk()
@@ -102,16 +110,10 @@ final class Snapshot {
                     if size > sizeLimit { return .skipped(Self.tooLarge(size, sizeLimit)) }
                     return .bytes(try repository!.blob(id))
                 case .disk:
-                    let full = root + "/" + current
-                    var info = stat()
-                    guard lstat(full, &info) == 0 else { return .skipped("could not be read (\(String(cString: strerror(errno))))") }
-                    if info.st_mode & S_IFMT == S_IFDIR { return .skipped("is a folder on disk, not a file") }
-                    guard info.st_mode & S_IFMT == S_IFREG else { return .skipped("is not a regular file") }
-                    if Int(info.st_size) > sizeLimit { return .skipped(Self.tooLarge(Int(info.st_size), sizeLimit)) }
-                    guard let data = FileManager.default.contents(atPath: full) else {
-                        return .skipped("could not be read")
+                    switch ContainedFile(root: root).read(current, sizeLimit: sizeLimit) {
+                    case .bytes(let bytes): return .bytes(bytes)
+                    case .refused(let reason): return .skipped(reason)
                     }
-                    return .bytes([UInt8](data))
                 case .blobLink(let id):
                     let target = String(decoding: try repository!.blob(id), as: UTF8.self)
                     guard let next = Self.linkTarget(target, of: current) else {
@@ -124,11 +126,14 @@ final class Snapshot {
                     }
                     current = next
                 }
+            } catch let error as GitError {
+                unreadableObjects.append("\(current): \(error.description)")
+                return .skipped("could not be read: \(error)")
             } catch {
                 return .skipped("could not be read: \(error)")
             }
         }
-        return .skipped("is a chain of more than 8 symbolic links; not followed")
+        return .skipped("is a chain of more than 8 symbolic links (a loop?); not followed")
     }
 
     func isSymbolicLink(_ path: String) -> Bool {
@@ -226,7 +231,7 @@ final class Snapshot {
         return String(cString: resolved)
     }
 
-    private static func tooLarge(_ size: Int, _ limit: Int) -> String {
+    static func tooLarge(_ size: Int, _ limit: Int) -> String {
         "is \(size) bytes, over the \(limit)-byte limit (settings.max-file-size); not read"
     }
 

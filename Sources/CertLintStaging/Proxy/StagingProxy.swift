@@ -14,10 +14,10 @@ public final class StagingProxy {
     private var servers: [(PlannedListener, any Channel)] = []
 
     /// Reads the terminating certificate and key (never from the repository: the plan checked that).
-    public init(plan: ProxyPlan, group: any EventLoopGroup, reportPath: String? = nil, knownCertificates: [LiveEndpoint: CertificateInfo] = [:]) throws {
+    public init(plan: ProxyPlan, group: any EventLoopGroup, report: OutputFile? = nil, knownCertificates: [LiveEndpoint: CertificateInfo] = [:]) throws {
         self.plan = plan
         self.group = group
-        log = try ConnectionLog(maxConnections: plan.limits.maxConnections, reportPath: reportPath)
+        log = try ConnectionLog(maxConnections: plan.limits.maxConnections, report: report)
         let serverContext: NIOSSLContext?
         if let certificatePath = plan.terminateCertificate, let keyPath = plan.terminateKey {
             do {

@@ -19,16 +19,9 @@ public final class ConnectionLog: Sendable {
     /// Records kept in memory for the end-of-run summary; the report file gets every one.
     private let keptRecords = 100_000
 
-    init(maxConnections: Int, reportPath: String?) throws {
+    init(maxConnections: Int, report: OutputFile?) throws {
         self.maxConnections = maxConnections
-        if let reportPath {
-            guard FileManager.default.createFile(atPath: reportPath, contents: nil), let handle = FileHandle(forWritingAtPath: reportPath) else {
-                throw CertLintError.proxy("--report \(reportPath) cannot be written. Pass a writable path")
-            }
-            report = handle
-        } else {
-            report = nil
-        }
+        self.report = try report?.openForLogging()
     }
 
     /// Admits a connection under the limit; nil when the limit is reached.
@@ -61,7 +54,7 @@ public final class ConnectionLog: Sendable {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys]
-            return ((try? encoder.encode(record)) ?? Data()) + Data("\n".utf8)
+            return ((try? encoder.encode(record.redacted())) ?? Data()) + Data("\n".utf8)
         }
         state.withLockedValue { state in
             if let id { state.active[id] = nil }

@@ -40,6 +40,17 @@ public struct ConnectionRecord: Codable, Sendable, Hashable {
     public var closeReason: CloseReason?
     /// What went wrong, in the system's or TLS library's words.
     public var detail: String?
+
+    /// The record as `--report` writes it: every text field through the `Redactor`.
+    func redacted() -> ConnectionRecord {
+        var copy = self
+        copy.sni = sni.map(Redactor.redact)
+        copy.backend = backend.map(Redactor.redact)
+        copy.backendCertificate = backendCertificate.map(Redactor.redact)
+        copy.verdict = verdict.map(Redactor.redact)
+        copy.detail = detail.map(Redactor.redact)
+        return copy
+    }
 }
 
 /// The mutable record of a live connection. Touched only on the connection's event loop (the

@@ -125,7 +125,7 @@ final class ProxyHarness: @unchecked Sendable {
         let probes = await LiveRun.probeBackends(plan, group: group, timeout: .seconds(2))
         var known: [LiveEndpoint: CertificateInfo] = [:]
         for probe in probes { known[probe.endpoint] = probe.leaf }
-        let proxy = try StagingProxy(plan: plan, group: group, reportPath: outside.appendingPathComponent("report.jsonl").path, knownCertificates: known)
+        let proxy = try StagingProxy(plan: plan, group: group, report: try OutputFile(outside.appendingPathComponent("report.jsonl").path), knownCertificates: known)
         let ports = try await proxy.start()
         return (proxy, ports, scan, probes)
     }

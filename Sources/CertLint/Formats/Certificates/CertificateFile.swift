@@ -113,41 +113,27 @@ public enum CertificateReader {
         let lines = text.textLines
         var index = 0
         while index < lines.count {
-            let line = lines[index].trimmingCharacters(in: .whitespaces)
-            guard line.hasPrefix("-----BEGIN "), line.hasSuffix("-----"), line.count > 16 else {
+            guard let opening = PEMOpening(lines[index]) else {
                 index += 1
                 continue
             }
-            let label = String(line.dropFirst(11).dropLast(5))
+            let label = opening.label
             let startLine = index + 1
-            let endMarker = "-----END \(label)-----"
-            var headers: [String] = []
-            var body = ""
-            var endIndex: Int?
-            var scan = index + 1
-            while scan < lines.count {
-                let content = lines[scan].trimmingCharacters(in: .whitespacesAndNewlines)
-                if content == endMarker {
-                    endIndex = scan
-                    break
-                }
-                if content.hasPrefix("-----BEGIN ") {
-                    break
-                }
-                if content.contains(":") { headers.append(content) } else { body += content }
-                scan += 1
-            }
             let location = SourceLocation(path: path, line: startLine, column: 1)
-            guard let end = endIndex else {
-                throw FormatError("PEM block \"\(label)\" has no matching \(endMarker) line", line: startLine)
-            }
-            index = end + 1
+            let block = PEMBlockBody.read(label: label, firstLine: opening.rest, lines: lines, after: index)
+            index = block.nextLine
             if label.hasSuffix("PRIVATE KEY") {
-                keys.append(PrivateKeyBlock(label: label, location: location, encrypted: isEncrypted(label: label, headers: headers, body: body)))
+                // A key cut short is still a key: reported as one (CP023), never quoted in a parse error.
+                keys.append(
+                    PrivateKeyBlock(
+                        label: label, location: location, encrypted: isEncrypted(label: label, headers: block.headers, body: block.body)))
                 continue
             }
+            guard block.closed else {
+                throw FormatError("PEM block \"\(label)\" has no matching -----END \(label)----- line", line: startLine)
+            }
             guard label == "CERTIFICATE" || label == "X509 CERTIFICATE" else { continue }
-            guard let der = Data(base64Encoded: body) else {
+            guard let der = Data(base64Encoded: block.body) else {
                 throw FormatError("PEM block \"\(label)\" is not valid base64", line: startLine)
             }
             do {
@@ -201,6 +187,67 @@ public enum CertificateReader {
     }
 }
 
+/// A `-----BEGIN LABEL-----` at the start of a line (after white space), and what follows it on
+/// that line: the body of a PEM block written on one line.
+struct PEMOpening {
+    let label: String
+    let rest: Substring
+
+    init?(_ line: Substring) {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        guard trimmed.hasPrefix("-----BEGIN ") else { return nil }
+        let afterBegin = trimmed.dropFirst(11)
+        guard let close = afterBegin.range(of: "-----") else { return nil }
+        let label = afterBegin[..<close.lowerBound]
+        guard !label.isEmpty, label.count <= 64, label.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == " " }) else { return nil }
+        self.label = String(label)
+        self.rest = afterBegin[close.upperBound...]
+    }
+}
+
+/// The body of one PEM block: its base64, its headers (`Proc-Type: …`), whether the END line
+/// was found, and the line after the block.
+struct PEMBlockBody {
+    var body = ""
+    var headers: [String] = []
+    var closed = false
+    var nextLine: Int
+
+    /// Reads from the rest of the BEGIN line on; a block ends at its END marker (on any line, the
+    /// BEGIN line included), before the next BEGIN line, or at the end of the text.
+    static func read(label: String, firstLine: Substring, lines: [Substring], after beginLine: Int) -> PEMBlockBody {
+        var block = PEMBlockBody(nextLine: lines.count)
+        let endMarker = "-----END \(label)-----"
+        var scan = beginLine
+        var content = firstLine
+        while true {
+            if let end = content.range(of: endMarker) {
+                block.add(content[..<end.lowerBound])
+                block.closed = true
+                block.nextLine = scan + 1
+                return block
+            }
+            block.add(content)
+            scan += 1
+            guard scan < lines.count else { return block }
+            content = lines[scan]
+            if PEMOpening(content) != nil {
+                block.nextLine = scan
+                return block
+            }
+        }
+    }
+
+    private mutating func add(_ content: Substring) {
+        let trimmed = content.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return }
+        if trimmed.contains(":") {
+            headers.append(trimmed)
+        } else {
+            body += trimmed.filter { !$0.isWhitespace }
+        }
+    }
+}
 
 extension CertificateReference {
     /// A certificate written inline in a configuration (an AS3 `Certificate`, a Kubernetes TLS
