@@ -44,10 +44,26 @@ public enum JSONReporter {
         return encode(document)
     }
 
+    /// JSON with DEL, C1 and the bidirectional overrides written as `\\uXXXX` escapes (the
+    /// encoder escapes C0 only), so a viewer of the raw file is not misled.
+    static func inertControls(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { TerminalText.needsEscape($0, keepingLineFeeds: true) && $0.value >= 0x7F }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if scalar.value >= 0x7F && TerminalText.needsEscape(scalar, keepingLineFeeds: true) {
+                let hex = String(scalar.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return "{}\n" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return inertControls(String(decoding: data, as: UTF8.self)) + "\n"
     }
 }

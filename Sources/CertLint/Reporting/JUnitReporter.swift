@@ -68,6 +68,11 @@ public enum JUnitReporter {
             case "\t", "\r": out += "&#\(scalar.value);"
             default:
                 if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                // DEL, C1 and the bidirectional overrides: kept, as references a viewer shows inert.
+                if TerminalText.needsEscape(scalar, keepingLineFeeds: true) {
+                    out += "&#x\(String(scalar.value, radix: 16, uppercase: true));"
+                    continue
+                }
                 out.unicodeScalars.append(scalar)
             }
         }
