@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what certlint needs to build and test on Debian/Ubuntu, and nothing that is already
-# there: libgit2 and libyaml (with pkg-config) from apt, and the Python packages the schema
-# tests use (jsonschema, rfc3987, xmlschema) from PyPI. Safe to run again.
+# there: libgit2 and libyaml (with pkg-config), openssl and strace from apt, and the Python
+# packages the schema tests use (jsonschema, rfc3987, xmlschema) from PyPI. Safe to run again.
 set -euo pipefail
 
 need_apt=()
@@ -12,6 +12,9 @@ if command -v pkg-config >/dev/null 2>&1; then
 else
   need_apt+=(libgit2-dev libyaml-dev)
 fi
+# The security tests: openssl makes test keys, strace watches which files a scan opens.
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v strace >/dev/null 2>&1 || need_apt+=(strace)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""
