@@ -1,5 +1,9 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
+
+/// The project's own targets build without a single warning: a warning is often a bug (one was a
+/// crash). Dependencies keep their own settings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "certlint",
@@ -23,7 +27,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
-        .executableTarget(name: "embed-rules", path: "Sources/embed-rules"),
+        .executableTarget(name: "embed-rules", path: "Sources/embed-rules", swiftSettings: strict),
         .plugin(
             name: "EmbedRules", capability: .buildTool(),
             dependencies: ["embed-rules"]),
@@ -36,6 +40,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            swiftSettings: strict,
             plugins: ["EmbedRules"]),
         .target(
             name: "CertLintStaging",
@@ -49,7 +54,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "certlint",
             dependencies: [
@@ -57,15 +63,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]),
-        .target(name: "CertLintBenchmarkKit", dependencies: ["CertLint"], path: "Benchmarks/Kit"),
+            ],
+            swiftSettings: strict),
+        .target(name: "CertLintBenchmarkKit", dependencies: ["CertLint"], path: "Benchmarks/Kit", swiftSettings: strict),
         .executableTarget(
             name: "certlint-bench",
             dependencies: [
                 "CertLint", "CertLintBenchmarkKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Benchmarks/certlint-bench"),
+            path: "Benchmarks/certlint-bench",
+            swiftSettings: strict),
         .executableTarget(
             name: "certlint-proxy-bench",
             dependencies: [
@@ -73,7 +81,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Benchmarks/certlint-proxy-bench"),
+            path: "Benchmarks/certlint-proxy-bench",
+            swiftSettings: strict),
         .testTarget(
             name: "CertLintTests",
             dependencies: [
@@ -86,7 +95,8 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
-            exclude: ["Fixtures", "Golden"]),
+            exclude: ["Fixtures", "Golden"],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

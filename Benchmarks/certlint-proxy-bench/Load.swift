@@ -26,7 +26,8 @@ enum LoopbackService {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             if case .inputClosed = event as? ChannelEvent {
-                context.writeAndFlush(NIOAny(context.channel.allocator.buffer(bytes: [1]))).whenComplete { _ in context.close(promise: nil) }
+                let channel = context.channel
+                context.writeAndFlush(NIOAny(channel.allocator.buffer(bytes: [1]))).whenComplete { _ in channel.close(promise: nil) }
             }
         }
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }

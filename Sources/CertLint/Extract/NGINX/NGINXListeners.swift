@@ -44,7 +44,7 @@ struct NGINXListeners {
         for directive in directives {
             switch directive.name {
             case "ssl_certificate": inherited.certificate = directive
-            case "proxy_set_header", "add_header" where directive.arguments.count >= 2:
+            case "proxy_set_header" where directive.arguments.count >= 2, "add_header" where directive.arguments.count >= 2:
                 switch ForwardingHeader(name: directive.arguments[0]) {
                 case .forwardedFor?: inherited.forwardFor = directive.location
                 case .remotePort?: inherited.remotePort = directive.location
