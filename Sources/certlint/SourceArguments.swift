@@ -33,7 +33,7 @@ struct SourceArguments: ParsableArguments {
 
     func validate() throws {
         if staged && rev != nil { throw ValidationError("--staged and --rev choose different sources; pass one of them.") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be 1 or more.") }
+        if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be from 1 to 1024.") }
     }
 
     func options(baseline: String? = nil) throws -> ScanOptions {

@@ -173,7 +173,11 @@ public struct ManifestReader {
         let text = (node.scalar ?? "").replacingOccurrences(of: " ", with: "")
         let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            if let number = Int(text.dropLast(suffix.count)), number > 0 { return number * factor }
+            if let number = Int(text.dropLast(suffix.count)), number > 0 {
+                let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
+                guard !overflow else { throw yaml.fail(node, keyPath, "'\(text)' is more bytes than certlint can count") }
+                return bytes
+            }
         }
         throw yaml.fail(node, keyPath, "must be a size such as 5MiB or a number of bytes, found '\(node.scalar ?? node.kindDescription)'")
     }

@@ -109,9 +109,15 @@ struct CloudFormationTemplate {
                 template = items[0].scalar
                 for pair in items[1].mapping ?? [] { if let key = pair.key.scalar { variables[key] = evaluate(pair.value, depth: depth) } }
             }
-            guard var text = template else { return .unknown("Fn::Sub without a template string") }
-            while let open = text.range(of: "${"), let close = text[open.upperBound...].firstIndex(of: "}") {
-                let variable = String(text[open.upperBound..<close])
+            guard let text = template else { return .unknown("Fn::Sub without a template string") }
+            // One pass from left to right: what a variable is replaced with is never read again
+            // (a value that holds `${…}` itself must not be substituted a second time, or forever).
+            var output = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+                output += rest[..<open.lowerBound]
+                let variable = String(rest[open.upperBound..<close])
+                rest = rest[rest.index(after: close)...]
                 let value: TerraformValue
                 if variable.hasPrefix("!") {
                     value = .string("${" + variable.dropFirst() + "}")
@@ -123,9 +129,12 @@ struct CloudFormationTemplate {
                     value = intrinsic("Ref", YAMLNode.text(variable), depth: depth)
                 }
                 guard let replacement = value.string else { return .unknown(value.unknownReason ?? "${\(variable)} is not text") }
-                text.replaceSubrange(open.lowerBound...close, with: replacement)
+                output += replacement
+                guard output.utf8.count <= TerraformEvaluator.maximumValueBytes else {
+                    return .unknown("Fn::Sub builds a value over \(TerraformEvaluator.maximumValueBytes) bytes; certlint stops there")
+                }
             }
-            return .string(text)
+            return .string(output + rest)
         case "Fn::Join":
             guard let items = plain.sequence, items.count == 2, let separator = items[0].scalar else { return .unknown("Fn::Join needs a separator and a list") }
             let parts = evaluate(items[1], depth: depth)

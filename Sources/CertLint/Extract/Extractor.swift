@@ -7,9 +7,19 @@ public struct ScannedFile: Sendable {
     /// What follows the last dot of the name, lower-cased ("" without one).
     public let fileExtension: String
 
+    /// `UTF-16LE` or `UTF-16BE` when the file was written in UTF-16 with a byte-order mark
+    /// (PowerShell's default) and `bytes` hold it transcoded to UTF-8.
+    public let transcodedFrom: String?
+
     public init(path: String, bytes: [UInt8]) {
         self.path = path
-        self.bytes = bytes
+        if let (text, encoding) = Self.utf16(bytes) {
+            self.bytes = Array(text.utf8)
+            self.transcodedFrom = encoding
+        } else {
+            self.bytes = bytes
+            self.transcodedFrom = nil
+        }
         let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
         self.name = name
         self.fileExtension = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
@@ -48,6 +58,33 @@ public struct ScannedFile: Sendable {
         var bytes = self.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         return try TextDecoding.utf8(bytes)
+    }
+
+    /// The text of UTF-16 bytes that open with a byte-order mark, when they decode cleanly.
+    static func utf16(_ bytes: [UInt8]) -> (String, String)? {
+        guard bytes.count >= 2, bytes.count % 2 == 0 else { return nil }
+        let littleEndian: Bool
+        switch (bytes[0], bytes[1]) {
+        case (0xFF, 0xFE): littleEndian = true
+        case (0xFE, 0xFF): littleEndian = false
+        default: return nil
+        }
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2 - 1)
+        for index in stride(from: 2, to: bytes.count, by: 2) {
+            let (a, b) = (UInt16(bytes[index]), UInt16(bytes[index + 1]))
+            units.append(littleEndian ? a | b << 8 : a << 8 | b)
+        }
+        var text = ""
+        var iterator = units.makeIterator()
+        var decoder = UTF16()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): text.unicodeScalars.append(scalar)
+            case .emptyInput: return (text, littleEndian ? "UTF-16LE" : "UTF-16BE")
+            case .error: return nil
+            }
+        }
     }
 
     /// A NUL byte among the first 8,000 bytes, as Git decides.

@@ -47,6 +47,14 @@ private struct Reader {
 
     func facts() throws -> FileFacts {
         var facts = FileFacts()
+        /// Listeners already made (a port range repeated on many `bind` lines is read once).
+        struct Made: Hashable {
+            let name: String
+            let port: Int
+            let terminates: Bool
+            let certificates: [CertificateReference]
+        }
+        var made: Set<Made> = []
         // Defaults in effect for each proxy section, and named defaults for `from NAME`.
         var current = Defaults()
         var named: [String: Defaults] = [:]
@@ -113,6 +121,7 @@ private struct Reader {
                     certificates.append(.file(FileReference(path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory)))
                 }
                 for port in try ports(address, line: bind.line, notes: &facts.notes) {
+                    guard made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates)).inserted else { continue }
                     facts.listeners.append(
                         Listener(
                             name: name, file: file.path, port: port, location: location(bind.line, bind.column),

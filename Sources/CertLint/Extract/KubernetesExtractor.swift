@@ -19,7 +19,10 @@ public struct KubernetesExtractor: Extractor {
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, file.fileExtension == "yaml" || file.fileExtension == "yml" else { return false }
         guard !ManifestReader.fileNames.contains(String(file.name)) else { return false }
-        return file.contains("apiVersion:") && file.contains("kind:") && (file.contains("Service") || file.contains("Ingress") || file.contains("Secret"))
+        // YAML, or JSON (which is YAML too) in a .yaml file.
+        let yaml = file.contains("apiVersion:") && file.contains("kind:")
+        let json = file.contains("\"apiVersion\"") && file.contains("\"kind\"")
+        return (yaml || json) && (file.contains("Service") || file.contains("Ingress") || file.contains("Secret"))
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {

@@ -79,6 +79,9 @@ public enum Scanner {
         if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }
         let outcomes = try await extractAll(files, jobs: options.jobs)
         for (file, outcome) in zip(files, outcomes) {
+            if let encoding = file.transcodedFrom {
+                notes.append(ScanNote(path: file.path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
+            }
             guard outcome.claimed else {
                 if file.isBinary { notes.append(ScanNote(path: file.path, message: "is a binary file; not read")) }
                 continue

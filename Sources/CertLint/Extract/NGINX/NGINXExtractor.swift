@@ -53,6 +53,17 @@ struct NGINXProject {
     let readFile: (String) -> String?
     /// Files spliced in while expanding the current root.
     var visitedFiles: Set<String> = []
+    /// Directives spliced in for the current root, against `maximumDirectives`.
+    var splicedDirectives = 0
+    /// Whether the current root hit a limit (reported once).
+    var overLimit = false
+    /// Include patterns already matched, by the folder they were matched from.
+    var matches: [String: [String]] = [:]
+
+    /// An include tree bigger than this (an include diamond doubles at each level) or deeper
+    /// than `maximumIncludeDepth` is CP900 at the include that crosses the limit.
+    static let maximumDirectives = 100_000
+    static let maximumIncludeDepth = 16
 
     mutating func listeners(notes: inout [ScanNote], failures: inout [ParseFailure]) -> [Listener] {
         let parsed = Dictionary(sources.map { ($0.path, $0.directives) }, uniquingKeysWith: { a, _ in a })
@@ -61,7 +72,7 @@ struct NGINXProject {
         var included: Set<String> = []
         for source in sources {
             for include in Self.all("include", in: source.directives) {
-                for argument in include.arguments { included.formUnion(match(argument, from: source.path)) }
+                for argument in include.arguments { included.formUnion(cachedMatch(argument, from: source.path)) }
             }
         }
         var listeners: [Listener] = []
@@ -72,6 +83,8 @@ struct NGINXProject {
             visited.insert(source.path)
             var stack = [source.path]
             visitedFiles = []
+            splicedDirectives = 0
+            overLimit = false
             let expanded = expand(source.directives, path: source.path, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
             visited.formUnion(visitedFiles)
             listeners += NGINXListeners(base: directory(source.path)).read(expanded)
@@ -79,8 +92,23 @@ struct NGINXProject {
         return listeners
     }
 
+    /// Every directive called `name`, at any depth (iterative).
     private static func all(_ name: String, in directives: [NGINXDirective]) -> [NGINXDirective] {
-        directives.flatMap { directive in (directive.name == name ? [directive] : []) + all(name, in: directive.block ?? []) }
+        var found: [NGINXDirective] = []
+        var pending = directives
+        while let directive = pending.popLast() {
+            if directive.name == name { found.append(directive) }
+            pending += directive.block ?? []
+        }
+        return found
+    }
+
+    private mutating func cachedMatch(_ pattern: String, from path: String) -> [String] {
+        let key = directory(path) + "\u{0}" + pattern
+        if let known = matches[key] { return known }
+        let found = match(pattern, from: path)
+        matches[key] = found
+        return found
     }
 
     private func directory(_ path: String) -> String {
@@ -133,7 +161,7 @@ struct NGINXProject {
                 continue
             }
             for pattern in directive.arguments {
-                let files = match(pattern, from: path)
+                let files = cachedMatch(pattern, from: path)
                 if files.isEmpty {
                     notes.append(ScanNote(path: path, message: "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"))
                 }
@@ -143,6 +171,18 @@ struct NGINXProject {
                             path: path, format: "NGINX",
                             error: FormatError("include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))", line: directive.line, column: directive.column)))
                         continue
+                    }
+                    guard !overLimit else { return result }
+                    if stack.count >= Self.maximumIncludeDepth || splicedDirectives > Self.maximumDirectives {
+                        overLimit = true
+                        let problem = stack.count >= Self.maximumIncludeDepth
+                            ? "includes nest deeper than \(Self.maximumIncludeDepth) files"
+                            : "includes expand to more than \(Self.maximumDirectives) directives (the same files included over and over)"
+                        failures.append(
+                            ParseFailure(
+                                path: path, format: "NGINX",
+                                error: FormatError("\(problem); certlint stops reading includes here", line: directive.line, column: directive.column)))
+                        return result
                     }
                     if cache[file] == nil {
                         guard let text = readFile(file) else { continue }
@@ -155,6 +195,7 @@ struct NGINXProject {
                     }
                     stack.append(file)
                     visitedFiles.insert(file)
+                    splicedDirectives += cache[file]!.count
                     result += expand(cache[file]!, path: file, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
                     stack.removeLast()
                 }

@@ -11,6 +11,18 @@ public struct HCLParser {
     private let lineStarts: [Int]
     /// How many brackets of an expression are open: inside them newlines are blanks.
     private var nesting = 0
+    /// How deep blocks, expressions and templates nest; past `maximumDepth` the file is a
+    /// syntax error (CP900) instead of a recursion that could exhaust the stack.
+    private var depth = 0
+    public static let maximumDepth = 128
+
+    /// Enters one level of nesting; the caller leaves it with `depth -= 1`.
+    private mutating func enter() throws(FormatError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw error("Nesting too deep", "blocks, expressions and templates nest deeper than \(Self.maximumDepth) levels here; certlint does not read further")
+        }
+    }
 
     public static func parse(_ source: String) throws(FormatError) -> HCLBody {
         var parser = HCLParser(source)
@@ -134,7 +146,9 @@ public struct HCLParser {
                 throw error("Invalid block definition", "expected \"{\" after the block header, found \(describeCurrent())")
             }
             index += 1
+            try enter()
             let blockBody = try body(endingAt: "}")
+            depth -= 1
             index += 1
             items.append(.block(HCLBlock(type: name, labels: labels, body: blockBody, range: range(from: itemStart))))
             try endOfItem(closer: closer, what: "block definition")
@@ -158,6 +172,8 @@ public struct HCLParser {
     }
 
     mutating func expression() throws(FormatError) -> HCLExpression {
+        try enter()
+        defer { depth -= 1 }
         let start = index
         let condition = try binary(level: 0)
         let save = index
@@ -213,6 +229,8 @@ public struct HCLParser {
         if let scalar = current, scalar == "-" || scalar == "!" {
             index += 1
             try skipBlanks()
+            try enter()
+            defer { depth -= 1 }
             let operand = try unary()
             return .unary(String(Character(scalar)), operand, range(from: start))
         }
@@ -604,6 +622,8 @@ public struct HCLParser {
     private mutating func templateParts(
         quoted: Bool, until: (HCLParser) -> Bool, directiveEnds: Set<String>, stripLeading: Bool = false
     ) throws(FormatError) -> TemplateResult {
+        try enter()
+        defer { depth -= 1 }
         var parts: [HCLTemplatePart] = []
         var literal = ""
         var stripNextLeading = stripLeading

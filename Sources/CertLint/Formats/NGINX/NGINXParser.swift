@@ -95,7 +95,13 @@ public enum NGINXParser {
             return result
         }
 
-        mutating func directives(closing: Bool) throws(FormatError) -> [NGINXDirective] {
+        /// Blocks nested deeper than this are CP900 (NGINX's own contexts nest a few levels).
+        static let maximumDepth = 100
+
+        mutating func directives(closing: Bool, depth: Int = 0) throws(FormatError) -> [NGINXDirective] {
+            guard depth <= Self.maximumDepth else {
+                throw FormatError("blocks nest deeper than \(Self.maximumDepth) levels; certlint does not read further", line: line, column: column)
+            }
             var result: [NGINXDirective] = []
             while true {
                 skipBlanks()
@@ -124,7 +130,7 @@ public enum NGINXParser {
                     result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: nil))
                 case "{":
                     advance()
-                    let inner = try directives(closing: true)
+                    let inner = try directives(closing: true, depth: depth + 1)
                     result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: inner))
                 default:
                     throw FormatError("directive \"\(name)\" is not terminated by \";\"", line: line, column: column)

@@ -13,6 +13,15 @@ public final class TerraformEvaluator {
     let childEvaluator: (TerraformModule.Call, [String: TerraformValue]) -> TerraformEvaluator?
     let rootDirectory: String
 
+    /// Limits that keep hostile input bounded: the instances of one `count`/`for_each`, the
+    /// elements of a collection, the bytes of a string, and the expressions one evaluator
+    /// evaluates. Past them a value is `.unknown` with the limit named (CP031 where it matters).
+    public static let maximumInstances = 1024
+    public static let maximumElements = 10_000
+    public static let maximumValueBytes = 1 << 20
+    public static let maximumSteps = 2_000_000
+    private var steps = 0
+
     private var localValues: [String: TerraformValue] = [:]
     private var evaluatingLocals: Set<String> = []
     private var children: [String: TerraformEvaluator?] = [:]
@@ -41,6 +50,10 @@ public final class TerraformEvaluator {
             let value = evaluate(count.expression)
             guard let number = value.int else {
                 return [(nil, ["count": .object(["index": .unknown("count of \(block.labels.joined(separator: ".")) is not known: \(value.unknownReason ?? "not a number")")])])]
+            }
+            guard number <= Self.maximumInstances else {
+                let reason = "count of \(block.labels.joined(separator: ".")) is \(number), over the \(Self.maximumInstances) instances certlint evaluates"
+                return [(nil, ["count": .object(["index": .unknown(reason)])])]
             }
             return (0..<max(number, 0)).map { (String($0), ["count": .object(["index": .number(Double($0))])]) }
         }
@@ -95,6 +108,26 @@ public final class TerraformEvaluator {
         depth += 1
         defer { depth -= 1 }
         guard depth < 200 else { return .unknown("expression nests too deeply to evaluate") }
+        steps += 1
+        guard steps <= Self.maximumSteps else { return .unknown("the module takes more than \(Self.maximumSteps) evaluation steps; certlint stops there") }
+        return bounded(evaluateUnbounded(expression, scope))
+    }
+
+    /// A value over the size limits becomes unknown, so no later step builds on it.
+    private func bounded(_ value: TerraformValue) -> TerraformValue {
+        switch value {
+        case .string(let text) where text.utf8.count > Self.maximumValueBytes:
+            return .unknown("a value is longer than \(Self.maximumValueBytes) bytes; certlint stops there")
+        case .list(let items) where items.count > Self.maximumElements:
+            return .unknown("a list has more than \(Self.maximumElements) elements; certlint stops there")
+        case .object(let fields) where fields.count > Self.maximumElements:
+            return .unknown("an object has more than \(Self.maximumElements) fields; certlint stops there")
+        default:
+            return value
+        }
+    }
+
+    private func evaluateUnbounded(_ expression: HCLExpression, _ scope: Scope) -> TerraformValue {
         switch expression {
         case .number(let value, _): return .number(value)
         case .bool(let value, _): return .bool(value)
@@ -160,6 +193,7 @@ public final class TerraformEvaluator {
         for part in parts {
             switch part {
             case .literal(let literal): text += literal
+                if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
             case .interpolation(let expression):
                 let value = evaluate(expression, scope)
                 guard let string = value.string else {
@@ -169,6 +203,7 @@ public final class TerraformEvaluator {
                     return .unknown(value.unknownReason ?? "an interpolated value is not text")
                 }
                 text += string
+                if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
             case .conditional(let condition, let then, let otherwise):
                 guard let flag = evaluate(condition, scope).bool else { return .unknown("a %{if} condition is not known") }
                 guard let chosen = template(flag ? then : otherwise, scope).string else { return .unknown("a %{if} branch is not known") }
@@ -186,6 +221,7 @@ public final class TerraformEvaluator {
                     if let key { inner[key] = itemKey }
                     guard let piece = template(body, inner).string else { return .unknown("a %{for} body is not known") }
                     text += piece
+                    if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
                 }
             }
         }
@@ -199,6 +235,7 @@ public final class TerraformEvaluator {
         case .object(let fields): items = fields.keys.sorted().map { (.string($0), fields[$0]!) }
         case let other: return .unknown("the collection of a for expression is not known (\(other.unknownReason ?? "not a collection"))")
         }
+        guard items.count <= Self.maximumElements else { return .unknown("a for expression runs over more than \(Self.maximumElements) elements; certlint stops there") }
         var list: [TerraformValue] = []
         var fields: [String: TerraformValue] = [:]
         for (key, value) in items {

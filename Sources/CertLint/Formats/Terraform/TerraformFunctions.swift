@@ -142,7 +142,10 @@ enum TerraformFunctions {
             let numbers = arguments.compactMap(\.int)
             guard numbers.count == arguments.count, (1...3).contains(numbers.count) else { return bad(name) }
             let (start, end, step) = numbers.count == 1 ? (0, numbers[0], 1) : (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
-            guard step != 0, abs(end - start) / abs(step) <= 1024 else { return bad(name) }
+            let (span, overflow) = end.subtractingReportingOverflow(start)
+            guard step != 0, step != .min, !overflow, span != .min, span.magnitude / step.magnitude <= UInt(TerraformEvaluator.maximumInstances) else {
+                return .unknown("range(…) over more than \(TerraformEvaluator.maximumInstances) numbers; certlint stops there")
+            }
             return .list(stride(from: start, to: end, by: step).map { .number(Double($0)) })
         case "max", "min":
             let numbers = arguments.compactMap { $0.string.flatMap(Double.init) }

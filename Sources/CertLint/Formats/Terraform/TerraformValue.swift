@@ -15,7 +15,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
     public var string: String? {
         switch self {
         case .string(let text): return text
-        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .number(let number): return abs(number) < 1e15 ? Int(exactly: number).map(String.init) ?? String(number) : String(number)
         case .bool(let flag): return flag ? "true" : "false"
         default: return nil
         }
@@ -23,7 +23,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
 
     public var int: Int? {
         switch self {
-        case .number(let number) where number == number.rounded(): return Int(number)
+        case .number(let number): return Int(exactly: number)  // nil for fractions and for numbers that do not fit
         case .string(let text): return Int(text)
         default: return nil
         }

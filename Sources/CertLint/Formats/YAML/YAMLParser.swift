@@ -81,7 +81,7 @@ private struct Builder {
                 let quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE
                 let node = YAMLNode(
                     content: .scalar(value, quoted: quoted), tag: Self.string(scalar.tag),
-                    start: start, end: end, weight: 1)
+                    start: start, end: end, weight: 1 + Int(scalar.length) / Self.bytesPerNode)
                 try add(node, anchor: Self.string(scalar.anchor))
             case YAML_ALIAS_EVENT:
                 let name = Self.string(event.data.alias.anchor) ?? ""
@@ -124,7 +124,7 @@ private struct Builder {
             expanded += node.weight
             if expanded > maxExpandedNodes {
                 throw FormatError(
-                    "aliases expand to more than \(maxExpandedNodes) nodes; refusing to expand further (alias bomb?)",
+                    "aliases expand to more than \(maxExpandedNodes) nodes (or \((maxExpandedNodes * Self.bytesPerNode) >> 20) MiB of text); refusing to expand further (alias bomb?)",
                     at: aliasAt ?? node.start)
             }
         }
@@ -146,6 +146,9 @@ private struct Builder {
             }
         }
     }
+
+    /// A scalar weighs one node per this many bytes, so aliases to long text count what they copy.
+    static let bytesPerNode = 64
 
     private static func position(_ mark: yaml_mark_t) -> TextPosition {
         TextPosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
