@@ -5,6 +5,11 @@ import PackageDescription
 /// crash). Dependencies keep their own settings.
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
+/// `CERTLINT_FUZZING=1` (set by Scripts/fuzz.sh, in its own build folder) instruments the library
+/// targets for libFuzzer and AddressSanitizer and builds `certlint-fuzz` as a fuzzer.
+let fuzzing = Context.environment["CERTLINT_FUZZING"] == "1"
+let instrumented: [SwiftSetting] = strict + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])
+
 let package = Package(
     name: "certlint",
     platforms: [.macOS(.v13)],
@@ -40,7 +45,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
-            swiftSettings: strict,
+            swiftSettings: instrumented,
             plugins: ["EmbedRules"]),
         .target(
             name: "CertLintStaging",
@@ -55,7 +60,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: strict),
+            swiftSettings: instrumented),
         .executableTarget(
             name: "certlint",
             dependencies: [
@@ -83,6 +88,14 @@ let package = Package(
             ],
             path: "Benchmarks/certlint-proxy-bench",
             swiftSettings: strict),
+        // The fuzz targets: a replay tool in a normal build; a libFuzzer binary with
+        // `-sanitize=fuzzer -D FUZZING` (Scripts/fuzz.sh). Debug builds only (it uses @testable).
+        .executableTarget(
+            name: "certlint-fuzz",
+            dependencies: ["CertLint", "CertLintStaging", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/certlint-fuzz",
+            swiftSettings: instrumented + (fuzzing ? [.define("FUZZING")] : []),
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []),
         .testTarget(
             name: "CertLintTests",
             dependencies: [

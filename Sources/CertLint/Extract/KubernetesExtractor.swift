@@ -61,7 +61,10 @@ public struct KubernetesExtractor: Extractor {
 
     /// `tls.crt` of a TLS Secret: base64 under `data`, plain PEM under `stringData`.
     private func certificate(_ node: YAMLNode, stringData: Bool, file: ScannedFile) throws -> CertificateReference {
-        let value = (node.scalar ?? "").filter { !$0.isWhitespace }
+        var value = node.scalar ?? ""
+        if value.utf8.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            value = String(decoding: value.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }, as: UTF8.self)
+        }
         var pem = node.scalar ?? ""
         if !stringData {
             guard let data = Data(base64Encoded: value), let decoded = String(data: data, encoding: .utf8) else {

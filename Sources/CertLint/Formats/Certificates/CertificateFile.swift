@@ -80,15 +80,16 @@ public enum CertificateReader {
     public static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
         let marker = Array("-----BEGIN ".utf8)
         guard bytes.count >= marker.count else { return false }
-        var index = 0
-        while index + marker.count <= bytes.count {
-            if bytes[index] == marker[0] && (index == 0 || bytes[index - 1] == 0x0A) && Array(bytes[index..<index + marker.count]) == marker {
-                return true
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            var index = 0
+            while index + marker.count <= buffer.count {
+                if memcmp(base + index, marker, marker.count) == 0 { return true }
+                guard let newline = memchr(base + index, 0x0A, buffer.count - index) else { return false }
+                index = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
             }
-            guard let next = bytes[index...].firstIndex(of: 0x0A) else { return false }
-            index = next + 1
+            return false
         }
-        return false
     }
 
     public static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
