@@ -156,7 +156,7 @@ def main():
                 failures += 1
             else:
                 passed += 1
-    print(f"{passed} passed, {failures} failed")
+    print(f"hostile repositories: {passed} within the limits, {failures} not")
     return 1 if failures else 0
 
 
