@@ -335,6 +335,9 @@ public enum Scanner {
         case .bytes(let bytes):
             let file = ScannedFile(path: path, bytes: bytes)
             let extractor = CertificateExtractor()
+            if file.bytes.starts(with: Array("version https://git-lfs.github.com/spec/".utf8)) {
+                return .problem("is a Git LFS pointer, not the certificate itself; fetch the content (git lfs pull) before scanning")
+            }
             guard extractor.claims(file) else { return .problem("holds no PEM block or DER certificate") }
             do {
                 texts[path] = bytes

@@ -31,6 +31,38 @@ import Testing
         ])
     }
 
+    @Test func aGitLFSPointerWhereACertificateIsExpected() async throws {
+        let repository = try GoodDeployment.repository()
+        try repository.write("certs/access.pem", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1704\n")
+        let result = try await repository.scan()
+        #expect(result.brief == ["CP030 lb/haproxy.cfg:9:23"])
+        #expect(result.messages("CP030") == [
+            "deployment access / public certificate: certs/access.pem is a Git LFS pointer, not the certificate itself; fetch the content (git lfs pull) before scanning; the checks that need it did not run"
+        ])
+    }
+
+    @Test func fileNamesWithNewlinesQuotesPercentAndNonASCII() async throws {
+        let names = ["keys/new\nline.pem", "keys/quote\"d'.pem", "keys/100%.pem", "keys/clé-ключ-鍵.pem", "keys/ space .pem"]
+        let repository = try GoodDeployment.repository(extra: Dictionary(uniqueKeysWithValues: names.map { ($0, Fixtures.certificate("example-key")) }))
+        try repository.git("init", "-q")
+        try repository.git("add", "-A")
+        for mode in [SourceMode.workingTree, .index] {
+            let result = try await repository.scan(mode: mode)
+            #expect(Set(result.brief) == Set(names.map { "CP023 \($0):1:1" }))
+            let sarif = OutputFormat.sarif.render(result)
+            #expect(sarif.contains("\"uri\" : \"keys/new%0Aline.pem\""))
+            #expect(sarif.contains("\"uri\" : \"keys/100%25.pem\""))
+            #expect(sarif.contains("\"uri\" : \"keys/%20space%20.pem\""))
+            let text = OutputFormat.text.render(result)
+            // The location is escaped; a message keeps its line breaks, indented under the finding.
+            #expect(text.contains("keys/new\\x0aline.pem:1:1: error: keys/new\n    line.pem holds an unencrypted private key"))
+            #expect(OutputFormat.github.render(result).contains("::error file=keys/new%0Aline.pem,line=1,col=1,"))
+            let json = try JSONSerialization.jsonObject(with: Data(OutputFormat.json.render(result).utf8)) as? [String: Any]
+            let paths = (json?["findings"] as? [[String: Any]])?.compactMap { ($0["location"] as? [String: Any])?["path"] as? String }
+            #expect(Set(paths ?? []) == Set(names))
+        }
+    }
+
     @Test func aliasBombFinishesAsCP900() async throws {
         var bomb = "version: 1\nx0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...30 { bomb += "x\(level): &a\(level) [\(Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", "))]\n" }
