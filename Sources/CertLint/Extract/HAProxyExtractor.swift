@@ -70,12 +70,22 @@ private struct Reader {
             }
         }
 
+        // Every backend is read (its errors are CP900), but only those a frontend or listen
+        // section names are kept: a file of 200,000 backends does not hold 200,000 pools.
+        var referenced: Set<String> = []
+        for section in config.sections where section.kind == "frontend" || section.kind == "listen" {
+            if section.kind == "listen", let name = section.name { referenced.insert(name) }
+            for directive in section.directives where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
+                if let target = directive.arguments.first { referenced.insert(target.text) }
+            }
+        }
         var pools: [String: Pool] = [:]
         for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen" {
             guard let name = section.name else {
                 throw FormatError("'\(section.kind)' needs a name", line: section.line)
             }
-            pools[name] = try pool(section, defaults: effective[index] ?? Defaults())
+            let read = try pool(section, defaults: effective[index] ?? Defaults())
+            if referenced.contains(name) { pools[name] = read }
         }
 
         for (index, section) in config.sections.enumerated() where section.kind == "frontend" || section.kind == "listen" {
