@@ -126,6 +126,7 @@ public enum Scanner {
         var resolver = Resolver(index: index, loadCertificates: loader)
         var linked = resolver.resolve(deployments: deployments, listeners: facts.listeners, certificateFiles: certificateFiles)
         linked.incompleteDiscoveries = incomplete
+        notes += linked.notes
 
         // Trust for every certificate presented on a cert proxy port.
         let store = try trustStore(settings, snapshot: snapshot, index: index)

@@ -16,6 +16,8 @@ struct Resolver {
 
     private(set) var unresolved: [UnresolvedReference] = []
     private(set) var weak: [WeakCertificate] = []
+    /// Where a declaration of certlint.yaml stood in for a certificate the platform holds.
+    private(set) var notes: [ScanNote] = []
 
     init(index: ReferenceIndex, loadCertificates: @escaping (String) -> CertificateLoad) {
         self.index = index
@@ -62,7 +64,7 @@ struct Resolver {
         let topologies = deployments.map { resolve($0, lookup: lookup, claimant: claimant, nodesByDeployment: nodesByDeployment) }
         return Topology(
             deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
-            unusableCertificates: weak, certificateFiles: certificateFiles)
+            unusableCertificates: weak, certificateFiles: certificateFiles, notes: notes)
     }
 
     private func unique(_ references: [UnresolvedReference]) -> [UnresolvedReference] {
@@ -151,9 +153,21 @@ struct Resolver {
         var publicUse: CertificateUse?
         switch mode?.mode {
         case .reencrypt?, nil:
-            let lbReference = joined.first { $0.role == .service && $0.listener.terminatesTLS }?.listener.certificates.first
-            if let lbReference {
+            let terminating = joined.first { $0.role == .service && $0.listener.terminatesTLS }?.listener
+            if let terminating, let lbReference = terminating.certificates.first {
+                let recorded = unresolved.count
                 publicUse = certificate(lbReference, subject: "\(subject) / public certificate")
+                if publicUse == nil, let declared = deployment.publicCertificate, let held = heldByPlatform(lbReference) {
+                    // The platform holds the certificate (an ARN, an NSX-T path, a profile, a path on
+                    // the LB host): the declaration says which it is, so the matrix is still judged.
+                    unresolved.removeSubrange(recorded...)
+                    publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
+                    notes.append(
+                        ScanNote(
+                            path: held.location.path,
+                            message: "line \(held.location.line): \(held.description) of \(terminating.name) is not in the repository; "
+                                + "public-certificate \(declared.path) of deployment \(deployment.name) (\(deployment.manifest)) stands in for it"))
+                }
             } else if let declared = deployment.publicCertificate {
                 publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
             }
@@ -216,6 +230,19 @@ struct Resolver {
         }
         guard let leaf else { return [] }
         return (leaf.dnsNames.isEmpty ? [leaf.commonName].compactMap { $0 } : leaf.dnsNames).map(\.lowercasedFQDN)
+    }
+
+    /// A reference to a certificate that lives on the platform rather than in the repository
+    /// (an unreadable platform object, or a path that names no repository file), with what it
+    /// is and where it is written; nil for a repository file that exists but cannot be used.
+    private func heldByPlatform(_ reference: CertificateReference) -> (description: String, location: SourceLocation)? {
+        switch reference {
+        case .unreadable(let description, let location, _): return (description, location)
+        case .file(let file):
+            if case .missing = index.resolve(file) { return ("certificate '\(file.path)'", file.location) }
+            return nil
+        case .issued, .embedded: return nil
+        }
     }
 
     /// Resolves and loads a certificate reference; a failure is remembered for CP030 (or CP022).

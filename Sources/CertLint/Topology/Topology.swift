@@ -134,4 +134,6 @@ public struct Topology: Sendable {
     var incompleteDiscoveries: [DeploymentDiscovery.Incomplete] = []
     /// Every certificate or key file read.
     public let certificateFiles: [CertificateFile]
+    /// What resolving wants the user to know (a declaration standing in for a platform certificate).
+    public var notes: [ScanNote] = []
 }
