@@ -70,6 +70,10 @@ import Testing
             files: ["tf/main.tf": "locals {\n  a0 = \"xxxxxxxxxxxxxxxx\"\n" + (0..<60).map { "  a\($0 + 1) = \"${local.a\($0)}${local.a\($0)}\"\n" }.joined() + "}\nresource \"aws_lb_listener\" \"l\" {\n  port = length(local.a60)\n}\n"],
             expected: []),
         Case(
+            name: "Terraform string functions that would build gigabytes",
+            files: ["tf/main.tf": "locals {\n  a = join(\"\", [for i in range(1000): \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"])\n  b = replace(local.a, \"x\", local.a)\n  c = join(local.a, [for i in range(1000): local.a])\n  d = format(\"%s%s%s%s%s%s%s%s\", local.a, local.a, local.a, local.a, local.a, local.a, local.a, local.a)\n  e = concat([for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i], [for i in range(1000): i])\n  f = distinct(local.e)\n}\nresource \"aws_lb_listener\" \"l\" {\n  port = length(local.b) + length(local.c) + length(local.d) + length(local.f)\n}\n"],
+            expected: []),
+        Case(
             name: "a UTF-16 file with a byte-order mark",
             files: ["lb/win.cfg": "\u{FEFF}frontend f\r\n    bind :5262 ssl crt /x.pem\r\n"],
             expected: []),

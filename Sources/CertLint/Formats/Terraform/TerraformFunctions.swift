@@ -49,6 +49,11 @@ enum TerraformFunctions {
             return .bool(name == "startswith" ? text.hasPrefix(affix) : text.hasSuffix(affix))
         case "replace":
             guard arguments.count == 3, let text = strings[0], let old = strings[1], let new = strings[2], !old.hasPrefix("/") else { return bad(name) }
+            if !old.isEmpty, new.utf8.count > old.utf8.count {
+                // The result's size before building it: each occurrence grows the text.
+                let occurrences = text.components(separatedBy: old).count - 1
+                guard text.utf8.count + occurrences * (new.utf8.count - old.utf8.count) <= TerraformEvaluator.maximumValueBytes else { return tooLarge(name) }
+            }
             return .string(text.replacingOccurrences(of: old, with: new))
         case "format":
             guard let format = strings.first ?? nil else { return bad(name) }
@@ -67,12 +72,15 @@ enum TerraformFunctions {
                 }
                 guard let value = rest.next()?.string else { return bad(name) }
                 out += value
+                guard out.utf8.count <= TerraformEvaluator.maximumValueBytes else { return tooLarge(name) }
             }
             return .string(out)
         case "join":
             guard arguments.count == 2, let separator = strings[0], case .list(let items) = arguments[1] else { return bad(name) }
             let parts = items.compactMap(\.string)
             guard parts.count == items.count else { return bad(name) }
+            let size = parts.reduce(0) { $0 + $1.utf8.count } + max(parts.count - 1, 0) * separator.utf8.count
+            guard size <= TerraformEvaluator.maximumValueBytes else { return tooLarge(name) }
             return .string(parts.joined(separator: separator))
         case "split":
             guard arguments.count == 2, let separator = strings[0], let text = strings[1] else { return bad(name) }
@@ -81,6 +89,7 @@ enum TerraformFunctions {
             var all: [TerraformValue] = []
             for argument in arguments {
                 guard case .list(let items) = argument else { return bad(name) }
+                guard all.count + items.count <= TerraformEvaluator.maximumElements else { return tooLarge(name) }
                 all += items
             }
             return .list(all)
@@ -95,9 +104,8 @@ enum TerraformFunctions {
             return .list(items.filter { $0 != .null && $0 != .string("") })
         case "distinct":
             guard case .list(let items)? = arguments.first else { return bad(name) }
-            var seen: [TerraformValue] = []
-            for item in items where !seen.contains(item) { seen.append(item) }
-            return .list(seen)
+            var seen: Set<TerraformValue> = []
+            return .list(items.filter { seen.insert($0).inserted })
         case "length":
             switch arguments.first {
             case .list(let items)?: return .number(Double(items.count))
@@ -163,5 +171,10 @@ enum TerraformFunctions {
 
     private static func bad(_ name: String) -> TerraformValue {
         .unknown("\(name)() was called with arguments certlint cannot evaluate")
+    }
+
+    private static func tooLarge(_ name: String) -> TerraformValue {
+        .unknown(
+            "\(name)() would build a value over \(TerraformEvaluator.maximumValueBytes) bytes or \(TerraformEvaluator.maximumElements) elements; certlint stops there")
     }
 }
