@@ -45,9 +45,17 @@ private struct Builder {
     var anchors: [String: YAMLNode] = [:]
     var expanded = 0
 
-    private enum Frame {
-        case sequence(items: [YAMLNode], tag: String?, anchor: String?, start: TextPosition, weight: Int)
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, tag: String?, anchor: String?, start: TextPosition, weight: Int)
+    /// An open collection. A struct mutated in place on the stack, so appending a child does
+    /// not copy the children before it (an enum payload would be copied out and back: quadratic).
+    private struct Frame {
+        let isSequence: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        let tag: String?
+        let anchor: String?
+        let start: TextPosition
+        var weight = 1
     }
     private var stack: [Frame] = []
     private var documentRoot: YAMLNode?
@@ -92,19 +100,15 @@ private struct Builder {
             case YAML_SEQUENCE_START_EVENT:
                 try push(start)
                 let data = event.data.sequence_start
-                stack.append(.sequence(items: [], tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start, weight: 1))
+                stack.append(Frame(isSequence: true, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start))
             case YAML_MAPPING_START_EVENT:
                 try push(start)
                 let data = event.data.mapping_start
-                stack.append(.mapping(pairs: [], pendingKey: nil, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start, weight: 1))
+                stack.append(Frame(isSequence: false, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { continue }
-                switch frame {
-                case .sequence(let items, let tag, let anchor, let start, let weight):
-                    try add(YAMLNode(content: .sequence(items), tag: tag, start: start, end: end, weight: weight), anchor: anchor, counted: true)
-                case .mapping(let pairs, _, let tag, let anchor, let start, let weight):
-                    try add(YAMLNode(content: .mapping(pairs), tag: tag, start: start, end: end, weight: weight), anchor: anchor, counted: true)
-                }
+                let content: YAMLNode.Content = frame.isSequence ? .sequence(frame.items) : .mapping(frame.pairs)
+                try add(YAMLNode(content: content, tag: frame.tag, start: frame.start, end: end, weight: frame.weight), anchor: frame.anchor, counted: true)
             default:
                 break
             }
@@ -129,21 +133,19 @@ private struct Builder {
             }
         }
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             documentRoot = node
             return
         }
-        switch top {
-        case .sequence(var items, let tag, let anchor, let start, let weight):
-            items.append(node)
-            stack.append(.sequence(items: items, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
-        case .mapping(var pairs, let pendingKey, let tag, let anchor, let start, let weight):
-            if let key = pendingKey {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
-            } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, tag: tag, anchor: anchor, start: start, weight: weight + node.weight))
-            }
+        let top = stack.count - 1
+        stack[top].weight += node.weight
+        if stack[top].isSequence {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            stack[top].pendingKey = nil
+        } else {
+            stack[top].pendingKey = node
         }
     }
 
