@@ -99,6 +99,23 @@ import Testing
         for format in OutputFormat.allCases where format != .github { #expect(!format.render(result).isEmpty) }
     }
 
+    @Test func lineEndingsCRLFAndLoneCRNumberLinesAlike() async throws {
+        let haproxy = GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
+        let expected = "CP004 \(location(of: "bind :5262", in: haproxy, path: "lb/haproxy.cfg"))"
+        for ending in ["\r\n", "\r"] {
+            let result = try await GoodDeployment.repository(haproxy: haproxy.replacingOccurrences(of: "\n", with: ending)).scan()
+            #expect(result.brief == [expected], "line ending \(ending.debugDescription)")
+        }
+    }
+
+    @Test func nulBytesMakeABinaryFileWithANote() async throws {
+        let repository = try GoodDeployment.repository()
+        try repository.write("lb/extra.cfg", Data("frontend f\n".utf8 + [0] + Data("    bind :5262 ssl crt /x.pem\n".utf8)))
+        let result = try await repository.scan()
+        #expect(result.brief == [])
+        #expect(result.notes.contains(ScanNote(path: "lb/extra.cfg", message: "is a binary file; not read")))
+    }
+
     @Test func utf16FilesAreReadWithANote() async throws {
         let repository = try GoodDeployment.repository()
         var bytes: [UInt8] = [0xFF, 0xFE]
