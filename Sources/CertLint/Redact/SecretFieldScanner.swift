@@ -17,6 +17,9 @@ struct SecretFieldScanner {
         "ssl_key_passphrase": "passphrase", "password": "passphrase", "ciphertext": "passphrase",
     ]
 
+    private static let lengths = Set(fields.keys.map(\.unicodeScalars.count))
+    private static let initials = Set(fields.keys.compactMap(\.unicodeScalars.first))
+
     func spans() -> [Redactor.Span] {
         var spans: [Redactor.Span] = []
         var index = 0
@@ -27,6 +30,8 @@ struct SecretFieldScanner {
             }
             let nameStart = index
             while index < scalars.count, Self.isName(scalars[index]) { index += 1 }
+            // Most words are not field names: look a name up only when its length and first letter fit one.
+            guard Self.lengths.contains(index - nameStart), Self.initials.contains(scalars[nameStart].properties.lowercaseMapping.unicodeScalars.first!) else { continue }
             let name = String(String.UnicodeScalarView(scalars[nameStart..<index])).lowercased()
             guard let what = Self.fields[name], let value = valueRange(afterName: index) else { continue }
             if !value.isEmpty, !Redactor.isMarker(scalars, at: value.lowerBound), !isReference(value) {
