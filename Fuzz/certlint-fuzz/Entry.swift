@@ -4,7 +4,9 @@ import Foundation
 let selectedTarget: @Sendable ([UInt8]) -> Void = {
     let name = ProcessInfo.processInfo.environment["CERTLINT_FUZZ_TARGET"] ?? ""
     guard let target = FuzzTargets.all[name] else {
-        FileHandle.standardError.write(Data("CERTLINT_FUZZ_TARGET must be one of: \(FuzzTargets.all.keys.sorted().joined(separator: " "))\n".utf8))
+        let names = FuzzTargets.all.keys.sorted().joined(separator: " ")
+        let message = names.isEmpty ? "certlint-fuzz has its targets in debug builds only\n" : "CERTLINT_FUZZ_TARGET must be one of: \(names)\n"
+        FileHandle.standardError.write(Data(message.utf8))
         exit(2)
     }
     return target
