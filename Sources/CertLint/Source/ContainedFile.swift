@@ -5,21 +5,32 @@ import Foundation
 /// that is a symbolic link is never passed through by the kernel. A link inside the path is
 /// resolved by certlint against the repository's own layout and followed only while it stays
 /// inside; otherwise the read is refused with the reason. No string-prefix test is involved.
-struct ContainedFile {
+final class ContainedFile {
     enum Outcome {
         case bytes([UInt8])
         case refused(String)
     }
 
     let root: String
+    /// A descriptor of the root, opened once for every read of a scan (-1 when it could not be).
+    private let rootDescriptor: Int32
+    private let rootError: Int32
+
+    init(root: String) {
+        self.root = root
+        rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        rootError = rootDescriptor < 0 ? errno : 0
+    }
+
+    deinit {
+        if rootDescriptor >= 0 { close(rootDescriptor) }
+    }
 
     /// Links followed within one path before giving up (Linux's own limit is 40).
     static let maximumLinks = 40
 
     func read(_ path: String, sizeLimit: Int) -> Outcome {
-        let rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard rootDescriptor >= 0 else { return .refused("could not be read (the repository root: \(Self.reason(errno)))") }
-        defer { close(rootDescriptor) }
+        guard rootDescriptor >= 0 else { return .refused("could not be read (the repository root: \(Self.reason(rootError)))") }
         var logical = path.split(separator: "/").map(String.init)
         guard !logical.isEmpty, !logical.contains(".."), !logical.contains(".") else { return .refused("is not a path inside the repository") }
         var links = 0

@@ -21,6 +21,8 @@ final class Snapshot {
     private(set) var entries: [String: Entry] = [:]
     private(set) var notes: [ScanNote] = []
     private(set) var revisionID: String?
+    /// Reads work-tree files without leaving the repository; one root descriptor for the scan.
+    private lazy var contained = ContainedFile(root: root)
     /// Objects libgit2 could not read (corrupt or missing): the scan stops with exit 2 naming them.
     private(set) var unreadableObjects: [String] = []
 
@@ -110,7 +112,7 @@ final class Snapshot {
                     if size > sizeLimit { return .skipped(Self.tooLarge(size, sizeLimit)) }
                     return .bytes(try repository!.blob(id))
                 case .disk:
-                    switch ContainedFile(root: root).read(current, sizeLimit: sizeLimit) {
+                    switch contained.read(current, sizeLimit: sizeLimit) {
                     case .bytes(let bytes): return .bytes(bytes)
                     case .refused(let reason): return .skipped(reason)
                     }
