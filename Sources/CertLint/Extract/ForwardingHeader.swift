@@ -13,6 +13,17 @@ enum ForwardingHeader: Sendable, Hashable {
         }
     }
 
+    /// The header an HTTP header name is, as a node reads it: names compare without case, but a
+    /// dash or underscore makes another header (`Remote-Port` is not `RemotePort`). For
+    /// configurations that write header names as they go on the wire (HAProxy, NGINX).
+    init?(httpName name: some StringProtocol) {
+        switch name.lowercased() {
+        case "x-forwarded-for": self = .forwardedFor
+        case "remoteport": self = .remotePort
+        default: return nil
+        }
+    }
+
     /// The headers an F5 iRule inserts or replaces (`HTTP::header insert RemotePort [TCP::client_port]`).
     static func insertedByIRule(_ text: String) -> Set<ForwardingHeader> {
         var found: Set<ForwardingHeader> = []

@@ -36,9 +36,52 @@ private struct Reader {
     /// What a `defaults` section passes on.
     struct Defaults {
         var mode: (Layer, SourceLocation)?
-        var forwardFor: SourceLocation?
+        /// `option forwardfor [header NAME]`: where, and the header it writes.
+        var forwardFor: (location: SourceLocation, header: String)?
         var serverParameters: [HAProxyWord] = []
         var serverParametersLine: Int?
+    }
+
+    /// What an HTTP proxy section does to X-Forwarded-For and RemotePort.
+    struct HeaderPlan {
+        var forwardFor: (location: SourceLocation, header: String)?
+        /// Where the section's `mode http` is written (its own or its defaults').
+        var modeLocation: SourceLocation?
+        /// `http-request set-header/add-header/del-header` rules on the two headers, in order.
+        var rules: [HeaderRule] = []
+
+        /// HAProxy runs the frontend's rules, then the backend's, then appends `option forwardfor`
+        /// (the backend's when both have one). The node reads the last value; a value copied
+        /// from the request is what the client sent unless an earlier rule replaced it.
+        static func joined(_ frontend: HeaderPlan?, _ backend: HeaderPlan?) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
+            var state: [ForwardingHeader: SourceLocation] = [:]  // headers whose last value is the client's
+            for rule in (frontend?.rules ?? []) + (backend?.rules ?? []) {
+                switch rule.value {
+                case .client: state[rule.header] = rule.location
+                case .copy(let source): state[rule.header] = state[source].map { _ in rule.location }
+                case .other: state[rule.header] = nil
+                }
+            }
+            if let option = backend?.forwardFor ?? frontend?.forwardFor, ForwardingHeader(httpName: option.header) == .forwardedFor {
+                state[.forwardedFor] = option.location
+            }
+            return (state[.forwardedFor], state[.remotePort])
+        }
+    }
+
+    /// One rule that writes X-Forwarded-For or RemotePort.
+    struct HeaderRule {
+        enum Value {
+            /// The client's address (X-Forwarded-For) or source port (RemotePort).
+            case client
+            /// The request's current value of a header (`%[req.hdr(x-forwarded-for)]`).
+            case copy(ForwardingHeader)
+            /// Anything else, or the header deleted.
+            case other
+        }
+        let header: ForwardingHeader
+        let location: SourceLocation
+        let value: Value
     }
 
     func location(_ line: Int, _ column: Int = 1) -> SourceLocation {
@@ -79,7 +122,7 @@ private struct Reader {
                 if let target = directive.arguments.first { referenced.insert(target.text) }
             }
         }
-        var pools: [String: Pool] = [:]
+        var pools: [String: (pool: Pool, plan: HeaderPlan?)] = [:]
         for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen" {
             guard let name = section.name else {
                 throw FormatError("'\(section.kind)' needs a name", line: section.line)
@@ -92,12 +135,25 @@ private struct Reader {
             let defaults = effective[index] ?? Defaults()
             var sectionDefaults = defaults
             apply(section.directives, to: &sectionDefaults)
-            let layer = sectionDefaults.mode?.0 ?? .l4
-            let layerLocation = sectionDefaults.mode?.1
+            var layer = sectionDefaults.mode?.0 ?? .l4
+            var layerLocation = sectionDefaults.mode?.1
             let name = "\(section.kind) \(section.name ?? "")"
+            // HTTP rules do nothing in a TCP proxy, unless an HTTP backend upgrades its connections.
+            // A TCP frontend's `option forwardfor` stays off even then (HAProxy 2.6 drops it).
+            var ownPlan = headerPlan(section.directives, defaults: sectionDefaults)
+            if layer == .l4 { ownPlan.forwardFor = nil }
             var backends: [BackendReference] = []
-            if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.members.isEmpty {
-                backends.append(.pool(own))
+            /// A backend as this frontend reaches it: with the headers both insert on the way.
+            func reached(_ read: (pool: Pool, plan: HeaderPlan?), own: Bool) -> BackendReference {
+                var pool = read.pool
+                // A TCP backend carries bytes: no HTTP rule runs on the way to it.
+                let headers = read.pool.layer == .l7 ? HeaderPlan.joined(own ? nil : ownPlan, read.plan) : (forwardFor: nil, remotePort: nil)
+                pool.forwardedForHeader = headers.forwardFor
+                pool.remotePortHeader = headers.remotePort
+                return .pool(pool)
+            }
+            if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.pool.members.isEmpty {
+                backends.append(reached(own, own: true))
             }
             for directive in section.directives where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
                 guard let target = directive.arguments.first else {
@@ -107,15 +163,18 @@ private struct Reader {
                     facts.notes.append(ScanNote(path: file.path, message: "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"))
                     continue
                 }
-                if let pool = pools[target.text] {
-                    if !backends.contains(.pool(pool)) { backends.append(.pool(pool)) }
+                if let read = pools[target.text] {
+                    let backend = reached(read, own: false)
+                    if !backends.contains(backend) { backends.append(backend) }
+                    // A TCP frontend that hands a connection to an HTTP backend makes it HTTP.
+                    if layer == .l4, read.pool.layer == .l7 {
+                        layer = .l7
+                        layerLocation = read.plan?.modeLocation ?? read.pool.location
+                    }
                 } else {
                     backends.append(.missing(name: target.text, location: location(directive.line, target.column)))
                 }
             }
-            // HTTP rules do nothing in mode tcp (HAProxy warns and ignores them).
-            let headers = layer == .l7 ? insertedHeaders(section.directives) : (forwardFor: nil, remotePort: nil)
-            let forwardFor = headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil)
             for bind in section.directives where bind.keyword == "bind" {
                 guard let address = bind.arguments.first else {
                     throw FormatError("'bind' needs an address", line: bind.line, column: bind.column)
@@ -137,7 +196,7 @@ private struct Reader {
                             name: name, file: file.path, port: port, location: location(bind.line, bind.column),
                             sectionLocation: location(section.line), layer: layer, layerLocation: layerLocation,
                             terminatesTLS: terminates, certificates: certificates, backends: backends,
-                            forwardedForHeader: forwardFor, remotePortHeader: headers.remotePort))
+                            forwardedForHeader: nil, remotePortHeader: nil))
                 }
             }
         }
@@ -152,7 +211,7 @@ private struct Reader {
                     defaults.mode = (value == "http" ? .l7 : .l4, location(directive.line, directive.column))
                 }
             case "option" where directive.arguments.first?.text == "forwardfor":
-                defaults.forwardFor = location(directive.line, directive.column)
+                defaults.forwardFor = (location(directive.line, directive.column), directive.value(after: "header")?.text ?? "X-Forwarded-For")
             case "no" where directive.arguments.first?.text == "option" && directive.arguments.dropFirst().first?.text == "forwardfor":
                 defaults.forwardFor = nil
             case "default-server":
@@ -164,33 +223,47 @@ private struct Reader {
         }
     }
 
-    /// X-Forwarded-For and RemotePort insertion in a section's own directives.
-    func insertedHeaders(_ directives: [HAProxyDirective]) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
-        var forwardFor: SourceLocation?
-        var remotePort: SourceLocation?
+    /// The header rules of a section: its `option forwardfor` (own or from its defaults)
+    /// and its `http-request` rules on X-Forwarded-For and RemotePort, with their values.
+    func headerPlan(_ directives: [HAProxyDirective], defaults: Defaults) -> HeaderPlan {
+        var plan = HeaderPlan(forwardFor: defaults.forwardFor)
         for directive in directives {
-            var header: String?
+            let args = directive.arguments.map(\.text)
+            let at = location(directive.line, directive.column)
             switch directive.keyword {
-            case "option" where directive.arguments.first?.text == "forwardfor":
-                forwardFor = forwardFor ?? location(directive.line, directive.column)
-            case "http-request":
-                let args = Array(directive.arguments)
-                if args.count >= 2, args[0].text == "set-header" || args[0].text == "add-header" { header = args[1].text }
+            case "option" where args.first == "forwardfor":
+                plan.forwardFor = (at, directive.value(after: "header")?.text ?? "X-Forwarded-For")
+            case "no" where args.count >= 2 && args[0] == "option" && args[1] == "forwardfor":
+                plan.forwardFor = nil
+            case "http-request" where args.count >= 2 && ["set-header", "add-header", "del-header"].contains(args[0]):
+                guard let header = ForwardingHeader(httpName: args[1]) else { continue }
+                let value = args[0] == "del-header" ? "" : (args.count > 2 ? args[2] : "")
+                plan.rules.append(HeaderRule(header: header, location: at, value: Self.headerValue(value, for: header)))
             case "reqadd":
-                header = directive.arguments.first.map { String($0.text.prefix { $0 != ":" }) }
+                let text = args.first ?? ""
+                guard let colon = text.firstIndex(of: ":"), let header = ForwardingHeader(httpName: text[..<colon]) else { continue }
+                let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                plan.rules.append(HeaderRule(header: header, location: at, value: Self.headerValue(value, for: header)))
             default:
                 break
             }
-            switch header.flatMap({ ForwardingHeader(name: $0) }) {
-            case .forwardedFor?: forwardFor = forwardFor ?? location(directive.line, directive.column)
-            case .remotePort?: remotePort = remotePort ?? location(directive.line, directive.column)
-            case nil: break
-            }
         }
-        return (forwardFor, remotePort)
+        return plan
     }
 
-    func pool(_ section: HAProxySection, defaults: Defaults) throws -> Pool {
+    /// What a header value in HAProxy's log-format is: the client's address (`%[src]`, `%ci`)
+    /// or source port (`%[src_port]`, `%cp`), a copy of a request header, or something else.
+    static func headerValue(_ value: String, for header: ForwardingHeader) -> HeaderRule.Value {
+        let client: Set<String> = header == .forwardedFor ? ["%[src]", "%ci", "%{+Q}ci"] : ["%[src_port]", "%cp", "%{+Q}cp"]
+        if client.contains(value) { return .client }
+        for fetch in ["%[req.hdr(", "%[hdr(", "%[req.fhdr("] where value.hasPrefix(fetch) && value.hasSuffix(")]") {
+            let name = value.dropFirst(fetch.count).dropLast(2).split(separator: ",").first ?? ""
+            if let source = ForwardingHeader(httpName: name.trimmingCharacters(in: .whitespaces)) { return .copy(source) }
+        }
+        return .other
+    }
+
+    func pool(_ section: HAProxySection, defaults: Defaults) throws -> (pool: Pool, plan: HeaderPlan?) {
         var sectionDefaults = defaults
         apply(section.directives, to: &sectionDefaults)
         var members: [PoolMember] = []
@@ -214,12 +287,15 @@ private struct Reader {
             }
         }
         let layer = sectionDefaults.mode?.0 ?? .l4
-        let headers = layer == .l7 ? insertedHeaders(section.directives) : (forwardFor: nil, remotePort: nil)
+        var plan = layer == .l7 ? headerPlan(section.directives, defaults: sectionDefaults) : nil
+        plan?.modeLocation = sectionDefaults.mode?.1
         let sourceHash = section.directives.last { $0.keyword == "balance" }?.arguments.first?.text == "source"
-        return Pool(
+        let headers = HeaderPlan.joined(nil, plan)
+        let pool = Pool(
             name: section.name ?? "", location: location(section.line), members: members, healthCheckPath: healthCheck,
-            forwardedForHeader: headers.forwardFor ?? (layer == .l7 ? sectionDefaults.forwardFor : nil),
-            remotePortHeader: headers.remotePort, balance: sourceHash ? .sourceHash : .roundRobin)
+            forwardedForHeader: headers.forwardFor, remotePortHeader: headers.remotePort,
+            balance: sourceHash ? .sourceHash : .roundRobin, layer: layer)
+        return (pool, plan)
     }
 
     func member(name: String, address: HAProxyWord, parameters: [HAProxyWord], directive: HAProxyDirective, defaults: Defaults) throws -> PoolMember {

@@ -82,10 +82,14 @@ public struct Pool: Sendable, Hashable {
     public let location: SourceLocation
     public let members: [PoolMember]
     public let healthCheckPath: String?
-    public let forwardedForHeader: SourceLocation?
-    public let remotePortHeader: SourceLocation?
+    /// Where the header is inserted with the client's address (port), on the way to this pool.
+    public var forwardedForHeader: SourceLocation?
+    public var remotePortHeader: SourceLocation?
     /// Read from HAProxy and NGINX; the other platforms' persistence settings are not read.
     public var balance: Balance = .roundRobin
+    /// The pool's own layer where the platform gives backends one (HAProxy `mode` in a backend):
+    /// an HTTP backend behind a TCP frontend makes the connection HTTP.
+    public var layer: Layer?
 }
 
 /// A backend a listener forwards to: found in the same configuration, or only named.
