@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what certlint needs to build and test on Debian/Ubuntu, and nothing that is already
-# there: libgit2 and libyaml (with pkg-config), openssl and strace from apt, and the Python
+# there: libgit2 and libyaml (with pkg-config), openssl, strace, haproxy, nginx-light and its
+# stream module from apt, and the Python
 # packages the schema tests use (jsonschema, rfc3987, xmlschema) from PyPI. Safe to run again.
 set -euo pipefail
 
@@ -15,6 +16,10 @@ fi
 # The security tests: openssl makes test keys, strace watches which files a scan opens.
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v strace >/dev/null 2>&1 || need_apt+=(strace)
+# The differential tests run the real load balancers (the packages start no service here).
+[ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+[ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need_apt+=(libnginx-mod-stream)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""

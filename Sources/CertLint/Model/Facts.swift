@@ -125,11 +125,43 @@ public struct Listener: Sendable, Hashable {
     /// Facts the configuration leaves unknown (a protocol from a variable without a value): the
     /// checks that need them do not run, and CP031 says so.
     public var unknowns: [String] = []
+    /// For a name-based virtual server (NGINX `server_name`): which connections it gets when
+    /// other servers share its port.
+    public var virtualHost: VirtualHost?
 
     public var pools: [Pool] {
         backends.compactMap { if case .pool(let pool) = $0 { return pool } else { return nil } }
     }
     public var members: [PoolMember] { pools.flatMap(\.members) }
+}
+
+/// The names a virtual server answers to, among the servers of one context on one port.
+public struct VirtualHost: Sendable, Hashable {
+    /// The servers that share the port: one configuration context and one port.
+    public let group: String
+    /// `server_name` values (exact, `*.example.com`, `www.*`, `~regex`).
+    public let names: [String]
+    /// The port's default server: marked `default_server`, or the first one listening on it.
+    public let isDefault: Bool
+
+    public init(group: String, names: [String], isDefault: Bool) {
+        self.group = group
+        self.names = names
+        self.isDefault = isDefault
+    }
+
+    /// Whether a host name picks this server (NGINX: exact, leading or trailing wildcard).
+    public func answers(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return names.contains { name in
+            let name = name.lowercased()
+            if name == host { return true }
+            if name.hasPrefix("*.") { return host.hasSuffix(name.dropFirst(1)) }
+            if name.hasPrefix(".") { return host == name.dropFirst() || host.hasSuffix(name) }
+            if name.hasSuffix(".*") { return host.hasPrefix(name.dropLast(1)) }
+            return false
+        }
+    }
 }
 
 /// The cert proxy of a deployment, as `certlint.yaml` declares it.

@@ -148,6 +148,7 @@ struct Resolver {
             }
         }
 
+        joined = Self.virtualServersForVIP(joined, vip: deployment.vip.value)
         let mode = decideMode(deployment, joined)
         let service = deployment.serviceCertificate.flatMap { certificate(.file($0), subject: "\(subject) / service certificate") }
         var publicUse: CertificateUse?
@@ -189,6 +190,23 @@ struct Resolver {
             classification: publicUse.map {
                 CertificateClassification.classify(dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
             })
+    }
+
+    /// Of name-based virtual servers sharing a port (NGINX `server_name`), the ones a client
+    /// reaching the VIP gets: those named for it, or else the port's default server.
+    static func virtualServersForVIP(_ joined: [DeploymentListener], vip: String) -> [DeploymentListener] {
+        let groups = Dictionary(grouping: joined.compactMap(\.listener.virtualHost), by: \.group).filter { $0.value.count > 1 }
+        guard !groups.isEmpty else { return joined }
+        var chosen: [String: Set<VirtualHost>] = [:]
+        for (group, hosts) in groups {
+            let named = hosts.filter { $0.answers(vip) }
+            let picked = named.isEmpty ? hosts.filter(\.isDefault) : named
+            chosen[group] = Set(picked.isEmpty ? hosts : picked)
+        }
+        return joined.filter { joined in
+            guard let host = joined.listener.virtualHost, let picked = chosen[host.group] else { return true }
+            return picked.contains(host)
+        }
     }
 
     /// The LB configuration decides when it has a 443 listener; `lb-mode` otherwise.

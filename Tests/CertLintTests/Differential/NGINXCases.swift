@@ -94,8 +94,8 @@ enum NGINXCases {
         [header + " {"] + lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 } } + ["}"]
     }
 
-    private static func servers(_ nodePort: Int, _ random: inout SeededGenerator) -> [String] {
-        (random.chance(0.5) ? ["ip_hash;"] : []) + ["server @HOST1@:@NODE\(nodePort)@;", "server @HOST2@:@NODE\(nodePort)@;"]
+    private static func servers(_ nodePort: Int, _ random: inout SeededGenerator, stream: Bool = false) -> [String] {
+        (random.chance(0.5) ? [stream ? "hash $remote_addr;" : "ip_hash;"] : []) + ["server @HOST1@:@NODE\(nodePort)@;", "server @HOST2@:@NODE\(nodePort)@;"]
     }
 
     private static func streamServer(
@@ -109,7 +109,7 @@ enum NGINXCases {
         if !terminates && random.chance(0.3) { lines.append("ssl_preread on;") }
         lines.append("proxy_pass stream_\(name);")
         if random.chance(0.3) { lines.append("proxy_ssl on;") }
-        return block("upstream stream_\(name)", servers(nodePort, &random)) + block("server", lines)
+        return block("upstream stream_\(name)", servers(nodePort, &random, stream: true)) + block("server", lines)
     }
 
     /// `proxy_set_header` for X-Forwarded-For and RemotePort with right and wrong values, or none.

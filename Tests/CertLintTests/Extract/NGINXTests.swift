@@ -121,7 +121,7 @@ enum NGINXFixture {
         let https = try #require(result.topology.deployments.first?.listeners.first { $0.role == .service }?.listener)
         #expect(https.file == "nginx/conf.d/access.conf")
         #expect(https.terminatesTLS)
-        #expect(https.remotePortHeader == SourceLocation(path: "nginx/snippets/remote-port.conf", line: 1, column: 1))
+        #expect(https.pools.map(\.remotePortHeader) == [SourceLocation(path: "nginx/snippets/remote-port.conf", line: 1, column: 1)])
         #expect(result.notes.map(\.message) == ["line 4: include missing/*.conf matches no file in the repository; its directives are not read"])
 
         let cycle = try await scan("events {}\nhttp {\n    include loop.conf;\n}\n", extra: ["nginx/loop.conf": "server {\n    listen 8080;\n    include nginx.conf;\n}\n"])

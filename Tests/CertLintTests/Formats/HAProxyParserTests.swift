@@ -65,7 +65,9 @@ import Testing
                 server s2 wsa2.example.com no-ssl
             """)
         #expect(found.map(\.layer) == [.l4, .l7])
-        #expect(found[1].forwardedForHeader?.line == 3)
+        // option forwardfor of `defaults web`, on the way from fe_web to be (both `from web`).
+        #expect(found[1].forwardedForHeader == nil)
+        #expect(found[1].pools.map { $0.forwardedForHeader?.line } == [3])
         let members = found[1].members
         #expect(members.map(\.usesTLS) == [true, false])
         #expect(members.map(\.port) == [443, nil])

@@ -45,8 +45,10 @@ public struct NGINXExtractor: Extractor {
 /// X-Forwarded-For …` and `proxy_set_header RemotePort $remote_port` insert the headers. A
 /// `stream { server { … } }` is Layer 4: without `ssl` on `listen` it passes TCP through (with
 /// `ssl_preread` it only peeks at the SNI), and `proxy_ssl on` would open TLS to the upstream.
-/// `include` is followed (globs, relative to the including configuration's folder, or matched by
-/// path suffix); a cycle is CP900, an include that matches nothing a note.
+/// `include` is followed (globs; a relative path from the configuration prefix, which is the
+/// folder of the main file that no other file includes, as NGINX does; an absolute path by
+/// its longest suffix that names repository files); a cycle is CP900, an include that matches
+/// nothing a note.
 struct NGINXProject {
     let sources: [NGINXSource]
     let paths: [String]
@@ -58,7 +60,7 @@ struct NGINXProject {
     /// Whether the current root hit a limit (reported once).
     var overLimit = false
     /// Include patterns already matched, by the folder they were matched from.
-    var matches: [String: [String]] = [:]
+    var matches: [String: (files: [String], assumed: String?)] = [:]
 
     /// An include tree bigger than this (an include diamond doubles at each level) or deeper
     /// than `maximumIncludeDepth` is CP900 at the include that crosses the limit.
@@ -72,7 +74,7 @@ struct NGINXProject {
         var included: Set<String> = []
         for source in sources {
             for include in Self.all("include", in: source.directives) {
-                for argument in include.arguments { included.formUnion(cachedMatch(argument, from: source.path)) }
+                for argument in include.arguments { included.formUnion(cachedMatch(argument, prefix: directory(source.path)).files) }
             }
         }
         var listeners: [Listener] = []
@@ -85,7 +87,8 @@ struct NGINXProject {
             visitedFiles = []
             splicedDirectives = 0
             overLimit = false
-            let expanded = expand(source.directives, path: source.path, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+            let expanded = expand(
+                source.directives, path: source.path, prefix: directory(source.path), cache: &cache, stack: &stack, notes: &notes, failures: &failures)
             visited.formUnion(visitedFiles)
             listeners += NGINXListeners(base: directory(source.path)).read(expanded)
         }
@@ -103,10 +106,11 @@ struct NGINXProject {
         return found
     }
 
-    private mutating func cachedMatch(_ pattern: String, from path: String) -> [String] {
-        let key = directory(path) + "\u{0}" + pattern
+    /// Files an include names, seen from a configuration prefix.
+    private mutating func cachedMatch(_ pattern: String, prefix: String) -> (files: [String], assumed: String?) {
+        let key = prefix + "\u{0}" + pattern
         if let known = matches[key] { return known }
-        let found = match(pattern, from: path)
+        let found = match(pattern, prefix: prefix)
         matches[key] = found
         return found
     }
@@ -115,55 +119,61 @@ struct NGINXProject {
         path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
     }
 
-    /// Repository files an include pattern names: relative to the including file's folder, or
-    /// an absolute path matched by its longest suffix that names repository files.
-    private func match(_ pattern: String, from path: String) -> [String] {
-        var candidates: [String] = []
+    /// Repository files an include pattern names: a relative path from the prefix (or, when
+    /// nothing is there, from a folder above it, which is then the assumed prefix), an absolute
+    /// path by its longest suffix that names repository files.
+    private func match(_ pattern: String, prefix: String) -> (files: [String], assumed: String?) {
+        var candidates: [(path: String, folder: String?)] = []
         if pattern.hasPrefix("/") {
             var parts = pattern.split(separator: "/").map(String.init)
             while !parts.isEmpty {
-                candidates.append(parts.joined(separator: "/"))
+                candidates.append((parts.joined(separator: "/"), nil))
                 parts.removeFirst()
             }
         } else {
-            var folder = directory(path)
+            var folder = prefix
             while true {
-                candidates.append(ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern))
+                candidates.append((ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern), folder == prefix ? nil : folder))
                 guard !folder.isEmpty else { break }
                 folder = directory(folder)
             }
         }
         for candidate in candidates {
-            let wanted = candidate.split(separator: "/")
+            let wanted = candidate.path.split(separator: "/")
             let found = paths.filter { path in
                 let parts = path.split(separator: "/")
                 return parts.count == wanted.count && zip(parts, wanted).allSatisfy { PathGlob.segmentMatches($1, $0) }
             }
-            if !found.isEmpty { return found.sorted() }
+            if !found.isEmpty { return (found.sorted(), candidate.folder) }
         }
-        return []
+        return ([], nil)
     }
 
     /// Replaces `include` directives by the directives of the files they name (each keeps its
     /// own file and line).
     private mutating func expand(
-        _ directives: [NGINXDirective], path: String, cache: inout [String: [NGINXDirective]], stack: inout [String],
+        _ directives: [NGINXDirective], path: String, prefix: String, cache: inout [String: [NGINXDirective]], stack: inout [String],
         notes: inout [ScanNote], failures: inout [ParseFailure]
     ) -> [NGINXDirective] {
         var result: [NGINXDirective] = []
         for directive in directives {
             guard directive.name == "include" else {
                 if let block = directive.block {
-                    result.append(directive.with(block: expand(block, path: path, cache: &cache, stack: &stack, notes: &notes, failures: &failures)))
+                    result.append(directive.with(block: expand(block, path: path, prefix: prefix, cache: &cache, stack: &stack, notes: &notes, failures: &failures)))
                 } else {
                     result.append(directive)
                 }
                 continue
             }
             for pattern in directive.arguments {
-                let files = cachedMatch(pattern, from: path)
+                let (files, assumed) = cachedMatch(pattern, prefix: prefix)
                 if files.isEmpty {
                     notes.append(ScanNote(path: path, message: "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"))
+                } else if let assumed {
+                    let shown = prefix.isEmpty ? "the repository root" : prefix
+                    notes.append(ScanNote(
+                        path: path,
+                        message: "line \(directive.line): include \(pattern) names no file under \(shown) (the folder of \(stack[0]), NGINX's prefix); read from \(assumed.isEmpty ? "the repository root" : assumed) instead"))
                 }
                 for file in files {
                     if let cycle = stack.firstIndex(of: file) {
@@ -196,7 +206,7 @@ struct NGINXProject {
                     stack.append(file)
                     visitedFiles.insert(file)
                     splicedDirectives += cache[file]!.count
-                    result += expand(cache[file]!, path: file, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+                    result += expand(cache[file]!, path: file, prefix: prefix, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
                     stack.removeLast()
                 }
             }
