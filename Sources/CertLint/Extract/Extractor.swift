@@ -54,6 +54,14 @@ public struct ScannedFile: Sendable {
     }
 
     /// The text, strictly UTF-8; a leading byte-order mark is dropped.
+    /// The text with any byte that is not UTF-8 read as U+FFFD, for formats whose own reader
+    /// works on bytes (NGINX, HAProxy): a Latin-1 comment does not make the file unreadable.
+    public func byteText() -> String {
+        var bytes = self.bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public func text() throws(FormatError) -> String {
         var bytes = self.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }

@@ -23,7 +23,7 @@ public struct HAProxyExtractor: Extractor {
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
-        let config = try HAProxyParser.parse(try file.text())
+        let config = try HAProxyParser.parse(file.byteText())
         return try Reader(file: file, config: config).facts()
     }
 }

@@ -134,7 +134,15 @@ public enum Scanner {
         for deployment in linked.deployments {
             guard let certificate = deployment.certProxyCertificate, trust[certificate.path] == nil else { continue }
             switch certificate.source {
-            case .file(let file): trust[certificate.path] = await store.verify(file)
+            case .file(let file):
+                // A certificate read as OpenSSL reads it has no signature swift-certificates can check.
+                if let lenient = file.certificates.first(where: { !$0.readLeniently.isEmpty }) {
+                    notes.append(ScanNote(
+                        path: file.path,
+                        message: "line \(lenient.location.line): the certificate has \(lenient.readLeniently.joined(separator: " and ")), which swift-certificates refuses and OpenSSL accepts (RFC 5280); read as OpenSSL does, but its chain to a trusted CA (CP012) is not checked"))
+                    continue
+                }
+                trust[certificate.path] = await store.verify(file)
             case .issued: trust[certificate.path] = .trusted  // a public CA issued it (e.g. AWS Certificate Manager)
             }
         }

@@ -91,6 +91,10 @@ import Testing
         #expect(arguments.count == 2)
         #expect(expand)
         guard case .call("provider::aws::arn_parse", _, _, _) = try expression("provider::aws::arn_parse(x)") else { Issue.record("provider function"); return }
+        // `::` is its own token in hclsyntax: blanks around it are valid.
+        guard case .call("foo::upper", let one, _, _) = try expression("foo :: upper(\"x\")"), one.count == 1 else { Issue.record("blanks around ::"); return }
+        guard case .conditional = try expression("a ? b : c") else { Issue.record("a conditional is not a namespace"); return }
+        #expect(throws: FormatError.self) { try expression("foo :: (1)") }
     }
 
     @Test func operatorsFollowHCLPrecedence() throws {

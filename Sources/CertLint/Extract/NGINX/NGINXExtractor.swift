@@ -27,7 +27,7 @@ public struct NGINXExtractor: Extractor {
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
-        let text = try file.text()
+        let text = file.byteText()
         // Jinja, Jekyll or Go templates of a configuration are not configuration yet.
         if text.contains("{{") || text.contains("{%") {
             facts.notes.append(ScanNote(path: file.path, message: "is a template ({{ … }} or {% … %}); not read as NGINX configuration"))

@@ -11,6 +11,9 @@ public struct CertificateInfo: Sendable, Hashable {
     public let location: SourceLocation
     public let dnsNames: [String]
     public let commonName: String?
+    /// What swift-certificates refused and certlint read as OpenSSL does (`a negative serial
+    /// number`); its signature cannot be checked.
+    public var readLeniently: [String] = []
 
     init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
         self.certificate = certificate
@@ -92,13 +95,21 @@ public enum CertificateReader {
         }
     }
 
+    /// A certificate from DER: as swift-certificates reads it, or else as OpenSSL does.
+    static func certificate(_ bytes: [UInt8], location: SourceLocation) throws -> CertificateInfo {
+        do {
+            return CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location)
+        } catch {
+            guard let lenient = LenientCertificate.read(bytes) else { throw error }
+            var info = CertificateInfo(certificate: lenient.certificate, der: bytes, location: location)
+            info.readLeniently = lenient.rewritten
+            return info
+        }
+    }
+
     public static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
         do {
-            let certificate = try Certificate(derEncoded: bytes)
-            return CertificateFile(
-                path: path,
-                certificates: [CertificateInfo(certificate: certificate, der: bytes, location: .file(path))],
-                privateKeys: [])
+            return CertificateFile(path: path, certificates: [try certificate(bytes, location: .file(path))], privateKeys: [])
         } catch {
             if let reason = unusableKey(error) {
                 return CertificateFile(path: path, certificates: [], privateKeys: [], unusable: [UnusableCertificate(location: .file(path), reason: reason)])
@@ -139,7 +150,7 @@ public enum CertificateReader {
             }
             do {
                 let bytes = [UInt8](der)
-                certificates.append(CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location))
+                certificates.append(try certificate(bytes, location: location))
             } catch {
                 if let reason = unusableKey(error) {
                     unusable.append(UnusableCertificate(location: location, reason: reason))

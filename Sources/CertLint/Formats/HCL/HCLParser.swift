@@ -344,9 +344,20 @@ public struct HCLParser {
             if scalar.isASCII, scalar.properties.numericType != nil { return try number() }
             if isIdentifierStart(scalar) {
                 var name = identifier()
-                // Provider-defined functions: provider::name::function(...)
-                while current == ":" && peek() == ":" {
+                // Provider-defined functions: provider::name::function(...). `::` is a token of
+                // its own, so blanks may stand around it (hclsyntax).
+                while true {
+                    let beforeBlanks = index
+                    while current == " " || current == "\t" { index += 1 }
+                    guard current == ":" && peek() == ":" else {
+                        index = beforeBlanks
+                        break
+                    }
                     index += 2
+                    while current == " " || current == "\t" { index += 1 }
+                    guard let next = current, isIdentifierStart(next) else {
+                        throw error("Invalid function name", "expected a name after \"::\", found \(describeCurrent())")
+                    }
                     name += "::" + identifier()
                 }
                 let afterName = index

@@ -18,8 +18,9 @@ public struct NGINXDirective: Sendable, Hashable {
     public func child(_ name: String) -> NGINXDirective? { block?.first { $0.name == name } }
 }
 
-/// Reads NGINX's configuration grammar: words, `"…"`/`'…'` strings with backslash escapes, `#`
-/// comments, `;` ending a directive, `{ }` blocks.
+/// Reads NGINX's configuration grammar as `ngx_conf_file.c` does: words, `"…"`/`'…'` strings
+/// with backslash escapes, `#` comments, `;` ending a directive, `{ }` blocks, and OpenResty's
+/// `*_by_lua_block { … }` bodies passed over as Lua.
 public enum NGINXParser {
     public static func parse(_ text: String, path: String) throws(FormatError) -> [NGINXDirective] {
         var parser = Parser(Array(text.unicodeScalars), path: path)
@@ -62,37 +63,142 @@ public enum NGINXParser {
             }
         }
 
-        /// One word or quoted string; nil at `;`, `{`, `}` or the end.
+        /// One word or quoted string; nil at `;`, `{`, `}` or the end. As NGINX's
+        /// `ngx_conf_read_token`: a quote opens a string only at the start of a word, `#`
+        /// starts a comment only there, `}` ends nothing inside a word, `{` right after `$` stays
+        /// in the word (`${var}`), a backslash keeps the next character from ending anything.
         mutating func word() throws(FormatError) -> String? {
             skipBlanks()
             guard index < text.count else { return nil }
-            let scalar = text[index]
-            if scalar == ";" || scalar == "{" || scalar == "}" { return nil }
-            var result = ""
-            if scalar == "\"" || scalar == "'" {
+            let first = text[index]
+            if first == ";" || first == "{" || first == "}" { return nil }
+            var raw: [Unicode.Scalar] = []
+            if first == "\"" || first == "'" {
                 let (startLine, startColumn) = (line, column)
                 advance()
-                while index < text.count && text[index] != scalar {
+                while index < text.count && text[index] != first {
                     if text[index] == "\\" && index + 1 < text.count {
+                        raw.append(text[index])
                         advance()
                     }
-                    result.unicodeScalars.append(text[index])
+                    raw.append(text[index])
                     advance()
                 }
-                guard index < text.count else { throw FormatError("the quote \(Character(scalar)) opened here is not closed", line: startLine, column: startColumn) }
+                guard index < text.count else { throw FormatError("the quote \(Character(first)) opened here is not closed", line: startLine, column: startColumn) }
                 advance()
-                return result
+                // NGINX wants a blank, `;`, `{` or `)` after a closing quote.
+                if index < text.count, !" \t\r\n;{)".unicodeScalars.contains(text[index]) {
+                    throw FormatError("unexpected \"\(Character(text[index]))\" after the quoted string", line: line, column: column)
+                }
+                return Self.unescaped(raw)
             }
+            var afterDollar = false
             while index < text.count {
                 let next = text[index]
-                if next == " " || next == "\t" || next == "\r" || next == "\n" || next == ";" || next == "{" || next == "#" { break }
-                // `}` ends a word unless it closes a `${…}` variable.
-                if next == "}" && !result.contains("${") { break }
-                if next == "\\" && index + 1 < text.count { advance() }
-                result.unicodeScalars.append(text[index])
+                if next == " " || next == "\t" || next == "\r" || next == "\n" || next == ";" { break }
+                if next == "{" && !afterDollar { break }
+                afterDollar = next == "$"
+                if next == "\\" && index + 1 < text.count {
+                    raw.append(next)
+                    advance()
+                    afterDollar = false
+                }
+                raw.append(text[index])
                 advance()
             }
-            return result
+            return Self.unescaped(raw)
+        }
+
+        /// NGINX's unescaping: `\"`, `\'` and `\\` give the character, `\t`, `\r` and `\n`
+        /// the control character; any other backslash stays.
+        static func unescaped(_ raw: [Unicode.Scalar]) -> String {
+            var result = String.UnicodeScalarView()
+            var position = 0
+            while position < raw.count {
+                if raw[position] == "\\", position + 1 < raw.count {
+                    switch raw[position + 1] {
+                    case "\"", "'", "\\":
+                        result.append(raw[position + 1])
+                        position += 2
+                        continue
+                    case "t", "r", "n":
+                        result.append(raw[position + 1] == "t" ? "\t" : raw[position + 1] == "r" ? "\r" : "\n")
+                        position += 2
+                        continue
+                    default: break
+                    }
+                }
+                result.append(raw[position])
+                position += 1
+            }
+            return String(result)
+        }
+
+        /// Skips the Lua body of an OpenResty `*_by_lua_block { … }` (its braces may sit in Lua
+        /// strings and comments), up to and past its closing brace.
+        mutating func skipLuaBlock(name: String) throws(FormatError) {
+            let (startLine, startColumn) = (line, column)
+            var depth = 1
+            while index < text.count {
+                let scalar = text[index]
+                switch scalar {
+                case "{": depth += 1
+                case "}":
+                    depth -= 1
+                    if depth == 0 {
+                        advance()
+                        return
+                    }
+                case "\"", "'":
+                    advance()
+                    while index < text.count && text[index] != scalar && text[index] != "\n" {
+                        if text[index] == "\\" { advance() }
+                        if index < text.count { advance() }
+                    }
+                case "-" where index + 1 < text.count && text[index + 1] == "-":
+                    advance()
+                    advance()
+                    if let level = longBracketLevel() {
+                        skipLongBracket(level)
+                        continue
+                    }
+                    while index < text.count && text[index] != "\n" { advance() }
+                    continue
+                case "[":
+                    if let level = longBracketLevel() {
+                        skipLongBracket(level)
+                        continue
+                    }
+                default: break
+                }
+                if index < text.count { advance() }
+            }
+            throw FormatError("the Lua block of \"\(name)\" opened here is not closed", line: startLine, column: startColumn)
+        }
+
+        /// At `[[` or `[==[`: the number of `=`; nil otherwise.
+        private func longBracketLevel() -> Int? {
+            guard index < text.count, text[index] == "[" else { return nil }
+            var probe = index + 1
+            var level = 0
+            while probe < text.count && text[probe] == "=" {
+                level += 1
+                probe += 1
+            }
+            return probe < text.count && text[probe] == "[" ? level : nil
+        }
+
+        /// Skips a Lua long string or comment `[==[ … ]==]` from its opening bracket.
+        private mutating func skipLongBracket(_ level: Int) {
+            for _ in 0..<(level + 2) { advance() }
+            let close = ["]"] + Array(repeating: "=", count: level) + ["]"] as [Unicode.Scalar]
+            while index < text.count {
+                if index + close.count <= text.count && Array(text[index..<(index + close.count)]) == close {
+                    for _ in close { advance() }
+                    return
+                }
+                advance()
+            }
         }
 
         /// Blocks nested deeper than this are CP900 (NGINX's own contexts nest a few levels).
@@ -128,6 +234,10 @@ public enum NGINXParser {
                 case ";":
                     advance()
                     result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: nil))
+                case "{" where name.hasSuffix("_by_lua_block"):
+                    advance()
+                    try skipLuaBlock(name: name)
+                    result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: []))
                 case "{":
                     advance()
                     let inner = try directives(closing: true, depth: depth + 1)

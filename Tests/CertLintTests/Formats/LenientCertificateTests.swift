@@ -1,0 +1,76 @@
+import Foundation
+import SwiftASN1
+import Testing
+import X509
+@testable import CertLint
+
+/// Certificates OpenSSL reads and swift-certificates refuses (RFC 5280 asks parsers to accept
+/// them): certlint reads them as OpenSSL does and says the chain check could not run.
+@Suite struct LenientCertificateTests {
+    static var opensslPresent: Bool { FileManager.default.fileExists(atPath: "/usr/bin/openssl") }
+
+    @Test(.enabled(if: opensslPresent)) func negativeSerialNumberFromOpenSSL() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-negative-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let made = try run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", folder.appendingPathComponent("key").path,
+            "-out", folder.appendingPathComponent("neg.pem").path, "-subj", "/CN=negative.example.com", "-set_serial", "-5", "-days", "30",
+        ])
+        try #require(made.status == 0, "openssl: \(made.error)")
+        let pem = try String(contentsOf: folder.appendingPathComponent("neg.pem"), encoding: .utf8)
+        #expect(try run("/usr/bin/openssl", ["x509", "-in", folder.appendingPathComponent("neg.pem").path, "-noout", "-serial"]).output == "serial=-05\n")
+        #expect(throws: (any Error).self) { try Certificate(pemEncoded: pem) }
+
+        let file = try CertificateReader.readPEM(path: "neg.pem", text: pem)
+        #expect(file.certificates.map(\.commonName) == ["negative.example.com"])
+        #expect(file.certificates.map(\.readLeniently) == [["a negative serial number"]])
+
+        let result = try await FixtureRepository(files: ["certs/neg.pem": pem]).scan()
+        #expect(result.brief == [])
+    }
+
+    @Test func issuerAndSubjectUniqueIDs() throws {
+        let issued = try TestPKI.selfSigned(["unique.example.com"])
+        let der = try withUniqueIDs(issued.certificate)
+        let pem = PEMDocument(type: "CERTIFICATE", derBytes: der).pemString
+        #expect(throws: (any Error).self) { try Certificate(derEncoded: der) }
+        if Self.opensslPresent {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-unique-\(UUID().uuidString).pem")
+            try Data(pem.utf8).write(to: folder)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let text = try run("/usr/bin/openssl", ["x509", "-in", folder.path, "-noout", "-text"])
+            #expect(text.status == 0 && text.output.contains("Issuer Unique ID") && text.output.contains("Subject Unique ID"), "openssl: \(text.error)")
+        }
+        let file = try CertificateReader.readPEM(path: "unique.pem", text: pem)
+        #expect(file.certificates.map(\.dnsNames) == [["unique.example.com"]])
+        #expect(file.certificates.map(\.readLeniently) == [["an issuer unique ID", "a subject unique ID"]])
+        // The identity is the certificate's own DER, not what was read.
+        #expect(file.certificates.first?.sha256 == CertificateInfo(certificate: issued.certificate, der: der, location: .file("x")).sha256)
+    }
+
+    @Test func otherBrokenDERStaysAFormatError() {
+        #expect(throws: FormatError.self) { try CertificateReader.readDER(path: "x.der", bytes: [0x30, 0x03, 0x02, 0x01, 0x80]) }
+    }
+
+    /// The certificate with `[1]` and `[2]` unique IDs after its public key (version 3 allows them).
+    private func withUniqueIDs(_ certificate: Certificate) throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(certificate)
+        let root = try DER.parse(serializer.serializedBytes)
+        guard case .constructed(let parts) = root.content, case .constructed(let tbsParts) = Array(parts)[0].content else { throw ASN1Error.invalidASN1Object(reason: "not a certificate") }
+        let outer = Array(parts)
+        var fields = Array(tbsParts).map(\.encodedBytes)
+        // version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, then [1], [2].
+        fields.insert(contentsOf: [[0x81, 0x02, 0x00, 0x2A][...], [0x82, 0x02, 0x00, 0x2B][...]], at: 7)
+        var rebuilt = DER.Serializer()
+        rebuilt.appendConstructedNode(identifier: .sequence) { certificate in
+            certificate.appendConstructedNode(identifier: .sequence) { tbs in
+                for field in fields { tbs.serializeRawBytes(field) }
+            }
+            certificate.serializeRawBytes(outer[1].encodedBytes)
+            certificate.serializeRawBytes(outer[2].encodedBytes)
+        }
+        return rebuilt.serializedBytes
+    }
+}
