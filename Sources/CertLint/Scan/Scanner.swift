@@ -102,6 +102,10 @@ public enum Scanner {
         // NGINX includes span files: splice them in once every file is parsed.
         var nginx = NGINXProject(sources: facts.nginx.sorted { $0.path < $1.path }, paths: listed, readFile: readText)
         facts.listeners += nginx.listeners(notes: &notes, failures: &parseErrors)
+        // One cause, one finding: a broken file read on its own and again through an include
+        // (or included twice) is reported once.
+        var seenFailures: Set<ParseFailure> = []
+        parseErrors = parseErrors.filter { seenFailures.insert($0).inserted }
 
         // Resolve.
         let index = ReferenceIndex(paths: listed.filter { !snapshot.isSubmodule($0) })

@@ -127,6 +127,13 @@ enum NGINXFixture {
         let cycle = try await scan("events {}\nhttp {\n    include loop.conf;\n}\n", extra: ["nginx/loop.conf": "server {\n    listen 8080;\n    include nginx.conf;\n}\n"])
         #expect(cycle.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/nginx.conf:3:5"])
         #expect(cycle.messages("CP900") == ["NGINX: include cycle: nginx/loop.conf → nginx/nginx.conf → nginx/loop.conf"])
+
+        // A broken file read on its own and included twice is one CP900.
+        let broken = "server {\n    listen 443 ssl\n}\n"
+        let twice = try await scan(
+            "events {}\nhttp {\n    include conf.d/broken.conf;\n    include conf.d/*.conf;\n}\n", extra: ["nginx/conf.d/broken.conf": broken])
+        #expect(twice.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/conf.d/broken.conf:3:1"])
+        #expect(twice.messages("CP900") == ["NGINX: directive \"listen\" is not terminated by \";\""])
     }
 
     @Test func syntaxErrorsAndTemplates() async throws {
