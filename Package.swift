@@ -108,7 +108,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
-            exclude: ["Fixtures", "Golden"],
+            exclude: ["Fixtures", "Golden", "RealWorld"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -15,7 +15,7 @@ public struct CertificateExtractor: Extractor {
         if file.isBinary {
             facts.certificateFile = try CertificateReader.readDER(path: file.path, bytes: file.bytes)
         } else {
-            facts.certificateFile = try CertificateReader.readPEM(path: file.path, text: try file.text())
+            facts.certificateFile = try CertificateReader.readPEM(path: file.path, text: file.byteText())
         }
         return facts
     }

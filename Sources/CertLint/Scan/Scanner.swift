@@ -131,6 +131,14 @@ public enum Scanner {
         var linked = resolver.resolve(deployments: deployments, listeners: facts.listeners, certificateFiles: certificateFiles)
         linked.incompleteDiscoveries = incomplete
         notes += linked.notes
+        for file in certificateFiles.sorted(by: { $0.path < $1.path }) {
+            for lenient in file.certificates where !lenient.readLeniently.isEmpty {
+                let unchecked = lenient.keyUnknown ? "its chain to a trusted CA (CP012) and its key's strength (CP022) are not checked" : "its chain to a trusted CA (CP012) is not checked"
+                notes.append(ScanNote(
+                    path: file.path,
+                    message: "line \(lenient.location.line): the certificate has \(lenient.readLeniently.joined(separator: ", ")), which swift-certificates refuses and OpenSSL accepts; read as OpenSSL does, but \(unchecked)"))
+            }
+        }
 
         // Trust for every certificate presented on a cert proxy port.
         let store = try trustStore(settings, snapshot: snapshot, index: index)
@@ -139,13 +147,9 @@ public enum Scanner {
             guard let certificate = deployment.certProxyCertificate, trust[certificate.path] == nil else { continue }
             switch certificate.source {
             case .file(let file):
-                // A certificate read as OpenSSL reads it has no signature swift-certificates can check.
-                if let lenient = file.certificates.first(where: { !$0.readLeniently.isEmpty }) {
-                    notes.append(ScanNote(
-                        path: file.path,
-                        message: "line \(lenient.location.line): the certificate has \(lenient.readLeniently.joined(separator: " and ")), which swift-certificates refuses and OpenSSL accepts (RFC 5280); read as OpenSSL does, but its chain to a trusted CA (CP012) is not checked"))
-                    continue
-                }
+                // A certificate read as OpenSSL reads it has no signature swift-certificates can
+                // check (its note says so).
+                guard file.certificates.allSatisfy(\.readLeniently.isEmpty) else { continue }
                 trust[certificate.path] = await store.verify(file)
             case .issued: trust[certificate.path] = .trusted  // a public CA issued it (e.g. AWS Certificate Manager)
             }

@@ -14,6 +14,10 @@ public struct CertificateInfo: Sendable, Hashable {
     /// What swift-certificates refused and certlint read as OpenSSL does (`a negative serial
     /// number`); its signature cannot be checked.
     public var readLeniently: [String] = []
+    /// Read leniently with a key swift-certificates could not read: its strength is unknown.
+    public var keyUnknown = false
+    /// The signature algorithm as written, when it is one swift-certificates does not support.
+    public var unsupportedSignatureOID: String?
 
     init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
         self.certificate = certificate
@@ -100,9 +104,12 @@ public enum CertificateReader {
         do {
             return CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location)
         } catch {
-            guard let lenient = LenientCertificate.read(bytes) else { throw error }
+            // A key too weak to read is its own finding (CP022), not a reading problem.
+            guard unusableKey(error) == nil, let lenient = LenientCertificate.read(bytes) else { throw error }
             var info = CertificateInfo(certificate: lenient.certificate, der: bytes, location: location)
             info.readLeniently = lenient.rewritten
+            info.keyUnknown = lenient.keyUnknown
+            if lenient.rewritten.contains(where: { $0.hasPrefix("the signature algorithm") }) { info.unsupportedSignatureOID = lenient.signatureAlgorithmOID }
             return info
         }
     }

@@ -29,7 +29,7 @@ struct CertificateHealthRule: Rule {
         let related = [RelatedLocation(use.referenceLocation, "used here")]
         Expiry(leaf.certificate, asOf: context.asOf, warningDays: context.settings.expiryWarningDays)
             .report(subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary))", related: related, into: &evaluation)
-        let weaknesses = Self.weaknesses(leaf.certificate)
+        let weaknesses = Self.weaknesses(leaf)
         if weaknesses.isEmpty {
             evaluation.checked("CP022", subject, at: leaf.location)
         } else {
@@ -37,16 +37,19 @@ struct CertificateHealthRule: Rule {
         }
     }
 
-    /// RSA under 2048 bits, EC under 256 bits, MD5 or SHA-1 signatures.
-    static func weaknesses(_ certificate: Certificate) -> [String] {
+    /// RSA under 2048 bits, EC under 256 bits, MD5 or SHA-1 signatures. A key certlint could
+    /// not read is not judged; a signature algorithm swift-certificates does not support is
+    /// judged by its OID as written.
+    static func weaknesses(_ info: CertificateInfo) -> [String] {
         var found: [String] = []
+        let certificate = info.certificate
         let key = certificate.publicKey
-        if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
+        if !info.keyUnknown, let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
             found.append("RSA key of \(rsa.keySizeInBits) bits (minimum 2048)")
         }
         let algorithm = certificate.signatureAlgorithm
-        let text = String(describing: algorithm)
-        if algorithm == .sha1WithRSAEncryption || text.contains("1.2.840.10045.4.1") || text.contains("1.2.840.10040.4.3") {
+        let text = info.unsupportedSignatureOID ?? String(describing: algorithm)
+        if info.unsupportedSignatureOID == nil && algorithm == .sha1WithRSAEncryption || text.contains("1.2.840.10045.4.1") || text.contains("1.2.840.10040.4.3") {
             found.append("SHA-1 signature")
         } else if text.contains("1.2.840.113549.1.1.4") || text.contains("1.2.840.113549.1.1.2") {
             found.append("MD5 or MD2 signature")
