@@ -8,7 +8,7 @@ PROVENANCE.tsv naming repository, commit, licence and path of every file.
 MIRRORS_FOLDER holds bare clones named OWNER+NAME/repo (what the team's fetch tool makes).
 Files land in valid/FORMAT/OWNER+NAME/PATH or invalid/FORMAT/OWNER+NAME/PATH. Validity comes
 from the source project where it says so (a parser's "bad" fixtures) and, for certificates,
-from the reference tool: `openssl x509` reads it or not.
+from a reference reader: `openssl x509` for certificates, PyYAML for Ansible YAML.
 """
 import base64
 import os
@@ -20,8 +20,9 @@ import tempfile
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "CertLintTests", "RealWorld")
 
-# (repository, licence, format, [(path regex, validity)]): validity is "valid", "invalid" or
-# "openssl" (decided by `openssl x509`); the first matching rule decides.
+# (repository, licence, format, [(path regex, validity)]): validity is "valid", "invalid",
+# "openssl" (decided by `openssl x509`) or "yaml" (decided by PyYAML, tags allowed); the first
+# matching rule decides.
 SOURCES = [
     ("aws-cloudformation/aws-cloudformation-templates", "Apache-2.0", "cloudformation", [(r"\.(ya?ml|json)$", "valid")]),
     ("aws-cloudformation/cfn-lint", "MIT-0", "cloudformation", [
@@ -43,6 +44,8 @@ SOURCES = [
     ("terraform-aws-modules/terraform-aws-security-group", "Apache-2.0", "terraform", [(r"^(examples|modules/(http|https|ssh)-[^/]*)/.*\.tf$|^[^/]*\.tf$", "valid")]),
     ("haproxytech/kubernetes-ingress", "Apache-2.0", "haproxy", [(r"\.cfg$", "valid")]),
     ("haproxytech/client-native", "Apache-2.0", "haproxy", [(r"\.cfg$", "valid")]),
+    ("avinetworks/devops", "Apache-2.0", "avi", [(r"^automation_examples/.*\.(ya?ml|json)$", "yaml")]),
+    ("avinetworks/sdk", "Apache-2.0", "netscaler", [(r"^python/avi/migrationtools/netscaler_converter/test/[^/]*\.conf$", "valid")]),
     ("zmap/zlint", "Apache-2.0", "certificates", [(r"^v3/testdata/[^/]*\.pem$", "openssl")]),
 ]
 
@@ -72,6 +75,21 @@ def openssl_reads(data):
     return bool(blocks)
 
 
+def yaml_reads(data):
+    """Whether PyYAML reads every document (any tag allowed, as CloudFormation's `!Ref`)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        list(yaml.load_all(data, Loader=Loader))
+        return True
+    except yaml.YAMLError:
+        return False
+
+
 def write(validity, fmt, repo, path, data):
     local = os.path.join(validity, fmt, repo.replace("/", "+"), path)
     target = os.path.join(ROOT, local)
@@ -96,7 +114,15 @@ def main():
             data = git(mirror, "show", "HEAD:" + path)
             if rule == "openssl" and b"-----BEGIN CERTIFICATE-----" not in data:
                 continue  # a CRL or a key: not a certificate test case
-            validity = rule if rule != "openssl" else ("valid" if openssl_reads(data) else "invalid")
+            if rule == "openssl":
+                validity = "valid" if openssl_reads(data) else "invalid"
+            elif rule == "yaml":
+                validity = "valid" if yaml_reads(data) else "invalid"
+                # Broken YAML that holds no load-balancer service is not input certlint reads.
+                if validity == "invalid" and b"avi_virtualservice" not in data and b"VirtualService" not in data:
+                    continue
+            else:
+                validity = rule
             rows.append((write(validity, fmt, repo, path, data), repo, commit, path, licence))
     repo, licence, fmt, pattern = GO_CONSTANTS
     mirror = os.path.join(mirrors, repo.replace("/", "+"), "repo")

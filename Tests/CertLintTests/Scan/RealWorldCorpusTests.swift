@@ -42,7 +42,7 @@ import Testing
         #expect(files.count >= 2000)
         // Every format certlint reads from other people's repositories is represented.
         let formats = Set(files.map { String($0.prefix { $0 != "/" }) })
-        #expect(formats == ["as3", "certificates", "cloudformation", "haproxy", "kubernetes", "nginx", "terraform"])
+        #expect(formats == ["as3", "avi", "certificates", "cloudformation", "haproxy", "kubernetes", "netscaler", "nginx", "terraform"])
         let result = try await scan("valid")
         #expect(result.filesScanned == files.count)
         let forbidden = Set((1...13).map { String(format: "CP%03d", $0) } + ["CP030", "CP031", "CP900"])
