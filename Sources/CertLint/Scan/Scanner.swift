@@ -133,7 +133,7 @@ public enum Scanner {
         notes += linked.notes
         for file in certificateFiles.sorted(by: { $0.path < $1.path }) {
             for lenient in file.certificates where !lenient.readLeniently.isEmpty {
-                let unchecked = lenient.keyUnknown ? "its chain to a trusted CA (CP012) and its key's strength (CP022) are not checked" : "its chain to a trusted CA (CP012) is not checked"
+                let unchecked = lenient.keyUnknown && lenient.unloadedRSAKeyBits == nil ? "its chain to a trusted CA (CP012) and its key's strength (CP022) are not checked" : "its chain to a trusted CA (CP012) is not checked"
                 notes.append(ScanNote(
                     path: file.path,
                     message: "line \(lenient.location.line): the certificate has \(lenient.readLeniently.joined(separator: ", ")), which swift-certificates refuses and OpenSSL accepts; read as OpenSSL does, but \(unchecked)"))

@@ -97,6 +97,22 @@ import Testing
         #expect(throws: FormatError.self) { try expression("foo :: (1)") }
     }
 
+    /// Namespaced calls as Terraform's own parser reads them (`terraform fmt`), where installed.
+    @Test(arguments: [("provider :: aws :: arn_parse(\"x\")", true), ("provider::aws::arn_parse(\"x\")", true), ("foo :: (1)", false)])
+    func namespacedCallsAsTerraformReadsThem(_ text: String, _ valid: Bool) throws {
+        let parsed = (try? expression(text)) != nil
+        #expect(parsed == valid)
+        let terraform = ["/usr/local/bin/terraform", "/usr/bin/terraform"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let terraform else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-hcl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("locals {\n  x = \(text)\n}\n".utf8).write(to: folder.appendingPathComponent("main.tf"))
+        let check = try run(terraform, ["fmt", "-check", "-list=false", folder.appendingPathComponent("main.tf").path], environment: ["HOME": folder.path, "PATH": "/usr/bin:/bin"])
+        // fmt exits 0 (formatted) or 3 (would reformat) for valid HCL, 2 for a syntax error.
+        #expect((check.status != 2) == valid, "terraform fmt: \(check.status) \(check.error)")
+    }
+
     @Test func operatorsFollowHCLPrecedence() throws {
         // 1 + 2 * 3 == 7 || !false && x > -1  →  ((1 + (2 * 3)) == 7) || ((!false) && (x > (-1)))
         guard case .binary("||", let left, let right, _) = try expression("1 + 2 * 3 == 7 || !false && x > -1") else { Issue.record("||"); return }

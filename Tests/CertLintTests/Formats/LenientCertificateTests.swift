@@ -49,6 +49,48 @@ import X509
         #expect(file.certificates.first?.sha256 == CertificateInfo(certificate: issued.certificate, der: der, location: .file("x")).sha256)
     }
 
+    /// zlint's test certificates (in the RealWorld corpus) that swift-certificates refuses.
+    static func zlint(_ name: String) throws -> CertificateInfo {
+        let url = Fixtures.testsDirectory.appendingPathComponent("RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        return try #require(try CertificateReader.readPEM(path: "\(name).pem", text: text).certificates.first)
+    }
+
+    @Test func unsupportedSignatureAlgorithmsAreJudgedByTheirOID() throws {
+        let md5 = try Self.zlint("md5WithRSASignatureAlgorithm")
+        #expect(md5.unsupportedSignatureOID == "1.2.840.113549.1.1.4")
+        #expect(CertificateHealthRule.weaknesses(md5) == ["MD5 or MD2 signature"])
+        let pss = try Self.zlint("rsassapssWithSHA256")
+        #expect(pss.readLeniently == ["the signature algorithm 1.2.840.113549.1.1.10, which swift-certificates does not support"])
+        #expect(CertificateHealthRule.weaknesses(pss) == [])
+    }
+
+    @Test func aKeySwiftCryptoRefusesIsMeasuredFromItsDER() throws {
+        // openssl x509 -text: "Public-Key: (15 bit)", modulus 23456.
+        let even = try Self.zlint("evenRsaMod")
+        #expect(even.keyUnknown)
+        #expect(even.readLeniently == ["a public key swift-certificates cannot read"])
+        #expect(even.unloadedRSAKeyBits == 15)
+        #expect(CertificateHealthRule.weaknesses(even) == ["RSA key of 15 bits (minimum 2048)"])
+    }
+
+    @Test func derStrictnessIsRewritten() throws {
+        let utc = try Self.zlint("utcNoSeconds").readLeniently
+        #expect(utc == [
+            "a validity time not in DER form", "a public key swift-certificates cannot read", "an issuer unique ID", "a subject unique ID",
+            "the signature algorithm 1.2.840.113549.1.1.4, which swift-certificates does not support",
+        ])
+        #expect(try Self.zlint("caOrgNameEmpty").readLeniently == ["a name whose SET OF is not in DER order"])
+        let version1 = try Self.zlint("certVersion1NoExtensions").readLeniently
+        #expect(version1 == ["version 1 written out (DER leaves a DEFAULT value out)", "a public key swift-certificates cannot read"])
+        // A key swift-crypto will not load is still measured from its DER.
+        let version1Key = try Self.zlint("certVersion1NoExtensions")
+        #expect(version1Key.unloadedRSAKeyBits.map { $0 < 2048 } == true)
+        // openssl x509 -text: "Public-Key: (1024 bit)", sha1WithRSAEncryption.
+        #expect(CertificateHealthRule.weaknesses(version1Key) == ["RSA key of 1024 bits (minimum 2048)", "SHA-1 signature"])
+        #expect(try Self.zlint("extSANDuplicated").readLeniently == ["an extension that appears twice (the first is read)"])
+    }
+
     @Test func otherBrokenDERStaysAFormatError() {
         #expect(throws: FormatError.self) { try CertificateReader.readDER(path: "x.der", bytes: [0x30, 0x03, 0x02, 0x01, 0x80]) }
     }

@@ -18,6 +18,8 @@ public struct CertificateInfo: Sendable, Hashable {
     public var keyUnknown = false
     /// The signature algorithm as written, when it is one swift-certificates does not support.
     public var unsupportedSignatureOID: String?
+    /// The size of an RSA key that could not be loaded, read from its DER.
+    public var unloadedRSAKeyBits: Int?
 
     init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
         self.certificate = certificate
@@ -109,6 +111,7 @@ public enum CertificateReader {
             var info = CertificateInfo(certificate: lenient.certificate, der: bytes, location: location)
             info.readLeniently = lenient.rewritten
             info.keyUnknown = lenient.keyUnknown
+            info.unloadedRSAKeyBits = lenient.rsaKeyBits
             if lenient.rewritten.contains(where: { $0.hasPrefix("the signature algorithm") }) { info.unsupportedSignatureOID = lenient.signatureAlgorithmOID }
             return info
         }

@@ -22,6 +22,9 @@ enum LenientCertificate {
         let keyUnknown: Bool
         /// The signature algorithm's OID as written (`1.2.840.113549.1.1.4`).
         let signatureAlgorithmOID: String?
+        /// The modulus size of an RSA key that could not be loaded (swift-crypto refuses keys
+        /// under 2048 bits), read from its DER.
+        let rsaKeyBits: Int?
     }
 
     /// The certificate as OpenSSL reads it; nil when the DER is broken beyond these rewrites.
@@ -31,6 +34,7 @@ enum LenientCertificate {
         guard outer.count == 3, case .constructed(let tbsParts) = outer[0].content else { return nil }
         var rewritten: [String] = []
         var keyUnknown = false
+        var rsaKeyBits: Int?
         var fields: [ArraySlice<UInt8>] = []
         var position = 0  // 0 version/serial, then signature, issuer, validity, subject, key
         let signatureOID = oid(of: outer[1])
@@ -74,6 +78,7 @@ enum LenientCertificate {
                 if (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil {
                     rewritten.append("a public key swift-certificates cannot read")
                     keyUnknown = true
+                    rsaKeyBits = rsaModulusBits(field)
                     fields.append(placeholderKey)
                 } else {
                     fields.append(field.encodedBytes)
@@ -95,7 +100,7 @@ enum LenientCertificate {
         guard let certificate = try? Certificate(derEncoded: serializer.serializedBytes) else { return nil }
         var unique: [String] = []
         for item in rewritten where !unique.contains(item) { unique.append(item) }
-        return Reading(certificate: certificate, rewritten: unique, keyUnknown: keyUnknown, signatureAlgorithmOID: signatureOID)
+        return Reading(certificate: certificate, rewritten: unique, keyUnknown: keyUnknown, signatureAlgorithmOID: signatureOID, rsaKeyBits: rsaKeyBits)
     }
 
     // MARK: Fields
@@ -260,6 +265,20 @@ enum LenientCertificate {
             }
         }
         return serializer.serializedBytes[...]
+    }
+
+    /// The bit length of an rsaEncryption key's modulus: SubjectPublicKeyInfo { algorithm,
+    /// BIT STRING { RSAPublicKey { modulus, exponent } } }.
+    private static func rsaModulusBits(_ spki: ASN1Node) -> Int? {
+        guard case .constructed(let parts) = spki.content else { return nil }
+        let items = Array(parts)
+        guard items.count == 2, oid(of: items[0]) == "1.2.840.113549.1.1.1", case .primitive(let bits) = items[1].content,
+            bits.count > 1, let key = try? DER.parse(Array(bits.dropFirst())), case .constructed(let numbers) = key.content,
+            let modulus = numbers.first(where: { _ in true }), case .primitive(let digits) = modulus.content
+        else { return nil }
+        let significant = digits.drop { $0 == 0 }
+        guard let top = significant.first else { return 0 }
+        return (significant.count - 1) * 8 + (8 - top.leadingZeroBitCount)
     }
 
     // MARK: Algorithms

@@ -46,6 +46,8 @@ struct CertificateHealthRule: Rule {
         let key = certificate.publicKey
         if !info.keyUnknown, let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
             found.append("RSA key of \(rsa.keySizeInBits) bits (minimum 2048)")
+        } else if let bits = info.unloadedRSAKeyBits, bits < 2048 {
+            found.append("RSA key of \(bits) bits (minimum 2048)")
         }
         let algorithm = certificate.signatureAlgorithm
         let text = info.unsupportedSignatureOID ?? String(describing: algorithm)
