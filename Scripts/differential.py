@@ -26,6 +26,7 @@ observation is {"port", "sni", "client": "lb"|"node"|"fail", "node": "none"|"tls
 import concurrent.futures
 import json
 import os
+import random
 import re
 import socket
 import ssl
@@ -42,16 +43,25 @@ port_lock = threading.Lock()
 used_ports = set()
 
 
+# Load-balancer ports come from below Linux's ephemeral range (32768-60999), so no outgoing
+# connection of this run can take one between the check and the load balancer's bind.
+PORT_RANGE = (20000, 32000)
+
+
 def free_port():
     """A loopback port nothing listens on now, never handed out twice in this run."""
     with port_lock:
         while True:
-            with socket.socket() as probe:
-                probe.bind((LOOPBACK, 0))
-                port = probe.getsockname()[1]
-            if port not in used_ports:
-                used_ports.add(port)
-                return port
+            port = random.randrange(*PORT_RANGE)
+            if port in used_ports:
+                continue
+            try:
+                with socket.socket() as probe:
+                    probe.bind((LOOPBACK, port))
+            except OSError:
+                continue
+            used_ports.add(port)
+            return port
 
 
 def read_request(stream, data=b""):
@@ -195,7 +205,7 @@ def free_range(count):
         first = free_port()
         ports = [first + offset for offset in range(count)]
         with port_lock:
-            if any(port in used_ports for port in ports[1:]) or ports[-1] > 65535:
+            if any(port in used_ports for port in ports[1:]) or ports[-1] >= PORT_RANGE[1]:
                 continue
             try:
                 for port in ports[1:]:

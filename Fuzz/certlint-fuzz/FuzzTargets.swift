@@ -76,7 +76,7 @@ enum FuzzTargets {
     static func facts(_ files: [(String, [UInt8])]) -> FileFacts {
         var facts = FileFacts()
         for (path, bytes) in files {
-            if let outcome = try? Scanner.extract(ScannedFile(path: path, bytes: bytes)) { facts.merge(outcome.facts) }
+            if let outcome = try? Extraction.extract(ScannedFile(path: path, bytes: bytes)) { facts.merge(outcome.facts) }
         }
         return facts
     }

@@ -63,3 +63,23 @@ public struct TrustStore: Sendable {
         }
     }
 }
+
+extension TrustStore {
+    /// Verdicts for every certificate presented on a cert proxy port, by path. A provider-issued
+    /// certificate is trusted (a public CA issued it); one read as OpenSSL reads it
+    /// (`readLeniently`) has no signature swift-certificates can check and gets no verdict (its
+    /// note says so).
+    func verdicts(_ topology: Topology) async -> [String: Verdict] {
+        var trust: [String: Verdict] = [:]
+        for deployment in topology.deployments {
+            guard let certificate = deployment.certProxyCertificate, trust[certificate.path] == nil else { continue }
+            switch certificate.source {
+            case .file(let file):
+                guard file.certificates.allSatisfy(\.readLeniently.isEmpty) else { continue }
+                trust[certificate.path] = await verify(file)
+            case .issued: trust[certificate.path] = .trusted
+            }
+        }
+        return trust
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Source: the snapshot a scan reads, the scanned folders within it, and the files read from it.
+struct ScanSource {
+    let snapshot: Snapshot
+    /// The paths as given on the command line.
+    let paths: [String]
+    /// The same paths relative to the repository root ("" for the whole repository).
+    let scopes: [String]
+
+    /// Every path of the snapshot, in or out of the scanned folders.
+    var listed: [String] { snapshot.paths }
+
+    func inScope(_ path: String) -> Bool {
+        scopes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    /// Opens the repository (or folder) that holds the first path and places every path in it.
+    static func open(_ options: ScanOptions) throws -> ScanSource {
+        let paths = options.paths.isEmpty ? ["."] : options.paths
+        for path in paths where options.mode == .workingTree && !FileManager.default.fileExists(atPath: path) {
+            throw CertLintError.pathNotFound(path)
+        }
+        let snapshot = try Scanner.openSnapshot(paths[0], mode: options.mode)
+        var scopes: [String] = []
+        for path in paths {
+            guard let relative = Scanner.relativePath(path, in: snapshot) else {
+                throw CertLintError.pathsInDifferentRepositories(paths[0], path)
+            }
+            scopes.append(relative)
+        }
+        let listed = snapshot.paths
+        for (index, scope) in scopes.enumerated() where !scope.isEmpty && !listed.contains(where: { $0 == scope || $0.hasPrefix(scope + "/") }) {
+            // An existing folder with nothing Git tracks or sees has nothing to scan; a path
+            // missing from a revision is an error.
+            if options.mode != .workingTree { throw CertLintError.pathNotInRevision(paths[index]) }
+        }
+        return ScanSource(snapshot: snapshot, paths: paths, scopes: scopes)
+    }
+
+    /// The files `--diff-base` reports on.
+    func changedPaths(_ options: ScanOptions) throws -> Set<String>? {
+        guard let base = options.diffBase else { return nil }
+        guard let repository = snapshot.repository else { throw CertLintError.needsRepository(path: paths[0], mode: .revision(base)) }
+        do {
+            return try repository.changedPaths(since: base, mode: options.mode)
+        } catch let error as GitError {
+            throw CertLintError.git(error.description)
+        }
+    }
+
+    /// The scanned files' bytes, read on this thread (libgit2 stays on it), and notes on those
+    /// passed over.
+    func read(_ settings: Settings) throws -> (files: [ScannedFile], notes: [ScanNote]) {
+        var notes = snapshot.notes.filter { inScope($0.path) }
+        var files: [ScannedFile] = []
+        for path in listed where inScope(path) {
+            if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
+            let read = snapshot.read(path, sizeLimit: settings.maxFileSize)
+            if snapshot.isSymbolicLink(path) {
+                // A link within the repository is read where it points; one that leads out is noted.
+                if case .skipped(let reason) = read, reason.contains("outside the repository") || reason.contains("symbolic links") {
+                    notes.append(ScanNote(path: path, message: reason))
+                }
+                continue
+            }
+            switch read {
+            case .bytes(let bytes): files.append(ScannedFile(path: path, bytes: bytes))
+            case .skipped(let reason): notes.append(ScanNote(path: path, message: reason))
+            }
+        }
+        if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }
+        return (files, notes)
+    }
+}
