@@ -91,6 +91,29 @@ import X509
         #expect(try Self.zlint("extSANDuplicated").readLeniently == ["an extension that appears twice (the first is read)"])
     }
 
+    /// swift-crypto double-frees an RSA key BoringSSL refuses: such a key must never reach it.
+    @Test func rsaKeysBoringSSLRefusesNeverReachSwiftCrypto() throws {
+        let der = { (name: String) throws -> [UInt8] in
+            let url = Fixtures.testsDirectory.appendingPathComponent("RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
+            let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+            let body = text.components(separatedBy: "-----BEGIN CERTIFICATE-----")[1].components(separatedBy: "-----END CERTIFICATE-----")[0]
+            return [UInt8](try #require(Data(base64Encoded: body.split(whereSeparator: \.isNewline).joined())))
+        }
+        #expect(RSAKeyGuard.certificateHasRefusedKey(try der("evenRsaMod")))
+        #expect(!RSAKeyGuard.certificateHasRefusedKey(try der("certVersion1NoExtensions")))
+        // modulus 0x5ba0 (even), exponent 65537; an odd 2048-bit modulus with exponent 1, 2, 65537.
+        #expect(RSAKeyGuard.refuses(rsaPublicKey: [0x30, 0x09, 0x02, 0x02, 0x5B, 0xA0, 0x02, 0x03, 0x01, 0x00, 0x01]))
+        let modulus: [UInt8] = [0x00] + [0xC1] + Array(repeating: 0x55, count: 254) + [0x01]
+        func key(_ exponent: [UInt8]) -> [UInt8] {
+            let body: [UInt8] = [0x02, 0x82, 0x01, 0x01] + modulus + [0x02, UInt8(exponent.count)] + exponent
+            return [0x30, 0x82, UInt8(body.count >> 8), UInt8(body.count & 0xFF)] + body
+        }
+        #expect(!RSAKeyGuard.refuses(rsaPublicKey: key([0x01, 0x00, 0x01])))
+        #expect(RSAKeyGuard.refuses(rsaPublicKey: key([0x01])))
+        #expect(RSAKeyGuard.refuses(rsaPublicKey: key([0x02])))
+        #expect(RSAKeyGuard.refuses(rsaPublicKey: key([0x01, 0x00, 0x00, 0x00, 0x00, 0x01])))
+    }
+
     @Test func otherBrokenDERStaysAFormatError() {
         #expect(throws: FormatError.self) { try CertificateReader.readDER(path: "x.der", bytes: [0x30, 0x03, 0x02, 0x01, 0x80]) }
     }

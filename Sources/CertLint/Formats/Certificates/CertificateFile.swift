@@ -37,7 +37,7 @@ public struct CertificateInfo: Sendable, Hashable {
 
     /// A certificate read from DER bytes, e.g. one a server presented.
     public init(derEncoded der: [UInt8], location: SourceLocation) throws {
-        self.init(certificate: try Certificate(derEncoded: der), der: der, location: location)
+        self = try CertificateReader.certificate(der, location: location)
     }
 
     /// The start of the SHA-256, for messages: `SHA-256 3f9a…c210`.
@@ -104,6 +104,8 @@ public enum CertificateReader {
     /// A certificate from DER: as swift-certificates reads it, or else as OpenSSL does.
     static func certificate(_ bytes: [UInt8], location: SourceLocation) throws -> CertificateInfo {
         do {
+            // swift-crypto must never see an RSA key BoringSSL refuses (RSAKeyGuard).
+            if RSAKeyGuard.certificateHasRefusedKey(bytes) { throw RSAKeyGuard.Refused() }
             return CertificateInfo(certificate: try Certificate(derEncoded: bytes), der: bytes, location: location)
         } catch {
             // A key too weak to read is its own finding (CP022), not a reading problem.

@@ -75,7 +75,7 @@ enum LenientCertificate {
             case 3:
                 fields.append(validity(field, &rewritten))
             case 5:
-                if (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil {
+                if RSAKeyGuard.refuses(spki: field) || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil {
                     rewritten.append("a public key swift-certificates cannot read")
                     keyUnknown = true
                     rsaKeyBits = rsaModulusBits(field)
