@@ -20,4 +20,22 @@ for input in arguments.dropFirst().sorted() {
     source += "        (\"\(url.lastPathComponent)\", \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)),\n"
 }
 source += "    ]\n}\n"
+
+// Every `- id: CPnnn` of catalog.yaml becomes `RuleID.cpnnn`, so rules name their IDs in code
+// that does not compile when one is mistyped.
+var identifiers: [String] = []
+for input in arguments.dropFirst() where URL(fileURLWithPath: input).lastPathComponent == "catalog.yaml" {
+    for line in try String(contentsOf: URL(fileURLWithPath: input), encoding: .utf8).split(separator: "\n") {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == ":" })
+        if words.count == 2, words[0] == "id", words[1].hasPrefix("CP"), words[1].dropFirst(2).allSatisfy(\.isNumber) {
+            identifiers.append(String(words[1]))
+        }
+    }
+}
+source += "\nextension RuleID {\n"
+for identifier in identifiers {
+    source += "    static let \(identifier.lowercased()) = RuleID(rawValue: \"\(identifier)\")\n"
+}
+source += "    /// Every rule of rules/catalog.yaml, in its order.\n"
+source += "    static let catalogued: [RuleID] = [\(identifiers.map { "." + $0.lowercased() }.joined(separator: ", "))]\n}\n"
 try source.write(toFile: output, atomically: true, encoding: .utf8)

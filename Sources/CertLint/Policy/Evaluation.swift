@@ -16,15 +16,15 @@ public struct Evaluation: Sendable {
     init(catalog: RuleCatalog) { self.catalog = catalog }
 
     /// Records that `ruleID` looked at `subject`.
-    mutating func checked(_ ruleID: String, _ subject: String, at location: SourceLocation) {
-        checks.append(Check(ruleID: ruleID, subject: subject, location: location))
+    mutating func checked(_ ruleID: RuleID, _ subject: String, at location: SourceLocation) {
+        checks.append(Check(ruleID: ruleID.rawValue, subject: subject, location: location))
     }
 
     /// Records a finding (and the check that produced it) at the rule's catalog level.
-    mutating func report(_ ruleID: String, _ subject: String, at location: SourceLocation, _ message: String, related: [RelatedLocation] = []) {
+    mutating func report(_ ruleID: RuleID, _ subject: String, at location: SourceLocation, _ message: String, related: [RelatedLocation] = []) {
         checked(ruleID, subject, at: location)
-        let level = catalog.rule(ruleID)?.level ?? .error
-        findings.append(Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject))
+        let level = catalog.rule(ruleID.rawValue)?.level ?? .error
+        findings.append(Finding(ruleID: ruleID.rawValue, level: level, message: message, location: location, related: related, subject: subject))
     }
 
     /// Applies `settings.rules`: `off` drops a rule's findings and checks, a level replaces the catalog's.
@@ -63,7 +63,7 @@ public struct ParseFailure: Sendable, Hashable {
 
 /// A built-in check: one file in `Policy/Rules/` each, naming the rule IDs it can report.
 protocol Rule: Sendable {
-    var ruleIDs: [String] { get }
+    var ruleIDs: [RuleID] { get }
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation)
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// suppressed; broken, expired, unknown-rule and unused directives become CP901.
 public struct Suppressor {
     /// The rule this stage reports.
-    public static let ruleIDs = ["CP901"]
+    public static let ruleIDs = [RuleID.cp901]
     /// Never suppressible, whatever the settings say.
     public static let alwaysUnsuppressible: Set<String> = ["CP900", "CP901"]
 

@@ -225,9 +225,11 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
 
 @Suite struct CatalogTests {
     @Test func everyCatalogRuleHasACheckAndEveryCheckACatalogEntry() {
-        let checked = Set(builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs)
+        let checked = Set((builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs).map(\.rawValue))
         let catalogued = Set(RuleCatalog.builtIn.rules.map(\.id))
         #expect(checked == catalogued)
+        // The typed IDs are generated from the same catalog, in its order.
+        #expect(RuleID.catalogued.map(\.rawValue) == RuleCatalog.builtIn.rules.map(\.id))
     }
 
     @Test(arguments: RuleCatalog.builtIn.rules)

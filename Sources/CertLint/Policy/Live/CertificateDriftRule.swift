@@ -1,17 +1,17 @@
 /// CP014: each endpoint presents the certificate the repository declares for its role.
 struct CertificateDriftRule: LiveRule {
-    let ruleIDs = ["CP014"]
+    let ruleIDs: [RuleID] = [.cp014]
 
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
         for item in context.observations {
             guard let leaf = item.observation.leaf, let expected = item.target.expectedCertificate else { continue }
             let target = item.target
             if Self.matches(leaf, expected) {
-                evaluation.checked("CP014", target.subject, at: expected.referenceLocation)
+                evaluation.checked(.cp014, target.subject, at: expected.referenceLocation)
                 continue
             }
             evaluation.report(
-                "CP014", target.subject, at: expected.referenceLocation,
+                .cp014, target.subject, at: expected.referenceLocation,
                 "deployment \(target.deployment.name): \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)); the repository declares \(expected.path) (\(expected.summary)\(expected.leaf.map { ", \($0.shortFingerprint)" } ?? ""))",
                 related: [RelatedLocation(expected.location, "the declared certificate")])
         }

@@ -2,7 +2,7 @@
 /// nodes without X-Forwarded-For or RemotePort, a node presenting another certificate than the
 /// pinned service certificate, a node the proxy could not reach.
 struct ForwardingRule: LiveRule {
-    let ruleIDs = ["CP008", "CP014", "CP015"]
+    let ruleIDs: [RuleID] = [.cp008, .cp014, .cp015]
 
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
         for item in context.forwarding {
@@ -14,28 +14,28 @@ struct ForwardingRule: LiveRule {
                 if item.requestsWithoutForwardedFor > 0 { missing.append("X-Forwarded-For") }
                 if item.requestsWithoutRemotePort > 0 { missing.append("RemotePort") }
                 if missing.isEmpty {
-                    evaluation.checked("CP008", subject, at: item.listener.location)
+                    evaluation.checked(.cp008, subject, at: item.listener.location)
                 } else {
                     let count = max(item.requestsWithoutForwardedFor, item.requestsWithoutRemotePort)
                     evaluation.report(
-                        "CP008", subject, at: item.listener.location,
+                        .cp008, subject, at: item.listener.location,
                         "deployment \(name): the proxy forwarded \(count) of \(item.requests) request\(item.requests == 1 ? "" : "s") on \(listener) to \(item.backend) without \(missing.joined(separator: " and ")), because the load-balancer configuration does not insert \(missing.count == 1 ? "it" : "them")")
                 }
             }
             if item.pinMismatches > 0, let presented = item.presentedInsteadOfPinned {
                 evaluation.report(
-                    "CP014", subject, at: item.backendLocation,
+                    .cp014, subject, at: item.backendLocation,
                     "deployment \(name): \(item.backend) presented \(presented.summary) (\(presented.shortFingerprint)) instead of the pinned service certificate; the proxy refused \(item.pinMismatches) connection\(item.pinMismatches == 1 ? "" : "s") on \(listener)")
             } else if item.connections > 0 {
-                evaluation.checked("CP014", subject, at: item.backendLocation)
+                evaluation.checked(.cp014, subject, at: item.backendLocation)
             }
             if item.failures.isEmpty {
-                if item.connections > 0 { evaluation.checked("CP015", subject, at: item.backendLocation) }
+                if item.connections > 0 { evaluation.checked(.cp015, subject, at: item.backendLocation) }
             } else {
                 let reasons = item.failures.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value)×)" }.joined(separator: "; ")
                 let total = item.failures.values.reduce(0, +)
                 evaluation.report(
-                    "CP015", subject, at: item.backendLocation,
+                    .cp015, subject, at: item.backendLocation,
                     "deployment \(name): \(total) connection\(total == 1 ? "" : "s") on \(listener) could not reach \(item.backend): \(reasons)")
             }
         }

@@ -1,7 +1,7 @@
 /// CP010, CP012, CP020, CP021 on what the endpoints presented: the VIP's certificates name the
 /// VIP, the cert proxy's chain is device-trusted, nothing presented is expired or expiring.
 struct LiveCertificateRule: LiveRule {
-    let ruleIDs = ["CP010", "CP012", "CP020", "CP021"]
+    let ruleIDs: [RuleID] = [.cp010, .cp012, .cp020, .cp021]
 
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
         for item in context.observations {
@@ -14,19 +14,19 @@ struct LiveCertificateRule: LiveRule {
                 let vip = target.deployment.deployment.vip.value
                 // The static CP010's test: the matrix's classification finds a type for the VIP.
                 if CertificateClassification.classify(leaf, vip: vip, nodes: []).type != nil {
-                    evaluation.checked("CP010", target.subject, at: anchor)
+                    evaluation.checked(.cp010, target.subject, at: anchor)
                 } else {
-                    evaluation.report("CP010", target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
+                    evaluation.report(.cp010, target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
                 }
             }
 
             if target.role == .certProxy, let verdict = context.trust[leaf.sha256] {
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
-                        "CP012", target.subject, at: anchor,
+                        .cp012, target.subject, at: anchor,
                         "deployment \(target.deployment.name): \(presented), which does not chain to a device-trusted CA: \(reason)")
                 } else {
-                    evaluation.checked("CP012", target.subject, at: anchor)
+                    evaluation.checked(.cp012, target.subject, at: anchor)
                 }
             }
 

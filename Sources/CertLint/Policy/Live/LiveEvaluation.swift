@@ -32,7 +32,7 @@ struct LiveContext: Sendable {
 
 /// A check of live endpoints: one file in `Policy/Live/` each, with the rule IDs it can report.
 protocol LiveRule: Sendable {
-    var ruleIDs: [String] { get }
+    var ruleIDs: [RuleID] { get }
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation)
 }
 

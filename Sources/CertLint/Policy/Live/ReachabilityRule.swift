@@ -1,6 +1,6 @@
 /// CP015: every endpoint asked for presented a certificate.
 struct ReachabilityRule: LiveRule {
-    let ruleIDs = ["CP015"]
+    let ruleIDs: [RuleID] = [.cp015]
 
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
         for item in context.observations {
@@ -8,11 +8,11 @@ struct ReachabilityRule: LiveRule {
             // 5263 belongs on the nodes only: the VIP refusing it is what CP006 wants.
             if target.isVIP && target.role == .secondary { continue }
             guard case .failed(let failure) = item.observation.outcome else {
-                evaluation.checked("CP015", target.subject, at: target.declaration)
+                evaluation.checked(.cp015, target.subject, at: target.declaration)
                 continue
             }
             evaluation.report(
-                "CP015", target.subject, at: target.declaration,
+                .cp015, target.subject, at: target.declaration,
                 "deployment \(target.deployment.name): \(target.endpoint) \(failure.description); the live checks of this port did not run")
         }
     }

@@ -1,7 +1,7 @@
 /// CP004 and CP005: the load balancer's cert proxy listener must be a Layer 4 TCP passthrough to
 /// the cert proxy port of the nodes.
 struct CertProxyListenerRule: Rule {
-    let ruleIDs = ["CP004", "CP005"]
+    let ruleIDs: [RuleID] = [.cp004, .cp005]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
@@ -24,20 +24,20 @@ struct CertProxyListenerRule: Rule {
                     if problems.count == 1 { location = reencrypting[0].location }
                 }
                 if problems.isEmpty {
-                    evaluation.checked("CP004", subject, at: listener.location)
+                    evaluation.checked(.cp004, subject, at: listener.location)
                 } else {
                     evaluation.report(
-                        "CP004", subject, at: location,
+                        .cp004, subject, at: location,
                         "deployment \(topology.name): the cert proxy listener \(listener.name) on port \(listener.port) \(problems.joined(separator: " and ")); port \(port) must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy",
                         related: [RelatedLocation(listener.sectionLocation, "\(listener.name), joined because \(joined.joinedBy)")])
                 }
                 let wrongPort = listener.members.filter { ($0.port ?? listener.port) != port }
                 if wrongPort.isEmpty {
-                    evaluation.checked("CP005", subject, at: listener.location)
+                    evaluation.checked(.cp005, subject, at: listener.location)
                 } else {
                     let targets = wrongPort.map { "\($0.name) → \($0.host):\($0.port ?? listener.port)" }.joined(separator: ", ")
                     evaluation.report(
-                        "CP005", subject, at: wrongPort[0].location,
+                        .cp005, subject, at: wrongPort[0].location,
                         "deployment \(topology.name): the cert proxy listener \(listener.name) forwards to \(targets); the cert proxy listens on port \(port) of the nodes",
                         related: [RelatedLocation(listener.location, "cert proxy listener")])
                 }

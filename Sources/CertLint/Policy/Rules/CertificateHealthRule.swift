@@ -5,7 +5,7 @@ import Crypto
 
 /// CP020, CP021, CP022: expiry and strength of every certificate a deployment uses.
 struct CertificateHealthRule: Rule {
-    let ruleIDs = ["CP020", "CP021", "CP022"]
+    let ruleIDs: [RuleID] = [.cp020, .cp021, .cp022]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         var seen: Set<String> = []
@@ -16,7 +16,7 @@ struct CertificateHealthRule: Rule {
         }
         for weak in context.topology.unusableCertificates where seen.insert(weak.path).inserted {
             evaluation.report(
-                "CP022", "certificate \(weak.path)", at: weak.certificate.location,
+                .cp022, "certificate \(weak.path)", at: weak.certificate.location,
                 "certificate \(weak.path) is weak: \(weak.certificate.reason), which certlint and current TLS clients refuse; the checks that need its names did not run",
                 related: [RelatedLocation(weak.location, "used here")])
         }
@@ -31,9 +31,9 @@ struct CertificateHealthRule: Rule {
             .report(subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary))", related: related, into: &evaluation)
         let weaknesses = Self.weaknesses(leaf)
         if weaknesses.isEmpty {
-            evaluation.checked("CP022", subject, at: leaf.location)
+            evaluation.checked(.cp022, subject, at: leaf.location)
         } else {
-            evaluation.report("CP022", subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))", related: related)
+            evaluation.report(.cp022, subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))", related: related)
         }
     }
 
@@ -86,18 +86,18 @@ struct Expiry {
     func report(_ subject: String, at location: SourceLocation, _ what: String, related: [RelatedLocation] = [], into evaluation: inout Evaluation) {
         let day = CertificateHealthRule.day(notAfter)
         if notAfter < asOf {
-            evaluation.report("CP020", subject, at: location, "\(what) expired on \(day)", related: related)
-            evaluation.checked("CP021", subject, at: location)
+            evaluation.report(.cp020, subject, at: location, "\(what) expired on \(day)", related: related)
+            evaluation.checked(.cp021, subject, at: location)
             return
         }
-        evaluation.checked("CP020", subject, at: location)
+        evaluation.checked(.cp020, subject, at: location)
         let days = Int(notAfter.timeIntervalSince(asOf) / 86_400)
         if days < warningDays {
             evaluation.report(
-                "CP021", subject, at: location,
+                .cp021, subject, at: location,
                 "\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(warningDays) days)", related: related)
         } else {
-            evaluation.checked("CP021", subject, at: location)
+            evaluation.checked(.cp021, subject, at: location)
         }
     }
 }

@@ -1,6 +1,6 @@
 /// CP010 to CP013: each certificate of a deployment fits the role it plays.
 struct CertificateRoleRule: Rule {
-    let ruleIDs = ["CP010", "CP011", "CP012", "CP013"]
+    let ruleIDs: [RuleID] = [.cp010, .cp011, .cp012, .cp013]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
@@ -9,17 +9,17 @@ struct CertificateRoleRule: Rule {
                 let subject = "\(topology.subject) / public certificate"
                 if classification.type == nil {
                     evaluation.report(
-                        "CP010", subject, at: certificate.referenceLocation,
+                        .cp010, subject, at: certificate.referenceLocation,
                         "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied",
                         related: [RelatedLocation(certificate.location, "the certificate")])
                 } else {
-                    evaluation.checked("CP010", subject, at: certificate.referenceLocation)
+                    evaluation.checked(.cp010, subject, at: certificate.referenceLocation)
                 }
             }
 
             if topology.mode?.mode == .passthrough, let proxy = topology.certProxyCertificate, let service = topology.serviceCertificate {
                 requireServiceCertificate(
-                    "CP011", "\(topology.subject) / cert proxy certificate", presented: proxy, service: service, into: &evaluation,
+                    .cp011, "\(topology.subject) / cert proxy certificate", presented: proxy, service: service, into: &evaluation,
                     "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate")
             }
 
@@ -27,17 +27,17 @@ struct CertificateRoleRule: Rule {
                 let subject = "\(topology.subject) / cert proxy certificate"
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
-                        "CP012", subject, at: proxy.referenceLocation,
+                        .cp012, subject, at: proxy.referenceLocation,
                         "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.summary)), does not chain to a device-trusted CA: \(reason)",
                         related: [RelatedLocation(proxy.location, "the certificate")])
                 } else {
-                    evaluation.checked("CP012", subject, at: proxy.referenceLocation)
+                    evaluation.checked(.cp012, subject, at: proxy.referenceLocation)
                 }
             }
 
             if let port = topology.deployment.certProxy.secondaryPort, let secondary = topology.secondaryCertificate, let service = topology.serviceCertificate {
                 requireServiceCertificate(
-                    "CP013", "\(topology.subject) / 5263 certificate", presented: secondary, service: service, into: &evaluation,
+                    .cp013, "\(topology.subject) / 5263 certificate", presented: secondary, service: service, into: &evaluation,
                     "deployment \(topology.name): port \(port.value) must present the Access service's certificate")
             }
         }
@@ -45,7 +45,7 @@ struct CertificateRoleRule: Rule {
 
     /// CP011 and CP013: a port that must present the Access service's certificate, by identity.
     private func requireServiceCertificate(
-        _ ruleID: String, _ subject: String, presented: CertificateUse, service: CertificateUse, into evaluation: inout Evaluation, _ requirement: String
+        _ ruleID: RuleID, _ subject: String, presented: CertificateUse, service: CertificateUse, into evaluation: inout Evaluation, _ requirement: String
     ) {
         guard presented.identity != service.identity else {
             evaluation.checked(ruleID, subject, at: presented.referenceLocation)

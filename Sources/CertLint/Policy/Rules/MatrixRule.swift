@@ -1,6 +1,6 @@
 /// CP001, CP002, CP003 and CP031: the deployment's row of the decision matrix, or why there is none.
 struct MatrixRule: Rule {
-    let ruleIDs = ["CP001", "CP002", "CP003", "CP031"]
+    let ruleIDs: [RuleID] = [.cp001, .cp002, .cp003, .cp031]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         // References already reported as missing (CP030) or weak (CP022) explain a missing certificate.
@@ -14,47 +14,47 @@ struct MatrixRule: Rule {
                 let plainHTTP = topology.listeners(.service).first { !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty }
                 if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
                     evaluation.report(
-                        "CP031", "\(topology.subject) / 443 mode", at: unknown.listener.location,
+                        .cp031, "\(topology.subject) / 443 mode", at: unknown.listener.location,
                         "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run")
                 } else if let plainHTTP {
                     evaluation.report(
-                        "CP031", "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
+                        .cp031, "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
                         Messages.plainHTTP(topology, plainHTTP.listener))
                 } else {
-                    evaluation.report("CP031", "\(topology.subject) / 443 mode", at: deployment.location, Messages.modeUnknown(topology))
+                    evaluation.report(.cp031, "\(topology.subject) / 443 mode", at: deployment.location, Messages.modeUnknown(topology))
                 }
             } else {
-                evaluation.checked("CP031", "\(topology.subject) / 443 mode", at: deployment.location)
+                evaluation.checked(.cp031, "\(topology.subject) / 443 mode", at: deployment.location)
             }
             if topology.publicCertificate == nil {
                 complete = false
                 // A reference that did not resolve is reported by CP030 already.
                 if !unresolvedSubjects.contains("\(topology.subject) / public certificate") && !unresolvedSubjects.contains("\(topology.subject) / service certificate") {
-                    evaluation.report("CP031", "\(topology.subject) / public certificate", at: deployment.location, Messages.certificateUnknown(topology))
+                    evaluation.report(.cp031, "\(topology.subject) / public certificate", at: deployment.location, Messages.certificateUnknown(topology))
                 }
             } else {
-                evaluation.checked("CP031", "\(topology.subject) / public certificate", at: deployment.location)
+                evaluation.checked(.cp031, "\(topology.subject) / public certificate", at: deployment.location)
             }
             guard complete, let mode = topology.mode?.mode, let type = topology.classification?.type, let certificate = topology.publicCertificate else { continue }
             let configured = deployment.certProxy.secondaryPort
             let related = relatedLocations(topology, certificate)
             switch context.matrix.verdict(namespace: topology.namespace, type: type, mode: mode) {
             case .row(let row):
-                evaluation.checked("CP003", subject, at: deployment.location)
+                evaluation.checked(.cp003, subject, at: deployment.location)
                 if row.port5263Required && configured == nil {
                     evaluation.report(
-                        "CP001", subject, at: deployment.certProxy.location ?? deployment.location,
+                        .cp001, subject, at: deployment.certProxy.location ?? deployment.location,
                         Messages.port5263Missing(topology, row), related: related)
                 } else {
-                    evaluation.checked("CP001", subject, at: deployment.location)
+                    evaluation.checked(.cp001, subject, at: deployment.location)
                 }
                 if !row.port5263Required, let configured {
-                    evaluation.report("CP002", subject, at: configured.location, Messages.port5263Unneeded(topology, row, configured.value), related: related)
+                    evaluation.report(.cp002, subject, at: configured.location, Messages.port5263Unneeded(topology, row, configured.value), related: related)
                 } else {
-                    evaluation.checked("CP002", subject, at: deployment.location)
+                    evaluation.checked(.cp002, subject, at: deployment.location)
                 }
             case .unsupported(let reason):
-                evaluation.report("CP003", subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
+                evaluation.report(.cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
             }
         }
     }

@@ -1,20 +1,20 @@
 /// CP009: `lb-mode` in certlint.yaml must agree with the load-balancer configuration.
 struct ModeConflictRule: Rule {
-    let ruleIDs = ["CP009"]
+    let ruleIDs: [RuleID] = [.cp009]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
             guard let declared = topology.deployment.lbMode else { continue }
             let subject = "\(topology.subject) / lb-mode"
             guard let decided = topology.mode, decided.fromLoadBalancer else {
-                evaluation.checked("CP009", subject, at: declared.location)
+                evaluation.checked(.cp009, subject, at: declared.location)
                 continue
             }
             if decided.mode == declared.value {
-                evaluation.checked("CP009", subject, at: declared.location)
+                evaluation.checked(.cp009, subject, at: declared.location)
             } else {
                 evaluation.report(
-                    "CP009", subject, at: declared.location,
+                    .cp009, subject, at: declared.location,
                     "deployment \(topology.name): lb-mode is \(declared.value.rawValue), but the load-balancer configuration at \(decided.location) implements \(decided.mode.matrixName); certlint follows the configuration",
                     related: [RelatedLocation(decided.location, "443 \(decided.mode.matrixName)")])
             }

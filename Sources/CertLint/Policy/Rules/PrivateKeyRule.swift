@@ -1,16 +1,16 @@
 /// CP023: an unencrypted private key committed to the repository.
 struct PrivateKeyRule: Rule {
-    let ruleIDs = ["CP023"]
+    let ruleIDs: [RuleID] = [.cp023]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for file in context.topology.certificateFiles where !file.privateKeys.isEmpty {
             for (number, key) in file.privateKeys.enumerated() {
                 let subject = "file \(file.path) / private key \(number + 1)"
                 if key.encrypted {
-                    evaluation.checked("CP023", subject, at: key.location)
+                    evaluation.checked(.cp023, subject, at: key.location)
                 } else {
                     evaluation.report(
-                        "CP023", subject, at: key.location,
+                        .cp023, subject, at: key.location,
                         "\(file.path) holds an unencrypted private key (\(key.label)); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store")
                 }
             }

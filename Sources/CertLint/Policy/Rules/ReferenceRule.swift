@@ -1,11 +1,11 @@
 /// CP030: a certificate, pool or file that a configuration names but the repository lacks.
 struct ReferenceRule: Rule {
-    let ruleIDs = ["CP030"]
+    let ruleIDs: [RuleID] = [.cp030]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for unresolved in context.topology.unresolved {
             evaluation.report(
-                "CP030", unresolved.subject, at: unresolved.location,
+                .cp030, unresolved.subject, at: unresolved.location,
                 "\(unresolved.subject): \(unresolved.problem); the checks that need it did not run")
         }
     }

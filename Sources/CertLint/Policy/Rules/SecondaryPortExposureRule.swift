@@ -1,17 +1,17 @@
 /// CP006: the secondary cert proxy port is node-to-node; no load-balancer listener should publish it.
 struct SecondaryPortExposureRule: Rule {
-    let ruleIDs = ["CP006"]
+    let ruleIDs: [RuleID] = [.cp006]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
             let exposed = topology.listeners(.secondary)
             if exposed.isEmpty {
-                evaluation.checked("CP006", "\(topology.subject) / port 5263", at: topology.deployment.location)
+                evaluation.checked(.cp006, "\(topology.subject) / port 5263", at: topology.deployment.location)
             }
             for joined in exposed {
                 let listener = joined.listener
                 evaluation.report(
-                    "CP006", "\(topology.subject) / listener \(listener.port) (\(listener.name))", at: listener.location,
+                    .cp006, "\(topology.subject) / listener \(listener.port) (\(listener.name))", at: listener.location,
                     "deployment \(topology.name): \(listener.name) publishes port \(listener.port) on the load balancer; the secondary cert proxy port is used between nodes and must not be reachable through the VIP",
                     related: [RelatedLocation(listener.sectionLocation, "joined because \(joined.joinedBy)")])
             }

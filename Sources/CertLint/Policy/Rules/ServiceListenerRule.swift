@@ -1,7 +1,7 @@
 /// CP007 and CP008: a 443 listener that terminates TLS must re-encrypt to the nodes and insert
 /// the X-Forwarded-For and RemotePort headers the cert proxy flow depends on.
 struct ServiceListenerRule: Rule {
-    let ruleIDs = ["CP007", "CP008"]
+    let ruleIDs: [RuleID] = [.cp007, .cp008]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
@@ -10,10 +10,10 @@ struct ServiceListenerRule: Rule {
                 let subject = "\(topology.subject) / listener \(listener.port) (\(listener.name))"
                 let plain = listener.members.filter { !$0.usesTLS }
                 if plain.isEmpty {
-                    evaluation.checked("CP007", subject, at: listener.location)
+                    evaluation.checked(.cp007, subject, at: listener.location)
                 } else {
                     evaluation.report(
-                        "CP007", subject, at: plain[0].location,
+                        .cp007, subject, at: plain[0].location,
                         "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)",
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
@@ -25,14 +25,14 @@ struct ServiceListenerRule: Rule {
                 if forwardFor == nil { missing.append("X-Forwarded-For") }
                 if remotePort == nil { missing.append("RemotePort") }
                 if missing.isEmpty {
-                    evaluation.checked("CP008", subject, at: listener.location)
+                    evaluation.checked(.cp008, subject, at: listener.location)
                 } else if listener.layer == .l4 {
                     evaluation.report(
-                        "CP008", subject, at: listener.layerLocation ?? listener.sectionLocation,
+                        .cp008, subject, at: listener.layerLocation ?? listener.sectionLocation,
                         "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]")
                 } else {
                     evaluation.report(
-                        "CP008", subject, at: listener.sectionLocation,
+                        .cp008, subject, at: listener.sectionLocation,
                         "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy",
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
