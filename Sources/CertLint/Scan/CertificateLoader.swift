@@ -23,7 +23,7 @@ final class CertificateLoader {
 
     private func read(_ path: String, keepingText: Bool) -> Resolver.CertificateLoad {
         switch snapshot.read(path, sizeLimit: sizeLimit) {
-        case .skipped(let reason): return .problem(reason)
+        case .skipped(let skip): return .problem(skip.description)
         case .bytes(let bytes):
             let file = ScannedFile(path: path, bytes: bytes)
             let extractor = CertificateExtractor()

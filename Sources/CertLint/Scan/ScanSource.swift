@@ -59,14 +59,14 @@ struct ScanSource {
             let read = snapshot.read(path, sizeLimit: settings.maxFileSize)
             if snapshot.isSymbolicLink(path) {
                 // A link within the repository is read where it points; one that leads out is noted.
-                if case .skipped(let reason) = read, reason.contains("outside the repository") || reason.contains("symbolic links") {
-                    notes.append(ScanNote(path: path, message: reason))
+                if case .skipped(let skip) = read, skip.keepsScanContained {
+                    notes.append(ScanNote(path: path, message: skip.description))
                 }
                 continue
             }
             switch read {
             case .bytes(let bytes): files.append(ScannedFile(path: path, bytes: bytes))
-            case .skipped(let reason): notes.append(ScanNote(path: path, message: reason))
+            case .skipped(let skip): notes.append(ScanNote(path: path, message: skip.description))
             }
         }
         if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }

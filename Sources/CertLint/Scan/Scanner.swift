@@ -126,9 +126,8 @@ public enum Scanner {
         for candidate in candidates {
             switch snapshot.read(candidate, sizeLimit: 1 << 20) {
             case .bytes(let bytes): return try settings(from: bytes, path: candidate)
-            case .skipped(let reason) where reason != "is not in the repository":
-                throw CertLintError.configurationUnreadable(path: candidate, reason: reason)
-            case .skipped: continue
+            case .skipped(.notInRepository): continue
+            case .skipped(let skip): throw CertLintError.configurationUnreadable(path: candidate, reason: skip.description)
             }
         }
         return Settings()

@@ -8,7 +8,7 @@ import Foundation
 final class ContainedFile {
     enum Outcome {
         case bytes([UInt8])
-        case refused(String)
+        case refused(Skip)
     }
 
     let root: String
@@ -30,9 +30,9 @@ final class ContainedFile {
     static let maximumLinks = 40
 
     func read(_ path: String, sizeLimit: Int) -> Outcome {
-        guard rootDescriptor >= 0 else { return .refused("could not be read (the repository root: \(Self.reason(rootError)))") }
+        guard rootDescriptor >= 0 else { return .refused(.unreadable("could not be read (the repository root: \(Self.reason(rootError)))")) }
         var logical = path.split(separator: "/").map(String.init)
-        guard !logical.isEmpty, !logical.contains(".."), !logical.contains(".") else { return .refused("is not a path inside the repository") }
+        guard !logical.isEmpty, !logical.contains(".."), !logical.contains(".") else { return .refused(.leavesRepository("is not a path inside the repository")) }
         var links = 0
         restart: while true {
             var directory = rootDescriptor
@@ -51,23 +51,23 @@ final class ContainedFile {
                 let failure = errno
                 let walked = logical[...position].joined(separator: "/")
                 guard failure == ELOOP || failure == ENOTDIR || (failure == ENXIO && isLast) else {
-                    if failure == ENXIO { return .refused("is not a regular file") }
-                    return .refused("could not be read (\(walked): \(Self.reason(failure)))")
+                    if failure == ENXIO { return .refused(.unreadable("is not a regular file")) }
+                    return .refused(.unreadable("could not be read (\(walked): \(Self.reason(failure)))"))
                 }
                 guard let target = Self.linkTarget(name, in: directory) else {
-                    if failure == ENOTDIR { return .refused("is not in a folder (\(walked) is a file on disk)") }
-                    return .refused("could not be read (\(walked): \(Self.reason(failure)))")
+                    if failure == ENOTDIR { return .refused(.unreadable("is not in a folder (\(walked) is a file on disk)")) }
+                    return .refused(.unreadable("could not be read (\(walked): \(Self.reason(failure)))"))
                 }
                 links += 1
-                guard links <= Self.maximumLinks else { return .refused("passes through more than \(Self.maximumLinks) symbolic links; not followed") }
+                guard links <= Self.maximumLinks else { return .refused(.leavesRepository("passes through more than \(Self.maximumLinks) symbolic links; not followed")) }
                 guard let resolved = Snapshot.linkTarget(target, of: walked, root: root) else {
                     let what = isLast ? "is a symbolic link" : "is inside \(walked), a symbolic link"
-                    return .refused("\(what) to \(target), outside the repository; not followed")
+                    return .refused(.leavesRepository("\(what) to \(target), outside the repository; not followed"))
                 }
                 logical = resolved.split(separator: "/").map(String.init) + logical[(position + 1)...]
                 continue restart
             }
-            return .refused("is not a path inside the repository")
+            return .refused(.leavesRepository("is not a path inside the repository"))
         }
     }
 
@@ -82,13 +82,13 @@ final class ContainedFile {
     private static func readRegular(_ descriptor: Int32, sizeLimit: Int) -> Outcome {
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .refused("could not be read (\(reason(errno)))") }
+        guard fstat(descriptor, &info) == 0 else { return .refused(.unreadable("could not be read (\(reason(errno)))")) }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: return .refused("is a folder on disk, not a file")
-        default: return .refused("is not a regular file")
+        case S_IFDIR: return .refused(.unreadable("is a folder on disk, not a file"))
+        default: return .refused(.unreadable("is not a regular file"))
         }
-        if Int(info.st_size) > sizeLimit { return .refused(Snapshot.tooLarge(Int(info.st_size), sizeLimit)) }
+        if Int(info.st_size) > sizeLimit { return .refused(.tooLarge(size: Int(info.st_size), limit: sizeLimit)) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
         while filled < bytes.count {

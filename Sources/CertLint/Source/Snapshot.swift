@@ -93,7 +93,7 @@ final class Snapshot {
     /// Outcome of asking for one file's bytes.
     enum Read {
         case bytes([UInt8])
-        case skipped(String)
+        case skipped(Skip)
     }
 
     /// The bytes of a file, following symbolic links that stay inside the repository.
@@ -101,15 +101,15 @@ final class Snapshot {
         var current = path
         for _ in 0..<8 {
             guard let entry = entries[current] else {
-                return .skipped(current == path ? "is not in the repository" : "is a symbolic link whose target \(current) is not a file in the repository")
+                return .skipped(current == path ? .notInRepository : .danglingLink(target: current))
             }
             do {
                 switch entry {
                 case .submodule:
-                    return .skipped("is a Git submodule")
+                    return .skipped(.submodule)
                 case .blob(let id):
                     let size = try repository!.blobSize(id)
-                    if size > sizeLimit { return .skipped(Self.tooLarge(size, sizeLimit)) }
+                    if size > sizeLimit { return .skipped(.tooLarge(size: size, limit: sizeLimit)) }
                     return .bytes(try repository!.blob(id))
                 case .disk:
                     switch contained.read(current, sizeLimit: sizeLimit) {
@@ -119,23 +119,23 @@ final class Snapshot {
                 case .blobLink(let id):
                     let target = String(decoding: try repository!.blob(id), as: UTF8.self)
                     guard let next = Self.linkTarget(target, of: current) else {
-                        return .skipped("is a symbolic link to \(target), outside the repository; not followed")
+                        return .skipped(.leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
                     }
                     current = next
                 case .diskLink(let target):
                     guard let next = Self.linkTarget(target, of: current, root: root) else {
-                        return .skipped("is a symbolic link to \(target), outside the repository; not followed")
+                        return .skipped(.leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
                     }
                     current = next
                 }
             } catch let error as GitError {
                 unreadableObjects.append("\(current): \(error.description)")
-                return .skipped("could not be read: \(error)")
+                return .skipped(.unreadable("could not be read: \(error)"))
             } catch {
-                return .skipped("could not be read: \(error)")
+                return .skipped(.unreadable("could not be read: \(error)"))
             }
         }
-        return .skipped("is a chain of more than 8 symbolic links (a loop?); not followed")
+        return .skipped(.leavesRepository("is a chain of more than 8 symbolic links (a loop?); not followed"))
     }
 
     func isSymbolicLink(_ path: String) -> Bool {
