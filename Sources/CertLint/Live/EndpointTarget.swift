@@ -56,17 +56,8 @@ extension Topology {
             } else {
                 continue
             }
-            let role: DeploymentListener.Role
-            if endpoint.port == declared.certProxy.effectivePort {
-                role = .certProxy
-            } else if endpoint.port == (declared.certProxy.secondaryPort?.value ?? 5263) {
-                role = .secondary
-            } else if endpoint.port == 443 {
-                role = .service
-            } else {
-                throw CertLintError.endpointPort(
-                    endpoint.description, deployment: deployment.name,
-                    ports: [443, declared.certProxy.effectivePort, declared.certProxy.secondaryPort?.value ?? 5263])
+            guard let role = declared.role(ofPort: endpoint.port) else {
+                throw CertLintError.endpointPort(endpoint.description, deployment: deployment.name, ports: declared.rolePorts.map(\.port))
             }
             return EndpointTarget(endpoint: endpoint, deployment: deployment, host: place, role: role)
         }

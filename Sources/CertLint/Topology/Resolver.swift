@@ -109,20 +109,12 @@ struct Resolver {
             for node in nodes { candidates.formUnion(lookup.byHost[node] ?? []) }
             candidates.formUnion(lookup.byCertificateName[deployment.vip.value] ?? [])
         }
-        let certProxyPort = deployment.certProxy.effectivePort
-        let secondaryPort = deployment.certProxy.secondaryPort?.value ?? 5263
 
         let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var joined: [DeploymentListener] = []
         for position in candidates.sorted() {
             let listener = lookup.all[position]
-            let role: DeploymentListener.Role
-            switch listener.port {
-            case 443: role = .service
-            case certProxyPort: role = .certProxy
-            case secondaryPort: role = .secondary
-            default: continue
-            }
+            guard let role = deployment.role(ofPort: listener.port) else { continue }
             // Evidence, strongest first. A deployment that lists its LB files takes listeners from
             // those files only; a file another manifest lists is that deployment's.
             var reason: String?

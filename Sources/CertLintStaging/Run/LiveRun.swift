@@ -13,7 +13,7 @@ public enum LiveRun {
         var endpoints: [LiveEndpoint] = []
         var notes: [ScanNote] = []
         if let vip = stage.vip {
-            for port in [443, proxy.effectivePort, proxy.secondaryPort?.value ?? 5263] {
+            for port in deployment.deployment.rolePorts.map(\.port) {
                 endpoints.append(vip.endpoint(host: deployment.deployment.vip.value, port: port))
             }
         }
