@@ -132,6 +132,17 @@ public struct Listener: Sendable, Hashable {
     public var pools: [Pool] {
         backends.compactMap { if case .pool(let pool) = $0 { return pool } else { return nil } }
     }
+
+    /// Where X-Forwarded-For is inserted: by the listener, or on the way to every pool it
+    /// forwards to (an HAProxy frontend's backends, an NGINX server's `proxy_pass`es).
+    public var insertsForwardedFor: SourceLocation? { forwardedForHeader ?? Self.onTheWayToEvery(pools.map(\.forwardedForHeader)) }
+    /// Where RemotePort is inserted, in the same sense.
+    public var insertsRemotePort: SourceLocation? { remotePortHeader ?? Self.onTheWayToEvery(pools.map(\.remotePortHeader)) }
+
+    private static func onTheWayToEvery(_ locations: [SourceLocation?]) -> SourceLocation? {
+        guard let first = locations.first, locations.allSatisfy({ $0 != nil }) else { return nil }
+        return first
+    }
     public var members: [PoolMember] { pools.flatMap(\.members) }
 }
 

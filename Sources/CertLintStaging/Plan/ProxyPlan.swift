@@ -87,8 +87,7 @@ public struct ProxyPlan: Sendable {
             planned.append(PlannedListener(
                 role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
                 bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends, balance: pool?.balance ?? .roundRobin,
-                insertsForwardedFor: listener.forwardedForHeader != nil || listener.pools.contains { $0.forwardedForHeader != nil },
-                insertsRemotePort: listener.remotePortHeader != nil || listener.pools.contains { $0.remotePortHeader != nil },
+                insertsForwardedFor: listener.insertsForwardedFor != nil, insertsRemotePort: listener.insertsRemotePort != nil,
                 pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
         }
         if planned.contains(where: { $0.mode != .passthrough }) {

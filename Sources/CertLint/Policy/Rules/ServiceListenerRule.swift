@@ -17,10 +17,8 @@ struct ServiceListenerRule: Rule {
                         "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)",
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
-                // Inserted by the listener, or on the way to every pool it forwards to.
-                let pools = listener.pools
-                let forwardFor = listener.forwardedForHeader ?? (pools.isEmpty ? nil : pools.allSatisfy { $0.forwardedForHeader != nil } ? pools[0].forwardedForHeader : nil)
-                let remotePort = listener.remotePortHeader ?? (pools.isEmpty ? nil : pools.allSatisfy { $0.remotePortHeader != nil } ? pools[0].remotePortHeader : nil)
+                let forwardFor = listener.insertsForwardedFor
+                let remotePort = listener.insertsRemotePort
                 var missing: [String] = []
                 if forwardFor == nil { missing.append("X-Forwarded-For") }
                 if remotePort == nil { missing.append("RemotePort") }
