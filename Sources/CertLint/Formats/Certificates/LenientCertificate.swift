@@ -37,7 +37,7 @@ enum LenientCertificate {
         var rsaKeyBits: Int?
         var fields: [ArraySlice<UInt8>] = []
         var position = 0  // 0 version/serial, then signature, issuer, validity, subject, key
-        let signatureOID = oid(of: outer[1])
+        let signatureOID = RSAKeyGuard.algorithmOID(outer[1])
         let signatureSupported = supportedSignatures.contains(Array(outer[1].encodedBytes))
         for field in tbsParts {
             let tag = field.identifier
@@ -78,7 +78,7 @@ enum LenientCertificate {
                 if RSAKeyGuard.refuses(spki: field) || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil {
                     rewritten.append("a public key swift-certificates cannot read")
                     keyUnknown = true
-                    rsaKeyBits = rsaModulusBits(field)
+                    rsaKeyBits = RSAKeyGuard.modulusBits(spki: field)
                     fields.append(placeholderKey)
                 } else {
                     fields.append(field.encodedBytes)
@@ -267,20 +267,6 @@ enum LenientCertificate {
         return serializer.serializedBytes[...]
     }
 
-    /// The bit length of an rsaEncryption key's modulus: SubjectPublicKeyInfo { algorithm,
-    /// BIT STRING { RSAPublicKey { modulus, exponent } } }.
-    private static func rsaModulusBits(_ spki: ASN1Node) -> Int? {
-        guard case .constructed(let parts) = spki.content else { return nil }
-        let items = Array(parts)
-        guard items.count == 2, oid(of: items[0]) == "1.2.840.113549.1.1.1", case .primitive(let bits) = items[1].content,
-            bits.count > 1, let key = try? DER.parse(Array(bits.dropFirst())), case .constructed(let numbers) = key.content,
-            let modulus = numbers.first(where: { _ in true }), case .primitive(let digits) = modulus.content
-        else { return nil }
-        let significant = digits.drop { $0 == 0 }
-        guard let top = significant.first else { return 0 }
-        return (significant.count - 1) * 8 + (8 - top.leadingZeroBitCount)
-    }
-
     // MARK: Algorithms
 
     /// The AlgorithmIdentifiers swift-certificates reads, as DER.
@@ -295,11 +281,6 @@ enum LenientCertificate {
         oid?.hasPrefix("1.2.840.10045") == true
             ? [0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02]
             : [0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B, 0x05, 0x00]
-    }
-
-    private static func oid(of algorithm: ASN1Node) -> String? {
-        guard case .constructed(let parts) = algorithm.content, let first = parts.first(where: { _ in true }) else { return nil }
-        return (try? ASN1ObjectIdentifier(derEncoded: first)).map { "\($0)" }
     }
 
     /// A P-256 key standing in for one that cannot be read.

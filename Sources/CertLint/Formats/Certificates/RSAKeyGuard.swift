@@ -27,30 +27,53 @@ enum RSAKeyGuard {
 
     /// Whether a SubjectPublicKeyInfo is rsaEncryption with a key BoringSSL refuses.
     static func refuses(spki: ASN1Node) -> Bool {
-        guard case .constructed(let parts) = spki.content else { return false }
+        guard let key = rsaPublicKey(spki) else { return false }
+        return key.isEmpty || refuses(rsaPublicKey: key)
+    }
+
+    /// The bit length of an rsaEncryption key's modulus, read from the DER; nil for another
+    /// kind of key or one whose modulus cannot be read.
+    static func modulusBits(spki: ASN1Node) -> Int? {
+        guard let key = rsaPublicKey(spki), let numbers = integers(key) else { return nil }
+        return bitCount(numbers.modulus)
+    }
+
+    /// The RSAPublicKey bytes of an rsaEncryption SubjectPublicKeyInfo (empty when its BIT STRING
+    /// is malformed); nil for another algorithm.
+    private static func rsaPublicKey(_ spki: ASN1Node) -> [UInt8]? {
+        guard case .constructed(let parts) = spki.content else { return nil }
         let items = Array(parts)
-        guard items.count == 2, case .constructed(let algorithm) = items[0].content, let oid = algorithm.first(where: { _ in true }),
-            (try? ASN1ObjectIdentifier(derEncoded: oid)).map({ "\($0)" }) == rsaEncryption
-        else { return false }
-        guard case .primitive(let bits) = items[1].content, bits.first == 0 else { return true }
-        return refuses(rsaPublicKey: Array(bits.dropFirst()))
+        guard items.count == 2, algorithmOID(items[0]) == rsaEncryption else { return nil }
+        guard case .primitive(let bits) = items[1].content, bits.first == 0 else { return [] }
+        return Array(bits.dropFirst())
+    }
+
+    /// The OID of an AlgorithmIdentifier, dotted.
+    static func algorithmOID(_ algorithm: ASN1Node) -> String? {
+        guard case .constructed(let parts) = algorithm.content, let first = parts.first(where: { _ in true }) else { return nil }
+        return (try? ASN1ObjectIdentifier(derEncoded: first)).map { "\($0)" }
+    }
+
+    private static func integers(_ bytes: [UInt8]) -> (modulus: ArraySlice<UInt8>, exponent: ArraySlice<UInt8>)? {
+        guard let key = try? DER.parse(bytes), case .constructed(let numbers) = key.content else { return nil }
+        let values = Array(numbers)
+        guard values.count == 2, values.allSatisfy({ $0.identifier == .integer }),
+            case .primitive(let modulus) = values[0].content, case .primitive(let exponent) = values[1].content,
+            !modulus.isEmpty, !exponent.isEmpty
+        else { return nil }
+        return (modulus, exponent)
     }
 
     /// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }: refused when either
     /// is negative, the modulus is even, over 16,384 bits or not larger than the exponent's
     /// limit, or the exponent is even, 1, or over 33 bits.
     static func refuses(rsaPublicKey bytes: [UInt8]) -> Bool {
-        guard let key = try? DER.parse(bytes), case .constructed(let numbers) = key.content else { return true }
-        let values = Array(numbers)
-        guard values.count == 2, values.allSatisfy({ $0.identifier == .integer }),
-            case .primitive(let modulus) = values[0].content, case .primitive(let exponent) = values[1].content,
-            let modulusLast = modulus.last, let exponentLast = exponent.last
-        else { return true }
+        guard let (modulus, exponent) = integers(bytes).map({ ($0.modulus, $0.exponent) }) else { return true }
         if modulus.first! & 0x80 != 0 || exponent.first! & 0x80 != 0 { return true }
         let modulusBits = bitCount(modulus)
         let exponentBits = bitCount(exponent)
-        if modulusBits > 16 * 1024 || modulusLast & 1 == 0 || modulusBits <= 33 { return true }
-        if exponentBits > 33 || exponentLast & 1 == 0 || exponentBits == 1 { return true }
+        if modulusBits > 16 * 1024 || modulus.last! & 1 == 0 || modulusBits <= 33 { return true }
+        if exponentBits > 33 || exponent.last! & 1 == 0 || exponentBits == 1 { return true }
         return false
     }
 
