@@ -140,7 +140,7 @@ private struct Reader {
             let name = "\(section.kind) \(section.name ?? "")"
             // HTTP rules do nothing in a TCP proxy, unless an HTTP backend upgrades its connections.
             // A TCP frontend's `option forwardfor` stays off even then (HAProxy 2.6 drops it).
-            var ownPlan = headerPlan(section.directives, defaults: sectionDefaults)
+            var ownPlan = headerPlan(section.directives, defaults: defaults)
             if layer == .l4 { ownPlan.forwardFor = nil }
             var backends: [BackendReference] = []
             /// A backend as this frontend reaches it: with the headers both insert on the way.
@@ -223,7 +223,7 @@ private struct Reader {
         }
     }
 
-    /// The header rules of a section: its `option forwardfor` (own or from its defaults)
+    /// The header rules of a section: its `option forwardfor` (its own, else its defaults' one)
     /// and its `http-request` rules on X-Forwarded-For and RemotePort, with their values.
     func headerPlan(_ directives: [HAProxyDirective], defaults: Defaults) -> HeaderPlan {
         var plan = HeaderPlan(forwardFor: defaults.forwardFor)
@@ -287,7 +287,7 @@ private struct Reader {
             }
         }
         let layer = sectionDefaults.mode?.0 ?? .l4
-        var plan = layer == .l7 ? headerPlan(section.directives, defaults: sectionDefaults) : nil
+        var plan = layer == .l7 ? headerPlan(section.directives, defaults: defaults) : nil
         plan?.modeLocation = sectionDefaults.mode?.1
         let sourceHash = section.directives.last { $0.keyword == "balance" }?.arguments.first?.text == "source"
         let headers = HeaderPlan.joined(nil, plan)
