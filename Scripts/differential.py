@@ -238,23 +238,7 @@ def commands(case, folder):
     return base + ["-t"], base
 
 
-def mark(case, what):
-    if os.environ.get("CERTLINT_DIFFERENTIAL_TIMES"):
-        with open(os.environ["CERTLINT_DIFFERENTIAL_TIMES"], "a") as log:
-            log.write("%s %.2f %s\n" % (case["id"], time.time(), what))
-
-
 def run_case(case, certs):
-    began = time.time()
-    try:
-        return run_case_timed(case, certs)
-    finally:
-        if os.environ.get("CERTLINT_DIFFERENTIAL_TIMES"):
-            with open(os.environ["CERTLINT_DIFFERENTIAL_TIMES"], "a") as log:
-                log.write("%s %.2f\n" % (case["id"], time.time() - began))
-
-
-def run_case_timed(case, certs):
     nodes = {port: StandInNode(port, certs) for port in case["nodePorts"]}
     lb = {}
     if case.get("lbRange"):
@@ -272,7 +256,6 @@ def run_case_timed(case, certs):
         for node in nodes.values():
             node.close()
         return result
-    mark(case, "checked")
     process = subprocess.Popen(start, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         if not wait_listening(mapping["LB"].values(), process):
@@ -285,7 +268,6 @@ def run_case_timed(case, certs):
         time.sleep(0.3)
         for wanted in case["probes"]:
             time.sleep(0.05)
-            mark(case, "probe %d" % wanted["port"])
             before = {port: len(node.records) for port, node in nodes.items()}
             seen, local_port = probe(mapping["LB"][wanted["port"]], wanted["sni"], certs)
             # A node answers after recording, but may still be reading when a client gives up.
@@ -308,7 +290,6 @@ def run_case_timed(case, certs):
                     observation["remotePort"] = "client" if remote == str(local_port) else "other"
             result["observations"].append(observation)
     finally:
-        mark(case, "probed")
         # Nothing to keep: NGINX without a master process takes seconds over SIGTERM.
         process.kill()
         process.wait()
