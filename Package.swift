@@ -70,7 +70,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        .target(name: "CertLintBenchmarkKit", dependencies: ["CertLint"], path: "Benchmarks/Kit", swiftSettings: strict),
+        .target(
+            name: "CertLintBenchmarkKit", dependencies: ["CertLint"], path: "Benchmarks/Kit", swiftSettings: strict),
         .executableTarget(
             name: "certlint-bench",
             dependencies: [

@@ -34,8 +34,11 @@ public struct RepositoryGenerator {
     static let cases: [Case] = {
         var all: [Case] = []
         func add(_ shared: Bool, _ certificate: String, _ reencrypt: Bool, without: String?, with: String?) {
-            all.append(Case(shared: shared, certificate: certificate, reencrypt: reencrypt, with5263: false, expected: without))
-            all.append(Case(shared: shared, certificate: certificate, reencrypt: reencrypt, with5263: true, expected: with))
+            all.append(
+                Case(shared: shared, certificate: certificate, reencrypt: reencrypt, with5263: false, expected: without)
+            )
+            all.append(
+                Case(shared: shared, certificate: certificate, reencrypt: reencrypt, with5263: true, expected: with))
         }
         add(true, "wildcard", true, without: nil, with: "CP002")
         add(true, "san-shared", true, without: nil, with: "CP002")
@@ -59,7 +62,8 @@ public struct RepositoryGenerator {
         }
         func write(_ path: String, _ data: Data) throws {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
             written += 1
         }
@@ -91,12 +95,22 @@ public struct RepositoryGenerator {
             try write("\(folder)/certlint.yaml", manifest)
             try write("\(folder)/certs/public.pem", certificates[deploymentCase.certificate] ?? "")
             if terraform {
-                try write("\(folder)/lb/main.tf", Self.awsTerraform(name: name, nodes: nodes, reencrypt: deploymentCase.reencrypt))
-                try write("\(folder)/lb/variables.tf", "variable \"environment\" {\n  type    = string\n  default = \"prod\"\n}\n")
+                try write(
+                    "\(folder)/lb/main.tf",
+                    Self.awsTerraform(name: name, nodes: nodes, reencrypt: deploymentCase.reencrypt))
+                try write(
+                    "\(folder)/lb/variables.tf",
+                    "variable \"environment\" {\n  type    = string\n  default = \"prod\"\n}\n")
             } else {
-                try write("\(folder)/lb/haproxy.cfg", Self.haproxy(name: name, nodes: nodes, reencrypt: deploymentCase.reencrypt, brokenCertProxy: brokenCertProxy))
+                try write(
+                    "\(folder)/lb/haproxy.cfg",
+                    Self.haproxy(
+                        name: name, nodes: nodes, reencrypt: deploymentCase.reencrypt, brokenCertProxy: brokenCertProxy)
+                )
             }
-            try write("\(folder)/README.md", "# \(name)\n\nWorkspace ONE Access, \(deploymentCase.shared ? "shared" : "disjoint") namespace.\n")
+            try write(
+                "\(folder)/README.md",
+                "# \(name)\n\nWorkspace ONE Access, \(deploymentCase.shared ? "shared" : "disjoint") namespace.\n")
             var verdicts = deploymentCase.expected.map { [$0] } ?? []
             if brokenCertProxy { verdicts.append("CP004") }
             expectations.verdicts[name] = verdicts.sorted()
@@ -111,24 +125,47 @@ public struct RepositoryGenerator {
             case 0...5: try write("\(team)/modules/svc-\(serial)/main.tf", Self.unrelatedTerraform(serial))
             case 6...8: try write("\(team)/k8s/app-\(serial).yaml", Self.kubernetes(serial))
             case 9, 10: try write("\(team)/cfn/bucket-\(serial).yaml", Self.cloudFormation(serial))
-            case 11, 12: try write("\(team)/docs/notes-\(serial).md", "# Service \(serial)\n\n" + String(repeating: "Runbook text for the on-call engineer.\n", count: 20))
-            case 13, 14: try write("\(team)/scripts/deploy-\(serial).sh", "#!/bin/sh\nset -eu\necho deploying service \(serial)\nterraform apply -auto-approve\n")
+            case 11, 12:
+                try write(
+                    "\(team)/docs/notes-\(serial).md",
+                    "# Service \(serial)\n\n" + String(repeating: "Runbook text for the on-call engineer.\n", count: 20)
+                )
+            case 13, 14:
+                try write(
+                    "\(team)/scripts/deploy-\(serial).sh",
+                    "#!/bin/sh\nset -eu\necho deploying service \(serial)\nterraform apply -auto-approve\n")
             case 15: try write("\(team)/as3/app-\(serial).json", Self.as3(serial))
-            case 16: try write("\(team)/nginx/site-\(serial).conf", "server {\n    listen 80;\n    server_name svc\(serial).example.org;\n    location / { proxy_pass http://127.0.0.1:8080; }\n}\n")
-            case 17: try write("\(team)/img/diagram-\(serial).png", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D] + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ serial) }))
-            default: try write("\(team)/lb/haproxy-\(serial).cfg", "defaults\n    mode http\nfrontend web\n    bind :8080\n    default_backend app\nbackend app\n    server app1 app\(serial).example.org:8080 check\n")
+            case 16:
+                try write(
+                    "\(team)/nginx/site-\(serial).conf",
+                    "server {\n    listen 80;\n    server_name svc\(serial).example.org;\n    location / { proxy_pass http://127.0.0.1:8080; }\n}\n"
+                )
+            case 17:
+                try write(
+                    "\(team)/img/diagram-\(serial).png",
+                    Data(
+                        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
+                            + (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ serial) }))
+            default:
+                try write(
+                    "\(team)/lb/haproxy-\(serial).cfg",
+                    "defaults\n    mode http\nfrontend web\n    bind :8080\n    default_backend app\nbackend app\n    server app1 app\(serial).example.org:8080 check\n"
+                )
             }
         }
         expectations.files = written
         try git(root, "init", "-q", "-b", "main")
         try git(root, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "add", "-A")
-        try git(root, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-q", "-m", "infrastructure")
+        try git(
+            root, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-q", "-m", "infrastructure")
         // A second commit touching a few files, for --diff-base HEAD~1.
         for touched in 0..<min(deployments, 5) {
             let path = root.appendingPathComponent(String(format: "deployments/access-%03d/README.md", touched))
-            try (String(contentsOf: path, encoding: .utf8) + "\nReviewed.\n").write(to: path, atomically: true, encoding: .utf8)
+            try (String(contentsOf: path, encoding: .utf8) + "\nReviewed.\n").write(
+                to: path, atomically: true, encoding: .utf8)
         }
-        try git(root, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-q", "-a", "-m", "review")
+        try git(
+            root, "-c", "user.email=bench@example.com", "-c", "user.name=bench", "commit", "-q", "-a", "-m", "review")
         return expectations
     }
 
@@ -146,8 +183,11 @@ public struct RepositoryGenerator {
     // MARK: - Templates
 
     static func haproxy(name: String, nodes: [String], reencrypt: Bool, brokenCertProxy: Bool) -> String {
-        let servers443 = nodes.enumerated().map { "    server n\($0.offset + 1) \($0.element):443\(reencrypt ? " ssl verify required ca-file /etc/haproxy/nodes.pem" : "") check" }.joined(separator: "\n")
-        let servers5262 = nodes.enumerated().map { "    server n\($0.offset + 1) \($0.element):5262 check" }.joined(separator: "\n")
+        let servers443 = nodes.enumerated().map {
+            "    server n\($0.offset + 1) \($0.element):443\(reencrypt ? " ssl verify required ca-file /etc/haproxy/nodes.pem" : "") check"
+        }.joined(separator: "\n")
+        let servers5262 = nodes.enumerated().map { "    server n\($0.offset + 1) \($0.element):5262 check" }.joined(
+            separator: "\n")
         return """
             # \(name)
             global

@@ -19,7 +19,8 @@ struct Bench: ParsableCommand {
 }
 
 struct Read: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Read every file of a repository through libgit2, parsing nothing (the floor).")
+    static let configuration = CommandConfiguration(
+        abstract: "Read every file of a repository through libgit2, parsing nothing (the floor).")
     @Argument var repository: String
     func run() throws {
         let (files, bytes) = try ReadFloor.readEverything(at: repository)
@@ -42,15 +43,18 @@ struct Run: ParsableCommand {
         let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let binary = certlint ?? own.deletingLastPathComponent().appendingPathComponent("certlint").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw ValidationError("no certlint binary at \(binary); run `swift build -c release` first or pass --certlint")
+            throw ValidationError(
+                "no certlint binary at \(binary); run `swift build -c release` first or pass --certlint")
         }
         let package = own.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let certificateFolder = ["", "../"].map { package.appendingPathComponent("\($0)Tests/CertLintTests/Fixtures/certs") }.first {
-            FileManager.default.fileExists(atPath: $0.path)
-        } ?? URL(fileURLWithPath: "Tests/CertLintTests/Fixtures/certs")
+        let certificateFolder =
+            ["", "../"].map { package.appendingPathComponent("\($0)Tests/CertLintTests/Fixtures/certs") }.first {
+                FileManager.default.fileExists(atPath: $0.path)
+            } ?? URL(fileURLWithPath: "Tests/CertLintTests/Fixtures/certs")
         var certificates: [String: String] = [:]
         for name in ["ca", "wildcard", "san-shared", "san-disjoint", "single-host"] {
-            certificates[name] = try String(contentsOf: certificateFolder.appendingPathComponent("\(name).pem"), encoding: .utf8)
+            certificates[name] = try String(
+                contentsOf: certificateFolder.appendingPathComponent("\(name).pem"), encoding: .utf8)
         }
         var generator = RepositoryGenerator(certificates: certificates)
         generator.files = files
@@ -59,25 +63,53 @@ struct Run: ParsableCommand {
         let root = URL(fileURLWithPath: work ?? NSTemporaryDirectory() + "certlint-bench-\(files)-\(seed)")
         let generationStart = Date()
         let expected = try generator.generate(at: root)
-        print("generated \(expected.files) files, \(deployments) deployments in \(root.path) (\(String(format: "%.1f", Date().timeIntervalSince(generationStart))) s)")
+        print(
+            "generated \(expected.files) files, \(deployments) deployments in \(root.path) (\(String(format: "%.1f", Date().timeIntervalSince(generationStart))) s)"
+        )
 
         // Correctness first: the verdicts must be the generator's.
         let json = try capture(binary, ["scan", root.path, "--format", "json", "--fail-on", "never"])
         let mismatches = compare(json, expected.verdicts)
-        print(mismatches.isEmpty ? "verdicts: \(deployments) of \(deployments) deployments as expected" : "verdicts: \(mismatches.count) deployments differ: \(mismatches.prefix(5).joined(separator: "; "))")
+        print(
+            mismatches.isEmpty
+                ? "verdicts: \(deployments) of \(deployments) deployments as expected"
+                : "verdicts: \(mismatches.count) deployments differ: \(mismatches.prefix(5).joined(separator: "; "))")
 
-        let floor = try capture(own.path, ["read", root.path]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let floor = try capture(own.path, ["read", root.path]).split(separator: " ").compactMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         let totalFiles = floor.first ?? expected.files
         let totalBytes = floor.count > 1 ? floor[1] : 0
 
         var rows: [(String, Measurement)] = []
-        rows.append(("scan (working tree)", measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never"])))
-        rows.append(("scan --jobs 1", measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never", "--jobs", "1"])))
-        rows.append(("scan --rev HEAD", measure(binary, ["scan", root.path, "--rev", "HEAD", "--format", "json", "--fail-on", "never"])))
+        rows.append(
+            ("scan (working tree)", measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never"])))
+        rows.append(
+            (
+                "scan --jobs 1",
+                measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never", "--jobs", "1"])
+            ))
+        rows.append(
+            (
+                "scan --rev HEAD",
+                measure(binary, ["scan", root.path, "--rev", "HEAD", "--format", "json", "--fail-on", "never"])
+            ))
         try touchOneFile(root)
-        rows.append(("scan --staged (one file staged)", measure(binary, ["scan", root.path, "--staged", "--format", "json", "--fail-on", "never"])))
-        rows.append(("scan --diff-base HEAD~1", measure(binary, ["scan", root.path, "--diff-base", "HEAD~1", "--format", "json", "--fail-on", "never"])))
-        rows.append(("floor: git ls-files -z, xargs -0 cat", measure("/bin/sh", ["-c", "cd '\(root.path)' && git ls-files -z | xargs -0 cat > /dev/null"])))
+        rows.append(
+            (
+                "scan --staged (one file staged)",
+                measure(binary, ["scan", root.path, "--staged", "--format", "json", "--fail-on", "never"])
+            ))
+        rows.append(
+            (
+                "scan --diff-base HEAD~1",
+                measure(binary, ["scan", root.path, "--diff-base", "HEAD~1", "--format", "json", "--fail-on", "never"])
+            ))
+        rows.append(
+            (
+                "floor: git ls-files -z, xargs -0 cat",
+                measure("/bin/sh", ["-c", "cd '\(root.path)' && git ls-files -z | xargs -0 cat > /dev/null"])
+            ))
         rows.append(("floor: read every blob (libgit2)", measure(own.path, ["read", root.path])))
         if !skipCheckov, let checkov = which("checkov") {
             rows.append(("checkov -d", measure(checkov, ["-d", root.path, "--quiet", "--compact"], repetitions: 1)))
@@ -90,10 +122,14 @@ struct Run: ParsableCommand {
         print("|---|---|---|---|---|---|---|")
         for (name, m) in rows {
             let seconds = m.median / 1000
-            print("| \(name) | \(format(m.median)) ms | \(format(m.minimum))–\(format(m.maximum)) ms | \(Int(Double(totalFiles) / max(seconds, 0.000001))) | \(String(format: "%.1f", Double(totalBytes) / 1_048_576 / max(seconds, 0.000001))) | \(String(format: "%.1f", m.peakRSS / 1024)) MB | \(String(format: "%.2f", m.median / scan))× |")
+            print(
+                "| \(name) | \(format(m.median)) ms | \(format(m.minimum))–\(format(m.maximum)) ms | \(Int(Double(totalFiles) / max(seconds, 0.000001))) | \(String(format: "%.1f", Double(totalBytes) / 1_048_576 / max(seconds, 0.000001))) | \(String(format: "%.1f", m.peakRSS / 1024)) MB | \(String(format: "%.2f", m.median / scan))× |"
+            )
         }
         print("")
-        print("scan / libgit2 read floor: \(String(format: "%.2f", scan / floorRead))×; \(totalFiles) files, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB; \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "scan / libgit2 read floor: \(String(format: "%.2f", scan / floorRead))×; \(totalFiles) files, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB; \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         if skipCheckov {
             print("checkov: skipped (--skip-checkov)")
         } else if which("checkov") == nil {
@@ -121,7 +157,9 @@ struct Run: ParsableCommand {
         }
         times.sort()
         memory.sort()
-        return Measurement(median: times[times.count / 2], minimum: times.first!, maximum: times.last!, peakRSS: memory[memory.count / 2])
+        return Measurement(
+            median: times[times.count / 2], minimum: times.first!, maximum: times.last!,
+            peakRSS: memory[memory.count / 2])
     }
 
     /// Runs a program with its output discarded; wall time in ms and its peak RSS in KiB.
@@ -132,7 +170,7 @@ struct Run: ParsableCommand {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         let start = DispatchTime.now().uptimeNanoseconds
         guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return (.nan, .nan) }
@@ -163,7 +201,9 @@ struct Run: ParsableCommand {
         else { return ["the scan's JSON could not be read"] }
         var actual = expected.mapValues { _ in [String]() }
         for finding in findings where finding["suppression"] == nil {
-            guard let subject = finding["subject"] as? String, subject.hasPrefix("deployment "), let rule = finding["ruleId"] as? String else {
+            guard let subject = finding["subject"] as? String, subject.hasPrefix("deployment "),
+                let rule = finding["ruleId"] as? String
+            else {
                 actual["(outside deployments)", default: []].append(finding["ruleId"] as? String ?? "?")
                 continue
             }
@@ -177,7 +217,8 @@ struct Run: ParsableCommand {
 
     func touchOneFile(_ root: URL) throws {
         let file = root.appendingPathComponent("README.md")
-        try (String(contentsOf: file, encoding: .utf8) + "\nTouched by the benchmark.\n").write(to: file, atomically: true, encoding: .utf8)
+        try (String(contentsOf: file, encoding: .utf8) + "\nTouched by the benchmark.\n").write(
+            to: file, atomically: true, encoding: .utf8)
         _ = try capture("/usr/bin/git", ["-C", root.path, "add", "README.md"])
     }
 

@@ -13,7 +13,8 @@ enum LoopbackService {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(kind == .sink ? Sink() as any ChannelHandler : Echo())
+                    try channel.pipeline.syncOperations.addHandler(
+                        kind == .sink ? Sink() as any ChannelHandler : Echo())
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -27,7 +28,9 @@ enum LoopbackService {
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             if case .inputClosed = event as? ChannelEvent {
                 let channel = context.channel
-                context.writeAndFlush(NIOAny(channel.allocator.buffer(bytes: [1]))).whenComplete { _ in channel.close(promise: nil) }
+                context.writeAndFlush(NIOAny(channel.allocator.buffer(bytes: [1]))).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
             }
         }
         func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
@@ -53,7 +56,9 @@ enum Load {
                     _ = try await ClientBootstrap(group: group)
                         .channelOption(.allowRemoteHalfClosure, value: true)
                         .channelInitializer { channel in
-                            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Sender(total: bytes, done: done)) }
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(Sender(total: bytes, done: done))
+                            }
                         }
                         .connect(host: "127.0.0.1", port: port).get()
                     try await done.futureResult.get()
@@ -61,12 +66,16 @@ enum Load {
             }
             try await tasks.waitForAll()
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+        let seconds =
+            Double((ContinuousClock.now - start).components.attoseconds) / 1e18
+            + Double((ContinuousClock.now - start).components.seconds)
         return Double(streams * bytes) / 1_048_576 / seconds
     }
 
     /// Round-trip times in microseconds of 64-byte messages, `connections` at once.
-    static func latencies(port: Int, connections: Int, roundTrips: Int, group: any EventLoopGroup) async throws -> [Double] {
+    static func latencies(port: Int, connections: Int, roundTrips: Int, group: any EventLoopGroup) async throws
+        -> [Double]
+    {
         try await withThrowingTaskGroup(of: [Double].self) { tasks in
             for _ in 0..<connections {
                 tasks.addTask {
@@ -74,7 +83,10 @@ enum Load {
                     let channel = try await ClientBootstrap(group: group)
                         .channelOption(.socketOption(.tcp_nodelay), value: 1)
                         .channelInitializer { channel in
-                            channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(PingPong(roundTrips: roundTrips, done: done)) }
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(
+                                    PingPong(roundTrips: roundTrips, done: done))
+                            }
                         }
                         .connect(host: "127.0.0.1", port: port).get()
                     let times = try await done.futureResult.get()
@@ -151,7 +163,8 @@ enum Load {
         private func ping(_ context: ChannelHandlerContext) {
             sent = ContinuousClock.now
             pending = 64
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(repeating: 0x70, count: 64)), promise: nil)
+            context.writeAndFlush(
+                wrapOutboundOut(context.channel.allocator.buffer(repeating: 0x70, count: 64)), promise: nil)
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -9,50 +9,56 @@ struct PassthroughUnderTest {
     let echoPort: Int
     let folder: URL
 
-    static func start(certlint: String, sinkPort: Int, echoPort: Int, threads: Int?) async throws -> PassthroughUnderTest {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-proxy-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("lb"), withIntermediateDirectories: true)
+    static func start(certlint: String, sinkPort: Int, echoPort: Int, threads: Int?) async throws
+        -> PassthroughUnderTest
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-proxy-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("lb"), withIntermediateDirectories: true)
         try """
-            version: 1
-            deployments:
-              - name: bench
-                vip: access.example.com
-                nodes: [sink.example.com, echo.example.com]
-                lb-mode: passthrough
-                load-balancer: [lb/haproxy.cfg]
+        version: 1
+        deployments:
+          - name: bench
+            vip: access.example.com
+            nodes: [sink.example.com, echo.example.com]
+            lb-mode: passthrough
+            load-balancer: [lb/haproxy.cfg]
 
-            """.write(to: folder.appendingPathComponent("certlint.yaml"), atomically: true, encoding: .utf8)
+        """.write(to: folder.appendingPathComponent("certlint.yaml"), atomically: true, encoding: .utf8)
         try """
-            frontend cert_proxy
-                mode tcp
-                bind :5262
-                default_backend sink
-            backend sink
-                mode tcp
-                server sink sink.example.com:5262
+        frontend cert_proxy
+            mode tcp
+            bind :5262
+            default_backend sink
+        backend sink
+            mode tcp
+            server sink sink.example.com:5262
 
-            frontend access
-                mode tcp
-                bind :443
-                default_backend echo
-            backend echo
-                mode tcp
-                server echo echo.example.com:443
+        frontend access
+            mode tcp
+            bind :443
+            default_backend echo
+        backend echo
+            mode tcp
+            server echo echo.example.com:443
 
-            """.write(to: folder.appendingPathComponent("lb/haproxy.cfg"), atomically: true, encoding: .utf8)
+        """.write(to: folder.appendingPathComponent("lb/haproxy.cfg"), atomically: true, encoding: .utf8)
         let stage = folder.appendingPathComponent("stage.yaml")
         try """
-            version: 1
-            listen: { address: 127.0.0.1, ports: { 443: 0, 5262: 0 } }
-            nodes:
-              sink.example.com: { address: 127.0.0.1, ports: { 5262: \(sinkPort) } }
-              echo.example.com: { address: 127.0.0.1, ports: { 443: \(echoPort) } }
-            limits: { max-connections: 100000 }
+        version: 1
+        listen: { address: 127.0.0.1, ports: { 443: 0, 5262: 0 } }
+        nodes:
+          sink.example.com: { address: 127.0.0.1, ports: { 5262: \(sinkPort) } }
+          echo.example.com: { address: 127.0.0.1, ports: { 443: \(echoPort) } }
+        limits: { max-connections: 100000 }
 
-            """.write(to: stage, atomically: true, encoding: .utf8)
+        """.write(to: stage, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: certlint)
-        process.arguments = ["proxy", folder.path, "--stage", stage.path, "--fail-on", "never"] + (threads.map { ["--threads", String($0)] } ?? [])
+        process.arguments =
+            ["proxy", folder.path, "--stage", stage.path, "--fail-on", "never"]
+            + (threads.map { ["--threads", String($0)] } ?? [])
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -67,9 +73,13 @@ struct PassthroughUnderTest {
         var ports: [Int: Int] = [:]
         for line in banner.split(separator: "\n") where line.hasPrefix("listening for ") {
             let words = line.split(separator: " ")
-            if let port = Int(words[2]), let bound = words.last?.split(separator: ":").last.flatMap({ Int($0) }) { ports[port] = bound }
+            if let port = Int(words[2]), let bound = words.last?.split(separator: ":").last.flatMap({ Int($0) }) {
+                ports[port] = bound
+            }
         }
-        guard let sink = ports[5262], let echo = ports[443] else { throw BenchError("no ports in the banner: \(banner)") }
+        guard let sink = ports[5262], let echo = ports[443] else {
+            throw BenchError("no ports in the banner: \(banner)")
+        }
         return PassthroughUnderTest(process: process, sinkPort: sink, echoPort: echo, folder: folder)
     }
 

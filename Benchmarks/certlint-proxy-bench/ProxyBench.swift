@@ -26,8 +26,12 @@ struct ProxyBench: AsyncParsableCommand {
         let echo = try await LoopbackService.start(.echo, group: serverGroup)
 
         var paths: [(name: String, sinkPort: Int, echoPort: Int)] = [("direct", sink, echo)]
-        let binary = certlint ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("certlint").path
-        let proxy = try await PassthroughUnderTest.start(certlint: binary, sinkPort: sink, echoPort: echo, threads: proxyThreads)
+        let binary =
+            certlint
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("certlint").path
+        let proxy = try await PassthroughUnderTest.start(
+            certlint: binary, sinkPort: sink, echoPort: echo, threads: proxyThreads)
         paths.append(("certlint proxy", proxy.sinkPort, proxy.echoPort))
         var socat: [Process] = []
         if let path = Self.which("socat") {
@@ -41,29 +45,51 @@ struct ProxyBench: AsyncParsableCommand {
         defer { for process in socat { process.terminate() } }
         try await Task.sleep(for: .milliseconds(300))
 
-        say("passthrough forwarding on loopback, \(System.coreCount) cores; median of \(repetitions); certlint proxy threads: \(proxyThreads.map(String.init) ?? "default (\(System.coreCount))")")
-        say("throughput: \(streams) streams × \(megabytes) MB; latency: \(connections) connections × \(roundTrips) round trips of 64 bytes")
+        say(
+            "passthrough forwarding on loopback, \(System.coreCount) cores; median of \(repetitions); certlint proxy threads: \(proxyThreads.map(String.init) ?? "default (\(System.coreCount))")"
+        )
+        say(
+            "throughput: \(streams) streams × \(megabytes) MB; latency: \(connections) connections × \(roundTrips) round trips of 64 bytes"
+        )
         var results: [String: (throughput: Double, p50: Double, p99: Double)] = [:]
         for path in paths {
             var throughputs: [Double] = []
             var p50s: [Double] = []
             var p99s: [Double] = []
             for _ in 0..<repetitions {
-                throughputs.append(try await Load.throughput(port: path.sinkPort, streams: streams, bytes: megabytes << 20, group: group))
-                let latencies = try await Load.latencies(port: path.echoPort, connections: connections, roundTrips: roundTrips, group: group).sorted()
+                throughputs.append(
+                    try await Load.throughput(
+                        port: path.sinkPort, streams: streams, bytes: megabytes << 20, group: group))
+                let latencies = try await Load.latencies(
+                    port: path.echoPort, connections: connections, roundTrips: roundTrips, group: group
+                ).sorted()
                 p50s.append(latencies[latencies.count / 2])
                 p99s.append(latencies[latencies.count * 99 / 100])
             }
             let result = (Self.median(throughputs), Self.median(p50s), Self.median(p99s))
             results[path.name] = result
-            say(String(format: "  %-15@ %9.1f MB/s   p50 %7.1f µs   p99 %7.1f µs", path.name as NSString, result.0, result.1, result.2))
+            say(
+                String(
+                    format: "  %-15@ %9.1f MB/s   p50 %7.1f µs   p99 %7.1f µs", path.name as NSString, result.0,
+                    result.1, result.2))
         }
         if let direct = results["direct"], let ours = results["certlint proxy"] {
-            say(String(format: "certlint proxy vs direct: %.0f%% of the throughput, +%.1f µs p50, +%.1f µs p99 added latency", 100 * ours.throughput / direct.throughput, ours.p50 - direct.p50, ours.p99 - direct.p99))
+            say(
+                String(
+                    format:
+                        "certlint proxy vs direct: %.0f%% of the throughput, +%.1f µs p50, +%.1f µs p99 added latency",
+                    100 * ours.throughput / direct.throughput, ours.p50 - direct.p50, ours.p99 - direct.p99))
             if let socat = results["socat"] {
-                say(String(format: "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%); p99 %.1f µs vs %.1f µs", 100 * ours.throughput / socat.throughput, ours.p99, socat.p99))
+                say(
+                    String(
+                        format:
+                            "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%); p99 %.1f µs vs %.1f µs",
+                        100 * ours.throughput / socat.throughput, ours.p99, socat.p99))
             }
-            say(String(format: "p99 added latency at %d concurrent streams: %.1f µs (target < 1000 µs)", connections, ours.p99 - direct.p99))
+            say(
+                String(
+                    format: "p99 added latency at %d concurrent streams: %.1f µs (target < 1000 µs)", connections,
+                    ours.p99 - direct.p99))
         }
         proxy.stop()
         try await group.shutdownGracefully()
@@ -91,7 +117,8 @@ struct ProxyBench: AsyncParsableCommand {
     }
 
     static func freePort() throws -> Int {
-        let socket = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+        let socket = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0)
+            .wait()
         let port = socket.localAddress!.port!
         try socket.close().wait()
         return port

@@ -6,7 +6,9 @@ struct BaselineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Write today's findings to a baseline file, so a gate fails only on new ones.",
-        discussion: "Entries are keyed by rule, path, subject and fingerprint (no line numbers), sorted for review. With --prune, entries whose finding is gone are dropped and nothing is added.")
+        discussion:
+            "Entries are keyed by rule, path, subject and fingerprint (no line numbers), sorted for review. With --prune, entries whose finding is gone are dropped and nothing is added."
+    )
 
     @OptionGroup var source: SourceArguments
 
@@ -24,19 +26,23 @@ struct BaselineCommand: AsyncParsableCommand {
             let gone = Set(result.baselineUnmatched)
             let kept = existing.entries.filter { !gone.contains($0) }
             try file.write(Baseline(entries: kept).rendered())
-            try StandardOutput.write("certlint: pruned \(gone.count) of \(existing.entries.count) baseline entries; \(kept.count) remain in \(TerminalText.escaped(output))\n")
+            try StandardOutput.write(
+                "certlint: pruned \(gone.count) of \(existing.entries.count) baseline entries; \(kept.count) remain in \(TerminalText.escaped(output))\n"
+            )
         } else {
             let result = try await Scanner.scan(try source.options())
             let baseline = Baseline(findings: result.findings)
             try file.write(baseline.rendered())
             try StandardOutput.write(
-                "certlint: wrote \(baseline.entries.count) baseline entr\(baseline.entries.count == 1 ? "y" : "ies") to \(TerminalText.escaped(output))\n")
+                "certlint: wrote \(baseline.entries.count) baseline entr\(baseline.entries.count == 1 ? "y" : "ies") to \(TerminalText.escaped(output))\n"
+            )
         }
     }
 }
 
 struct Config: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the effective settings and where each came from (command line > certlint.yaml > default).")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the effective settings and where each came from (command line > certlint.yaml > default).")
 
     @OptionGroup var source: SourceArguments
 
@@ -61,6 +67,7 @@ struct InstallHook: ParsableCommand {
         let certlint = FileManager.default.isExecutableFile(atPath: binary) ? binary : "certlint"
         let installation = try HookInstaller.install(in: path, certlint: certlint, force: force)
         try StandardOutput.write(
-            "certlint: installed \(installation.hookPath)" + (installation.backupPath.map { "; the previous hook is now \($0)" } ?? "") + "\n")
+            "certlint: installed \(installation.hookPath)"
+                + (installation.backupPath.map { "; the previous hook is now \($0)" } ?? "") + "\n")
     }
 }

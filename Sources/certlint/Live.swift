@@ -7,7 +7,8 @@ import NIOPosix
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Connect to the VIP and the nodes, read the certificates they present, and judge them against the repository.",
+        abstract:
+            "Connect to the VIP and the nodes, read the certificates they present, and judge them against the repository.",
         discussion: """
             Endpoints are named as the repository names them: HOST is the deployment's VIP or a node, PORT is 443, \
             the cert proxy's port or 5263. Add @ADDRESS:PORT when the endpoint answers elsewhere (staging, a tunnel). \
@@ -28,9 +29,13 @@ struct Verify: AsyncParsableCommand {
     var timeout = 5
 
     func validate() throws {
-        if endpoints.isEmpty && stage == nil { throw ValidationError("Name what to check: --endpoint HOST:PORT (repeatable) or --stage FILE.") }
+        if endpoints.isEmpty && stage == nil {
+            throw ValidationError("Name what to check: --endpoint HOST:PORT (repeatable) or --stage FILE.")
+        }
         if timeout < 1 { throw ValidationError("--timeout must be 1 or more seconds.") }
-        if source.diffBase != nil { throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.") }
+        if source.diffBase != nil {
+            throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.")
+        }
     }
 
     func run() async throws {
@@ -44,7 +49,9 @@ struct Verify: AsyncParsableCommand {
             notes = staged.notes
         }
         let group = MultiThreadedEventLoopGroup.singleton
-        try outputs.emit(try await LiveRun.verify(live, scan: scan, group: group, timeout: .seconds(Int64(timeout)), notes: notes), to: files)
+        try outputs.emit(
+            try await LiveRun.verify(live, scan: scan, group: group, timeout: .seconds(Int64(timeout)), notes: notes),
+            to: files)
     }
 }
 
@@ -84,7 +91,9 @@ struct Proxy: AsyncParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more.") }
         if let duration, duration < 1 { throw ValidationError("--duration must be 1 or more seconds.") }
-        if source.diffBase != nil { throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.") }
+        if source.diffBase != nil {
+            throw ValidationError("--diff-base filters scan findings by changed files; live checks have none. Drop it.")
+        }
     }
 
     func run() async throws {
@@ -92,12 +101,17 @@ struct Proxy: AsyncParsableCommand {
         let reportFile = try report.map { path throws(CertLintError) in try OutputFile(path) }
         var stageFile = try StageFile.read(stage)
         if let listen { stageFile.listen.address = listen }
-        if !allowRemote && !["127.0.0.1", "::1", "localhost"].contains(stageFile.listen.address) && !stageFile.listen.address.hasPrefix("127.") {
-            throw CertLintError.proxy("the listen address \(stageFile.listen.address) is not loopback. Pass --allow-remote to expose the staging proxy on it")
+        if !allowRemote && !["127.0.0.1", "::1", "localhost"].contains(stageFile.listen.address)
+            && !stageFile.listen.address.hasPrefix("127.")
+        {
+            throw CertLintError.proxy(
+                "the listen address \(stageFile.listen.address) is not loopback. Pass --allow-remote to expose the staging proxy on it"
+            )
         }
         let scan = try await Scanner.scan(try source.options())
         let plan = try ProxyPlan.build(topology: scan.topology, stage: stageFile, repositoryRoot: scan.root)
-        let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
+        let group =
+            threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
         let probes = await LiveRun.probeBackends(plan, group: group, timeout: plan.limits.connectTimeout.timeAmount)
         var known: [LiveEndpoint: CertificateInfo] = [:]
         for probe in probes { known[probe.endpoint] = probe.leaf }
@@ -105,11 +119,13 @@ struct Proxy: AsyncParsableCommand {
         let bound = try await proxy.start()
         var banner = plan.summary + "\n"
         for listener in plan.listeners {
-            banner += "listening for \(listener.listener.port) on \(LiveEndpoint.join(listener.bindAddress, bound[listener.listener.port] ?? listener.bindPort))\n"
+            banner +=
+                "listening for \(listener.listener.port) on \(LiveEndpoint.join(listener.bindAddress, bound[listener.listener.port] ?? listener.bindPort))\n"
         }
         FileHandle.standardError.write(Data((banner + "certlint proxy: running; SIGINT or SIGTERM stops it\n").utf8))
         await StopSignal.wait(seconds: duration)
-        FileHandle.standardError.write(Data("certlint proxy: stopping; draining \(proxy.log.activeCount) open connection(s)\n".utf8))
+        FileHandle.standardError.write(
+            Data("certlint proxy: stopping; draining \(proxy.log.activeCount) open connection(s)\n".utf8))
         await proxy.shutdown()
         try outputs.emit(await LiveRun.proxyReport(proxy, probes: probes, scan: scan), to: files)
     }
@@ -129,7 +145,9 @@ enum StopSignal {
                 source.resume()
             }
             if let seconds {
-                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { if once.take() { continuation.resume() } }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) {
+                    if once.take() { continuation.resume() }
+                }
             }
         }
         for source in sources { source.cancel() }

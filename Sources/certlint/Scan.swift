@@ -5,7 +5,8 @@ import Foundation
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan a repository (or folders and files inside one) and report findings.",
-        discussion: "Exit codes: 0 nothing unsuppressed at or above --fail-on, 1 findings at or above it, 2 the run failed.")
+        discussion:
+            "Exit codes: 0 nothing unsuppressed at or above --fail-on, 1 findings at or above it, 2 the run failed.")
 
     @OptionGroup var source: SourceArguments
     @OptionGroup var outputs: ReportOutputs
@@ -48,7 +49,9 @@ struct ReportOutputs: ParsableArguments {
         for (file, format) in files {
             try file.write(format.render(result))
         }
-        let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let colour =
+            format == .text && isatty(STDOUT_FILENO) == 1
+            && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
         try StandardOutput.write(format.render(result, colour: colour))
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }

@@ -19,7 +19,10 @@ struct SourceArguments: ParsableArguments {
     @Option(name: .customLong("rules"), help: "A rule pack folder to add (repeatable).")
     var rulePacks: [String] = []
 
-    @Option(help: "Exit 1 when an unsuppressed finding is at or above this level: error, warning, note, never (default: settings.fail-on, else error).")
+    @Option(
+        help:
+            "Exit 1 when an unsuppressed finding is at or above this level: error, warning, note, never (default: settings.fail-on, else error)."
+    )
     var failOn: FailThreshold?
 
     @Option(help: "Reference date for expiry rules and suppression expiry, YYYY-MM-DD (default: today, UTC).")
@@ -32,7 +35,9 @@ struct SourceArguments: ParsableArguments {
     var jobs: Int?
 
     func validate() throws {
-        if staged && rev != nil { throw ValidationError("--staged and --rev choose different sources; pass one of them.") }
+        if staged && rev != nil {
+            throw ValidationError("--staged and --rev choose different sources; pass one of them.")
+        }
         if let jobs, jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be from 1 to 1024.") }
     }
 

@@ -37,5 +37,6 @@ for identifier in identifiers {
     source += "    static let \(identifier.lowercased()) = RuleID(rawValue: \"\(identifier)\")\n"
 }
 source += "    /// Every rule of rules/catalog.yaml, in its order.\n"
-source += "    static let catalogued: [RuleID] = [\(identifiers.map { "." + $0.lowercased() }.joined(separator: ", "))]\n}\n"
+source +=
+    "    static let catalogued: [RuleID] = [\(identifiers.map { "." + $0.lowercased() }.joined(separator: ", "))]\n}\n"
 try source.write(toFile: output, atomically: true, encoding: .utf8)

@@ -16,7 +16,9 @@ public struct ManifestReader {
         // Not valid YAML: a FormatError, reported as CP900 for a scanned manifest.
         let documents = try YAMLParser().parse(text)
         guard documents.count <= 1 else {
-            throw CertLintError.configuration(path: path, line: documents[1].start.line, column: 1, keyPath: "(document)", problem: "holds more than one YAML document; certlint.yaml is one document")
+            throw CertLintError.configuration(
+                path: path, line: documents[1].start.line, column: 1, keyPath: "(document)",
+                problem: "holds more than one YAML document; certlint.yaml is one document")
         }
         root = documents.first
         if let root {
@@ -24,7 +26,9 @@ public struct ManifestReader {
             guard let version = top["version"] else {
                 throw yaml.fail(root, "version", "is missing; start the file with `version: 1`")
             }
-            guard version.resolved == .int(1) else { throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)") }
+            guard version.resolved == .int(1) else {
+                throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)")
+            }
         }
     }
 
@@ -41,12 +45,16 @@ public struct ManifestReader {
         guard let node = root?["settings"] else { return settings }
         let keys = try yaml.mapping(
             node, "settings",
-            allowed: ["fail-on", "exclude", "expiry-warning-days", "system-trust", "trust-anchors", "rules", "max-file-size", "unsuppressible"])
+            allowed: [
+                "fail-on", "exclude", "expiry-warning-days", "system-trust", "trust-anchors", "rules", "max-file-size",
+                "unsuppressible",
+            ])
         for (key, value) in keys { settings.sources[key] = "\(path):\(value.start.line)" }
         if let value = keys["fail-on"] {
             let text = try yaml.string(value, "settings.fail-on")
             guard let threshold = FailThreshold(rawValue: text) else {
-                throw yaml.fail(value, "settings.fail-on", "must be one of error, warning, note, never; found '\(text)'")
+                throw yaml.fail(
+                    value, "settings.fail-on", "must be one of error, warning, note, never; found '\(text)'")
             }
             settings.failOn = threshold
         }
@@ -65,18 +73,22 @@ public struct ManifestReader {
             }
         }
         if let value = keys["rules"] {
-            guard let pairs = value.mapping else { throw yaml.fail(value, "settings.rules", "must be a mapping of rule ID to off, note, warning or error") }
+            guard let pairs = value.mapping else {
+                throw yaml.fail(value, "settings.rules", "must be a mapping of rule ID to off, note, warning or error")
+            }
             for pair in pairs {
                 let id = try yaml.string(pair.key, "settings.rules")
                 let level = try yaml.string(pair.value, "settings.rules.\(id)")
                 guard RuleSetting(rawValue: level) != nil else {
-                    throw yaml.fail(pair.value, "settings.rules.\(id)", "must be off, note, warning or error; found '\(level)'")
+                    throw yaml.fail(
+                        pair.value, "settings.rules.\(id)", "must be off, note, warning or error; found '\(level)'")
                 }
                 settings.rules[id] = Located(level, at: yaml.location(pair.key))
             }
         }
         if let value = keys["unsuppressible"] {
-            settings.unsuppressible = Set(try stringList(value, "settings.unsuppressible").map { $0.value.uppercased() })
+            settings.unsuppressible = Set(
+                try stringList(value, "settings.unsuppressible").map { $0.value.uppercased() })
             settings.unsuppressibleLocation = yaml.location(value)
         }
         if let value = keys["max-file-size"] {
@@ -89,14 +101,19 @@ public struct ManifestReader {
 
     public func deployments() throws -> [Deployment] {
         guard let node = root?["deployments"] else { return [] }
-        guard let items = node.sequence else { throw yaml.fail(node, "deployments", "must be a list, found \(node.kindDescription)") }
+        guard let items = node.sequence else {
+            throw yaml.fail(node, "deployments", "must be a list, found \(node.kindDescription)")
+        }
         return try items.enumerated().map { index, item in try deployment(item, "deployments[\(index)]") }
     }
 
     private func deployment(_ node: YAMLNode, _ keyPath: String) throws -> Deployment {
         let keys = try yaml.mapping(
             node, keyPath,
-            allowed: ["name", "vip", "nodes", "lb-mode", "public-certificate", "service-certificate", "cert-proxy", "load-balancer"])
+            allowed: [
+                "name", "vip", "nodes", "lb-mode", "public-certificate", "service-certificate", "cert-proxy",
+                "load-balancer",
+            ])
         func required(_ key: String) throws -> YAMLNode {
             guard let value = keys[key] else { throw yaml.fail(node, "\(keyPath).\(key)", "is required") }
             return value
@@ -108,7 +125,9 @@ public struct ManifestReader {
         let nodesNode = try required("nodes")
         let nodes = try stringList(nodesNode, "\(keyPath).nodes")
         guard !nodes.isEmpty else { throw yaml.fail(nodesNode, "\(keyPath).nodes", "must name at least one node FQDN") }
-        for (index, item) in (nodesNode.sequence ?? []).enumerated() { _ = try hostname(item, "\(keyPath).nodes[\(index)]") }
+        for (index, item) in (nodesNode.sequence ?? []).enumerated() {
+            _ = try hostname(item, "\(keyPath).nodes[\(index)]")
+        }
         var lbMode: Located<LoadBalancerMode>?
         if let value = keys["lb-mode"] {
             let text = try yaml.string(value, "\(keyPath).lb-mode")
@@ -117,23 +136,33 @@ public struct ManifestReader {
             }
             lbMode = Located(mode, at: yaml.location(value))
         }
-        var certProxy = CertProxy(port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil)
+        var certProxy = CertProxy(
+            port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil)
         if let proxyNode = keys["cert-proxy"] {
             let proxyPath = "\(keyPath).cert-proxy"
-            let proxy = try yaml.mapping(proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
+            let proxy = try yaml.mapping(
+                proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
             certProxy = CertProxy(
                 port: try proxy["port"].map { Located(try yaml.port($0, "\(proxyPath).port"), at: yaml.location($0)) },
-                secondaryPort: try proxy["secondary-port"].map { Located(try yaml.port($0, "\(proxyPath).secondary-port"), at: yaml.location($0)) },
+                secondaryPort: try proxy["secondary-port"].map {
+                    Located(try yaml.port($0, "\(proxyPath).secondary-port"), at: yaml.location($0))
+                },
                 certificate: try proxy["certificate"].map { try reference($0, "\(proxyPath).certificate") },
-                secondaryCertificate: try proxy["secondary-certificate"].map { try reference($0, "\(proxyPath).secondary-certificate") },
+                secondaryCertificate: try proxy["secondary-certificate"].map {
+                    try reference($0, "\(proxyPath).secondary-certificate")
+                },
                 location: yaml.location(proxyNode))
         }
         return Deployment(
             name: name, manifest: path, location: yaml.location(nameNode), vip: vip,
             nodes: nodes.map { Located($0.value.lowercasedFQDN, at: $0.location) },
             lbMode: lbMode,
-            publicCertificate: try keys["public-certificate"].map { try reference($0, "\(keyPath).public-certificate") },
-            serviceCertificate: try keys["service-certificate"].map { try reference($0, "\(keyPath).service-certificate") },
+            publicCertificate: try keys["public-certificate"].map {
+                try reference($0, "\(keyPath).public-certificate")
+            },
+            serviceCertificate: try keys["service-certificate"].map {
+                try reference($0, "\(keyPath).service-certificate")
+            },
             certProxy: certProxy,
             loadBalancerFiles: try keys["load-balancer"].map { value in
                 if value.scalar != nil { return [try reference(value, "\(keyPath).load-balancer")] }
@@ -146,7 +175,9 @@ public struct ManifestReader {
     // MARK: Typed values
 
     private func stringList(_ node: YAMLNode, _ keyPath: String) throws -> [Located<String>] {
-        guard let items = node.sequence else { throw yaml.fail(node, keyPath, "must be a list of strings, found \(node.kindDescription)") }
+        guard let items = node.sequence else {
+            throw yaml.fail(node, keyPath, "must be a list of strings, found \(node.kindDescription)")
+        }
         return try items.enumerated().map { index, item in
             Located(try yaml.string(item, "\(keyPath)[\(index)]"), at: yaml.location(item))
         }
@@ -160,26 +191,37 @@ public struct ManifestReader {
         let text = try yaml.string(node, keyPath)
         let name = text.lowercasedFQDN
         let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        let valid = labels.count >= 2 && labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        let valid =
+            labels.count >= 2
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+            }
+        guard valid else {
+            throw yaml.fail(node, keyPath, "'\(text)' is not a fully qualified host name (e.g. access.example.com)")
         }
-        guard valid else { throw yaml.fail(node, keyPath, "'\(text)' is not a fully qualified host name (e.g. access.example.com)") }
         return name
     }
 
     private func byteSize(_ node: YAMLNode, _ keyPath: String) throws -> Int {
         if case .int(let value) = node.resolved, value > 0 { return value }
         let text = (node.scalar ?? "").replacingOccurrences(of: " ", with: "")
-        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000)]
+        let units: [(String, Int)] = [
+            ("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000),
+            ("GB", 1_000_000_000),
+        ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             if let number = Int(text.dropLast(suffix.count)), number > 0 {
                 let (bytes, overflow) = number.multipliedReportingOverflow(by: factor)
-                guard !overflow else { throw yaml.fail(node, keyPath, "'\(text)' is more bytes than certlint can count") }
+                guard !overflow else {
+                    throw yaml.fail(node, keyPath, "'\(text)' is more bytes than certlint can count")
+                }
                 return bytes
             }
         }
-        throw yaml.fail(node, keyPath, "must be a size such as 5MiB or a number of bytes, found '\(node.scalar ?? node.kindDescription)'")
+        throw yaml.fail(
+            node, keyPath,
+            "must be a size such as 5MiB or a number of bytes, found '\(node.scalar ?? node.kindDescription)'")
     }
 }
 

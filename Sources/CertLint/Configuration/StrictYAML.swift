@@ -5,7 +5,10 @@ public struct StrictYAML: Sendable {
     public let path: String
     private let error: @Sendable (_ line: Int, _ column: Int, _ keyPath: String, _ problem: String) -> CertLintError
 
-    public init(path: String, error: @escaping @Sendable (_ line: Int, _ column: Int, _ keyPath: String, _ problem: String) -> CertLintError) {
+    public init(
+        path: String,
+        error: @escaping @Sendable (_ line: Int, _ column: Int, _ keyPath: String, _ problem: String) -> CertLintError
+    ) {
         self.path = path
         self.error = error
     }
@@ -15,18 +18,25 @@ public struct StrictYAML: Sendable {
     }
 
     public func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: path, line: node.start.line, column: node.start.column, endLine: node.end.line, endColumn: node.end.column)
+        SourceLocation(
+            path: path, line: node.start.line, column: node.start.column, endLine: node.end.line,
+            endColumn: node.end.column)
     }
 
     /// The keys of a mapping; `keyPath` in parentheses (`(top level)`) is not prefixed to its keys.
-    public func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws(CertLintError) -> [String: YAMLNode] {
-        guard let pairs = node.mapping else { throw fail(node, keyPath, "must be a mapping, found \(node.kindDescription)") }
+    public func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws(CertLintError) -> [String:
+        YAMLNode]
+    {
+        guard let pairs = node.mapping else {
+            throw fail(node, keyPath, "must be a mapping, found \(node.kindDescription)")
+        }
         var result: [String: YAMLNode] = [:]
         for pair in pairs {
             guard let key = pair.key.scalar else { throw fail(pair.key, keyPath, "has a key that is not a plain name") }
             let childPath = keyPath.hasPrefix("(") ? key : "\(keyPath).\(key)"
             guard allowed.contains(key) else {
-                throw fail(pair.key, childPath, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
+                throw fail(
+                    pair.key, childPath, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
             }
             guard result[key] == nil else { throw fail(pair.key, childPath, "appears twice") }
             result[key] = pair.value
@@ -42,24 +52,32 @@ public struct StrictYAML: Sendable {
     }
 
     public func integer(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> Int {
-        guard case .int(let value) = node.resolved else { throw fail(node, keyPath, "must be an integer, found \(node.kindDescription) '\(node.scalar ?? "")'") }
+        guard case .int(let value) = node.resolved else {
+            throw fail(node, keyPath, "must be an integer, found \(node.kindDescription) '\(node.scalar ?? "")'")
+        }
         return value
     }
 
     public func integer(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(CertLintError) -> Int {
         let value = try integer(node, keyPath)
-        guard range.contains(value) else { throw fail(node, keyPath, "must be from \(range.lowerBound) to \(range.upperBound), found \(value)") }
+        guard range.contains(value) else {
+            throw fail(node, keyPath, "must be from \(range.lowerBound) to \(range.upperBound), found \(value)")
+        }
         return value
     }
 
     public func boolean(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> Bool {
-        guard case .bool(let value) = node.resolved else { throw fail(node, keyPath, "must be true or false, found \(node.kindDescription) '\(node.scalar ?? "")'") }
+        guard case .bool(let value) = node.resolved else {
+            throw fail(node, keyPath, "must be true or false, found \(node.kindDescription) '\(node.scalar ?? "")'")
+        }
         return value
     }
 
     public func port(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> Int {
         let value = try integer(node, keyPath)
-        guard (1...65535).contains(value) else { throw fail(node, keyPath, "must be a port number 1–65535, found \(value)") }
+        guard (1...65535).contains(value) else {
+            throw fail(node, keyPath, "must be a port number 1–65535, found \(value)")
+        }
         return value
     }
 }

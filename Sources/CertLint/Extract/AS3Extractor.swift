@@ -14,8 +14,10 @@ public struct AS3Extractor: Extractor {
     public init() {}
 
     public func claims(_ file: ScannedFile) -> Bool {
-        guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json") else { return false }
-        return file.contains("\"AS3\"") || file.contains("\"ADC\"") || file.contains("class: AS3") || file.contains("class: ADC")
+        guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json")
+        else { return false }
+        return file.contains("\"AS3\"") || file.contains("\"ADC\"") || file.contains("class: AS3")
+            || file.contains("class: ADC")
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
@@ -25,7 +27,8 @@ public struct AS3Extractor: Extractor {
             if document["class"]?.scalar == "AS3", let declaration = document["declaration"] { adc = declaration }
             guard adc["class"]?.scalar == "ADC" else { continue }
             for tenant in adc.mapping ?? [] where tenant.value["class"]?.scalar == "Tenant" {
-                for application in tenant.value.mapping ?? [] where application.value["class"]?.scalar == "Application" {
+                for application in tenant.value.mapping ?? [] where application.value["class"]?.scalar == "Application"
+                {
                     facts.listeners += try AS3Application(file: file, node: application.value).listeners()
                 }
             }
@@ -38,7 +41,9 @@ private struct AS3Application {
     let file: ScannedFile
     let node: YAMLNode
 
-    func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: file.path, line: node.start.line, column: node.start.column) }
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+    }
 
     /// An object of the application by a reference: `"name"`, `{"use": "name"}` or a full path.
     func object(_ reference: YAMLNode?) -> (name: String, node: YAMLNode)? {
@@ -51,7 +56,9 @@ private struct AS3Application {
     func listeners() throws -> [Listener] {
         var result: [Listener] = []
         for pair in node.mapping ?? [] {
-            guard let kind = pair.value["class"]?.scalar, kind.hasPrefix("Service_"), let name = pair.key.scalar else { continue }
+            guard let kind = pair.value["class"]?.scalar, kind.hasPrefix("Service_"), let name = pair.key.scalar else {
+                continue
+            }
             let service = pair.value
             let defaultPort = kind == "Service_HTTPS" ? 443 : (kind == "Service_HTTP" ? 80 : nil)
             var port = defaultPort
@@ -64,7 +71,8 @@ private struct AS3Application {
             if let server {
                 for entry in server.node["certificates"]?.sequence ?? [] {
                     guard let certificate = object(entry["certificate"]) else { continue }
-                    certificates.append(try self.certificate(certificate.node, name: certificate.name, referencedAt: location(entry)))
+                    certificates.append(
+                        try self.certificate(certificate.node, name: certificate.name, referencedAt: location(entry)))
                 }
             }
             var forwardFor: SourceLocation?
@@ -74,7 +82,10 @@ private struct AS3Application {
             }
             for reference in service["iRules"]?.sequence ?? [] {
                 guard let rule = object(reference) else { continue }
-                let text = rule.node["iRule"]?.scalar ?? rule.node["iRule"]?["base64"]?.scalar.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let text =
+                    rule.node["iRule"]?.scalar ?? rule.node["iRule"]?["base64"]?.scalar.flatMap {
+                        Data(base64Encoded: $0)
+                    }.map { String(decoding: $0, as: UTF8.self) } ?? ""
                 let inserted = ForwardingHeader.insertedByIRule(text)
                 if inserted.contains(.forwardedFor) { forwardFor = forwardFor ?? location(rule.node) }
                 if inserted.contains(.remotePort) { remotePort = remotePort ?? location(rule.node) }
@@ -84,24 +95,34 @@ private struct AS3Application {
                 if let pool = object(poolReference) {
                     backends.append(.pool(self.pool(pool.name, pool.node, usesTLS: client != nil)))
                 } else {
-                    backends.append(.missing(name: poolReference.scalar ?? poolReference["use"]?.scalar ?? "pool", location: location(poolReference)))
+                    backends.append(
+                        .missing(
+                            name: poolReference.scalar ?? poolReference["use"]?.scalar ?? "pool",
+                            location: location(poolReference)))
                 }
             }
             let terminates = server != nil
             let at = service["serverTLS"].map(location) ?? service["virtualPort"].map(location) ?? location(service)
-            result.append(Listener(
-                name: "\(kind) \(name)", file: file.path, port: port, location: terminates ? at : (service["virtualPort"] ?? service["class"]).map(location) ?? at,
-                sectionLocation: location(service), layer: layer, layerLocation: service["class"].map(location), terminatesTLS: terminates,
-                certificates: certificates, backends: backends, forwardedForHeader: forwardFor, remotePortHeader: remotePort))
+            result.append(
+                Listener(
+                    name: "\(kind) \(name)", file: file.path, port: port,
+                    location: terminates ? at : (service["virtualPort"] ?? service["class"]).map(location) ?? at,
+                    sectionLocation: location(service), layer: layer, layerLocation: service["class"].map(location),
+                    terminatesTLS: terminates,
+                    certificates: certificates, backends: backends, forwardedForHeader: forwardFor,
+                    remotePortHeader: remotePort))
         }
         return result
     }
 
     func certificate(_ node: YAMLNode, name: String, referencedAt: SourceLocation) throws -> CertificateReference {
         guard let pem = node["certificate"]?.scalar, pem.contains("-----BEGIN") else {
-            return .unreadable(description: "certificate \(name)", location: referencedAt, problem: "is not inline PEM in the declaration (a BIG-IP object or URL)")
+            return .unreadable(
+                description: "certificate \(name)", location: referencedAt,
+                problem: "is not inline PEM in the declaration (a BIG-IP object or URL)")
         }
-        return try .embedded(pem: pem, in: file.path, what: "the Certificate \(name)", at: node, referencedAt: referencedAt)
+        return try .embedded(
+            pem: pem, in: file.path, what: "the Certificate \(name)", at: node, referencedAt: referencedAt)
     }
 
     func pool(_ name: String, _ node: YAMLNode, usesTLS: Bool) -> Pool {
@@ -109,11 +130,18 @@ private struct AS3Application {
         for member in node["members"]?.sequence ?? [] {
             var port: Int?
             if case .int(let value)? = member["servicePort"]?.resolved { port = value }
-            let hosts = (member["serverAddresses"]?.sequence ?? []).compactMap(\.scalar) + [member["hostname"]?.scalar].compactMap { $0 }
+            let hosts =
+                (member["serverAddresses"]?.sequence ?? []).compactMap(\.scalar)
+                + [member["hostname"]?.scalar].compactMap { $0 }
             for host in hosts {
-                members.append(PoolMember(name: host, host: host, port: port, location: location(member), usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil))
+                members.append(
+                    PoolMember(
+                        name: host, host: host, port: port, location: location(member), usesTLS: usesTLS,
+                        verifiesCertificate: usesTLS, caFile: nil))
             }
         }
-        return Pool(name: name, location: location(node), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)
+        return Pool(
+            name: name, location: location(node), members: members, healthCheckPath: nil, forwardedForHeader: nil,
+            remotePortHeader: nil)
     }
 }

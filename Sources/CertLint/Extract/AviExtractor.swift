@@ -8,12 +8,16 @@ public struct AviExtractor: Extractor {
     public init() {}
 
     static let kinds: [String: String] = [
-        "virtualservice": "virtualservice", "pool": "pool", "sslkeyandcertificate": "sslkeyandcertificate", "httppolicyset": "httppolicyset",
+        "virtualservice": "virtualservice", "pool": "pool", "sslkeyandcertificate": "sslkeyandcertificate",
+        "httppolicyset": "httppolicyset",
     ]
 
     public func claims(_ file: ScannedFile) -> Bool {
-        guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json") else { return false }
-        return ["avi_virtualservice", "\"VirtualService\"", "\"virtualservice\"", "virtualservice:"].contains { file.contains($0) }
+        guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json")
+        else { return false }
+        return ["avi_virtualservice", "\"VirtualService\"", "\"virtualservice\"", "virtualservice:"].contains {
+            file.contains($0)
+        }
     }
 
     /// `avinetworks.avisdk.avi_pool`, `Pool`, `pool` → `pool`.
@@ -42,7 +46,9 @@ public struct AviExtractor: Extractor {
                 }
             }
         }
-        func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: file.path, line: node.start.line, column: node.start.column) }
+        func location(_ node: YAMLNode) -> SourceLocation {
+            SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        }
         func referenced(_ kind: String, _ node: YAMLNode?) -> YAMLNode? {
             guard let text = node?.scalar else { return nil }
             let name = text.components(separatedBy: "name=").last?.components(separatedBy: "&").first ?? text
@@ -54,16 +60,27 @@ public struct AviExtractor: Extractor {
             let layer: Layer = profile.contains("l4") || profile.contains("tcp") ? .l4 : .l7
             var certificates: [CertificateReference] = []
             for reference in service["ssl_key_and_certificate_refs"]?.sequence ?? [] {
-                if let record = referenced("sslkeyandcertificate", reference), let pem = record["certificate"]?["certificate"]?.scalar, pem.contains("-----BEGIN") {
-                    certificates.append(try .embedded(
-                        pem: pem, in: file.path, what: "the SSL key and certificate \(reference.scalar ?? "")", at: reference, referencedAt: location(reference)))
+                if let record = referenced("sslkeyandcertificate", reference),
+                    let pem = record["certificate"]?["certificate"]?.scalar, pem.contains("-----BEGIN")
+                {
+                    certificates.append(
+                        try .embedded(
+                            pem: pem, in: file.path, what: "the SSL key and certificate \(reference.scalar ?? "")",
+                            at: reference, referencedAt: location(reference)))
                 } else {
-                    certificates.append(.unreadable(description: "certificate \(reference.scalar ?? "")", location: location(reference), problem: "is not an SSL key and certificate with inline PEM in this file"))
+                    certificates.append(
+                        .unreadable(
+                            description: "certificate \(reference.scalar ?? "")", location: location(reference),
+                            problem: "is not an SSL key and certificate with inline PEM in this file"))
                 }
             }
             var remotePort: SourceLocation?
             for policies in service["http_policies"]?.sequence ?? [] {
-                if let set = referenced("httppolicyset", policies["http_policy_set_ref"]), Self.mentions(.remotePort, set) { remotePort = location(set) }
+                if let set = referenced("httppolicyset", policies["http_policy_set_ref"]),
+                    Self.mentions(.remotePort, set)
+                {
+                    remotePort = location(set)
+                }
             }
             var backends: [BackendReference] = []
             if let poolReference = service["pool_ref"] {
@@ -75,9 +92,15 @@ public struct AviExtractor: Extractor {
                         let host = server["hostname"]?.scalar ?? server["ip"]?["addr"]?.scalar ?? "a server"
                         var port = defaultPort
                         if case .int(let value)? = server["port"]?.resolved { port = value }
-                        return PoolMember(name: host, host: host, port: port, location: location(server), usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil)
+                        return PoolMember(
+                            name: host, host: host, port: port, location: location(server), usesTLS: usesTLS,
+                            verifiesCertificate: usesTLS, caFile: nil)
                     }
-                    backends.append(.pool(Pool(name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
+                    backends.append(
+                        .pool(
+                            Pool(
+                                name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members,
+                                healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
                 } else if !(poolReference.scalar ?? "").contains("{{") {
                     backends.append(.missing(name: poolReference.scalar ?? "pool", location: location(poolReference)))
                 }
@@ -86,10 +109,14 @@ public struct AviExtractor: Extractor {
                 guard case .int(let port)? = entry["port"]?.resolved else { continue }  // templated ports are not read
                 let terminates = entry["enable_ssl"]?.resolved == .bool(true)
                 let at = location(entry)
-                facts.listeners.append(Listener(
-                    name: "virtualservice \(name)", file: file.path, port: port, location: at, sectionLocation: location(service), layer: layer,
-                    layerLocation: service["application_profile_ref"].map(location), terminatesTLS: terminates, certificates: terminates ? certificates : [],
-                    backends: backends, forwardedForHeader: layer == .l7 ? location(service) : nil, remotePortHeader: layer == .l7 ? remotePort : nil))
+                facts.listeners.append(
+                    Listener(
+                        name: "virtualservice \(name)", file: file.path, port: port, location: at,
+                        sectionLocation: location(service), layer: layer,
+                        layerLocation: service["application_profile_ref"].map(location), terminatesTLS: terminates,
+                        certificates: terminates ? certificates : [],
+                        backends: backends, forwardedForHeader: layer == .l7 ? location(service) : nil,
+                        remotePortHeader: layer == .l7 ? remotePort : nil))
             }
         }
         return facts
@@ -99,7 +126,10 @@ public struct AviExtractor: Extractor {
     static func mentions(_ wanted: ForwardingHeader, _ node: YAMLNode) -> Bool {
         var pending = [node]
         while let current = pending.popLast() {
-            if let header = current["hdr"], let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar), ForwardingHeader(name: name) == wanted {
+            if let header = current["hdr"],
+                let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar),
+                ForwardingHeader(name: name) == wanted
+            {
                 return true
             }
             pending += (current.mapping?.map(\.value) ?? []) + (current.sequence ?? [])

@@ -9,7 +9,9 @@ public struct CloudFormationExtractor: Extractor {
 
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, ["yaml", "yml", "json", "template"].contains(file.fileExtension) else { return false }
-        guard !ManifestReader.fileNames.contains(String(file.name)), !file.name.hasSuffix(".tf.json"), !file.name.hasSuffix(".tfvars.json") else { return false }
+        guard !ManifestReader.fileNames.contains(String(file.name)), !file.name.hasSuffix(".tf.json"),
+            !file.name.hasSuffix(".tfvars.json")
+        else { return false }
         return file.contains("AWSTemplateFormatVersion") || (file.contains("Resources") && file.contains("AWS::"))
     }
 
@@ -33,7 +35,9 @@ struct CloudFormationTemplate {
     init(path: String, root: YAMLNode) {
         self.path = path
         func table(_ key: String) -> [String: YAMLNode] {
-            Dictionary((root[key]?.mapping ?? []).compactMap { pair in pair.key.scalar.map { ($0, pair.value) } }, uniquingKeysWith: { $1 })
+            Dictionary(
+                (root[key]?.mapping ?? []).compactMap { pair in pair.key.scalar.map { ($0, pair.value) } },
+                uniquingKeysWith: { $1 })
         }
         resources = table("Resources")
         parameters = table("Parameters")
@@ -41,7 +45,9 @@ struct CloudFormationTemplate {
     }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: path, line: node.start.line, column: node.start.column, endLine: node.end.line, endColumn: node.end.column)
+        SourceLocation(
+            path: path, line: node.start.line, column: node.start.column, endLine: node.end.line,
+            endColumn: node.end.column)
     }
 
     func type(of id: String) -> String? { resources[id]?["Type"]?.scalar }
@@ -55,7 +61,9 @@ struct CloudFormationTemplate {
             let name = String(tag.dropFirst())
             return (name == "Ref" ? "Ref" : "Fn::" + name, node)
         }
-        if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.scalar, key == "Ref" || key.hasPrefix("Fn::") || key == "Condition" {
+        if let pairs = node.mapping, pairs.count == 1, let key = pairs[0].key.scalar,
+            key == "Ref" || key.hasPrefix("Fn::") || key == "Condition"
+        {
             return (key, pairs[0].value)
         }
         return nil
@@ -91,7 +99,9 @@ struct CloudFormationTemplate {
             if target == "AWS::NoValue" { return .null }
             if target.hasPrefix("AWS::") { return .unknown("the pseudo parameter \(target) is known at deploy time") }
             if let parameter = parameters[target] {
-                guard let defaultValue = parameter["Default"] else { return .unknown("parameter \(target) has no Default and its value is given at deploy time") }
+                guard let defaultValue = parameter["Default"] else {
+                    return .unknown("parameter \(target) has no Default and its value is given at deploy time")
+                }
                 return evaluate(defaultValue, depth: depth)
             }
             if resources[target] != nil { return .resourceAttribute(address: target, attribute: "Ref") }
@@ -100,14 +110,18 @@ struct CloudFormationTemplate {
             var parts: [String] = []
             if let text = plain.scalar { parts = text.split(separator: ".", maxSplits: 1).map(String.init) }
             if let items = plain.sequence { parts = items.compactMap(\.scalar) }
-            guard parts.count == 2, resources[parts[0]] != nil else { return .unknown("Fn::GetAtt of something that is not a resource attribute") }
+            guard parts.count == 2, resources[parts[0]] != nil else {
+                return .unknown("Fn::GetAtt of something that is not a resource attribute")
+            }
             return .resourceAttribute(address: parts[0], attribute: parts[1])
         case "Fn::Sub":
             var template = plain.scalar
             var variables: [String: TerraformValue] = [:]
             if let items = plain.sequence, items.count == 2 {
                 template = items[0].scalar
-                for pair in items[1].mapping ?? [] { if let key = pair.key.scalar { variables[key] = evaluate(pair.value, depth: depth) } }
+                for pair in items[1].mapping ?? [] {
+                    if let key = pair.key.scalar { variables[key] = evaluate(pair.value, depth: depth) }
+                }
             }
             guard let text = template else { return .unknown("Fn::Sub without a template string") }
             // One pass from left to right: what a variable is replaced with is never read again
@@ -128,17 +142,25 @@ struct CloudFormationTemplate {
                 } else {
                     value = intrinsic("Ref", YAMLNode.text(variable), depth: depth)
                 }
-                guard let replacement = value.string else { return .unknown(value.unknownReason ?? "${\(variable)} is not text") }
+                guard let replacement = value.string else {
+                    return .unknown(value.unknownReason ?? "${\(variable)} is not text")
+                }
                 output += replacement
                 guard output.utf8.count <= TerraformEvaluator.maximumValueBytes else {
-                    return .unknown("Fn::Sub builds a value over \(TerraformEvaluator.maximumValueBytes) bytes; certlint stops there")
+                    return .unknown(
+                        "Fn::Sub builds a value over \(TerraformEvaluator.maximumValueBytes) bytes; certlint stops there"
+                    )
                 }
             }
             return .string(output + rest)
         case "Fn::Join":
-            guard let items = plain.sequence, items.count == 2, let separator = items[0].scalar else { return .unknown("Fn::Join needs a separator and a list") }
+            guard let items = plain.sequence, items.count == 2, let separator = items[0].scalar else {
+                return .unknown("Fn::Join needs a separator and a list")
+            }
             let parts = evaluate(items[1], depth: depth)
-            guard let list = parts.list, list.allSatisfy({ $0.string != nil }) else { return .unknown(parts.unknownReason ?? "Fn::Join of values that are not known text") }
+            guard let list = parts.list, list.allSatisfy({ $0.string != nil }) else {
+                return .unknown(parts.unknownReason ?? "Fn::Join of values that are not known text")
+            }
             return .string(list.compactMap(\.string).joined(separator: separator))
         case "Fn::Select":
             guard let items = plain.sequence, items.count == 2, let position = evaluate(items[0], depth: depth).int,
@@ -146,7 +168,9 @@ struct CloudFormationTemplate {
             else { return .unknown("Fn::Select of values that are not known") }
             return list[position]
         case "Fn::If":
-            guard let items = plain.sequence, items.count == 3, let condition = items[0].scalar else { return .unknown("Fn::If needs a condition and two values") }
+            guard let items = plain.sequence, items.count == 3, let condition = items[0].scalar else {
+                return .unknown("Fn::If needs a condition and two values")
+            }
             let a = evaluate(items[1], depth: depth)
             let b = evaluate(items[2], depth: depth)
             if let decided = self.condition(condition, depth: depth) { return decided ? a : b }
@@ -159,7 +183,9 @@ struct CloudFormationTemplate {
             return .bool(a.string == b.string)
         case "Fn::Not", "Fn::And", "Fn::Or":
             let values = (plain.sequence ?? []).map { evaluate($0, depth: depth).bool }
-            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return .unknown("\(name) of conditions known at deploy time") }
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+                return .unknown("\(name) of conditions known at deploy time")
+            }
             let flags = values.compactMap { $0 }
             switch name {
             case "Fn::Not": return .bool(!flags[0])
@@ -168,7 +194,8 @@ struct CloudFormationTemplate {
             }
         case "Condition":
             guard let condition = plain.scalar else { return .unknown("Condition without a name") }
-            return self.condition(condition, depth: depth).map { .bool($0) } ?? .unknown("condition \(condition) depends on values given at deploy time")
+            return self.condition(condition, depth: depth).map { .bool($0) }
+                ?? .unknown("condition \(condition) depends on values given at deploy time")
         default:
             return .unknown("\(name) is not evaluated by certlint")
         }
@@ -183,6 +210,8 @@ struct CloudFormationTemplate {
 extension YAMLNode {
     /// A plain scalar with no position, for values certlint makes up while evaluating.
     static func text(_ value: String) -> YAMLNode {
-        YAMLNode(content: .scalar(value, quoted: true), tag: nil, start: TextPosition(line: 1, column: 1), end: TextPosition(line: 1, column: 1), weight: 1)
+        YAMLNode(
+            content: .scalar(value, quoted: true), tag: nil, start: TextPosition(line: 1, column: 1),
+            end: TextPosition(line: 1, column: 1), weight: 1)
     }
 }

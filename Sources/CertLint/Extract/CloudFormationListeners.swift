@@ -18,9 +18,14 @@ extension CloudFormationTemplate {
         if let arn = properties["LoadBalancerArn"].map({ evaluate($0) }) {
             if case .resourceAttribute(let balancer, _) = arn, type(of: balancer) == Self.prefix + "LoadBalancer" {
                 let value = self.properties(balancer)?["Type"].map { evaluate($0) } ?? .string("application")
-                if let text = value.string { balancerType = text } else { unknowns.append("the Type of \(balancer) (\(value.unknownReason ?? "not text"))") }
+                if let text = value.string {
+                    balancerType = text
+                } else {
+                    unknowns.append("the Type of \(balancer) (\(value.unknownReason ?? "not text"))")
+                }
             } else {
-                unknowns.append("the load balancer behind LoadBalancerArn (\(arn.unknownReason ?? "defined outside the template"))")
+                unknowns.append(
+                    "the load balancer behind LoadBalancerArn (\(arn.unknownReason ?? "defined outside the template"))")
             }
         }
         let protocolNode = properties["Protocol"]
@@ -41,9 +46,13 @@ extension CloudFormationTemplate {
         }
         // More certificates for SNI (ListenerCertificate resources); the default one stays first.
         for other in resources.keys.sorted() where type(of: other) == Self.prefix + "ListenerCertificate" {
-            guard let extra = self.properties(other), case .resourceAttribute(id, _)? = extra["ListenerArn"].map({ evaluate($0) }) else { continue }
+            guard let extra = self.properties(other),
+                case .resourceAttribute(id, _)? = extra["ListenerArn"].map({ evaluate($0) })
+            else { continue }
             for entry in extra["Certificates"]?.sequence ?? [] {
-                if let arnNode = entry["CertificateArn"] { certificates.append(certificate(evaluate(arnNode), at: location(arnNode))) }
+                if let arnNode = entry["CertificateArn"] {
+                    certificates.append(certificate(evaluate(arnNode), at: location(arnNode)))
+                }
             }
         }
         var backends: [BackendReference] = []
@@ -58,7 +67,10 @@ extension CloudFormationTemplate {
                 if case .resourceAttribute(let group, _) = arn, let pool = targetGroup(group) {
                     backends.append(.pool(pool))
                 } else {
-                    backends.append(.missing(name: arn.string ?? "target group (\(arn.unknownReason ?? "not a reference"))", location: location(arnNode)))
+                    backends.append(
+                        .missing(
+                            name: arn.string ?? "target group (\(arn.unknownReason ?? "not a reference"))",
+                            location: location(arnNode)))
                 }
             }
         }
@@ -66,32 +78,49 @@ extension CloudFormationTemplate {
         var result = Listener(
             name: id, file: path, port: port, location: protocolLocation, sectionLocation: blockLocation, layer: layer,
             layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates, backends: backends,
-            forwardedForHeader: insertsHeaders ? protocolLocation : nil, remotePortHeader: insertsHeaders ? protocolLocation : nil)
+            forwardedForHeader: insertsHeaders ? protocolLocation : nil,
+            remotePortHeader: insertsHeaders ? protocolLocation : nil)
         result.unknowns = unknowns
         return result
     }
 
     private func certificate(_ value: TerraformValue, at location: SourceLocation) -> CertificateReference {
         guard case .resourceAttribute(let id, _) = value else {
-            if let arn = value.string { return .unreadable(description: "certificate \(arn)", location: location, problem: "is not defined in the repository") }
-            return .unreadable(description: "CertificateArn", location: location, problem: "is not known (\(value.unknownReason ?? "not an ARN"))")
+            if let arn = value.string {
+                return .unreadable(
+                    description: "certificate \(arn)", location: location, problem: "is not defined in the repository")
+            }
+            return .unreadable(
+                description: "CertificateArn", location: location,
+                problem: "is not known (\(value.unknownReason ?? "not an ARN"))")
         }
-        guard type(of: id) == "AWS::CertificateManager::Certificate", let properties = properties(id), let domainNode = properties["DomainName"] else {
-            return .unreadable(description: "certificate \(id)", location: location, problem: "is not an AWS::CertificateManager::Certificate with a DomainName")
+        guard type(of: id) == "AWS::CertificateManager::Certificate", let properties = properties(id),
+            let domainNode = properties["DomainName"]
+        else {
+            return .unreadable(
+                description: "certificate \(id)", location: location,
+                problem: "is not an AWS::CertificateManager::Certificate with a DomainName")
         }
         let domain = evaluate(domainNode)
         guard let name = domain.string else {
-            return .unreadable(description: "the DomainName of \(id)", location: self.location(domainNode), problem: "is not known (\(domain.unknownReason ?? "not text"))")
+            return .unreadable(
+                description: "the DomainName of \(id)", location: self.location(domainNode),
+                problem: "is not known (\(domain.unknownReason ?? "not text"))")
         }
         var names = [name]
         if let sansNode = properties["SubjectAlternativeNames"] {
             let sans = evaluate(sansNode)
             guard let list = sans.list, list.allSatisfy({ $0.string != nil }) else {
-                return .unreadable(description: "the SubjectAlternativeNames of \(id)", location: self.location(sansNode), problem: "are not known (\(sans.unknownReason ?? "not a list"))")
+                return .unreadable(
+                    description: "the SubjectAlternativeNames of \(id)", location: self.location(sansNode),
+                    problem: "are not known (\(sans.unknownReason ?? "not a list"))")
             }
             names += list.compactMap(\.string).filter { $0 != name }
         }
-        return .issued(IssuedCertificate(names: names, issuer: "AWS Certificate Manager", identity: id, location: self.location(resources[id]!), referencedAt: location))
+        return .issued(
+            IssuedCertificate(
+                names: names, issuer: "AWS Certificate Manager", identity: id, location: self.location(resources[id]!),
+                referencedAt: location))
     }
 
     private func targetGroup(_ id: String) -> Pool? {
@@ -105,16 +134,25 @@ extension CloudFormationTemplate {
         for target in properties?["Targets"]?.sequence ?? [] {
             let idValue = target["Id"].map { evaluate($0) }
             var host = "a target of \(id)"
-            if let text = idValue?.string { host = text } else if case .resourceAttribute(let instance, _)? = idValue { host = instance }
-            members.append(PoolMember(
-                name: "\(id) target \(host)", host: host, port: target["Port"].flatMap { evaluate($0).int } ?? port,
-                location: location(target), usesTLS: usesTLS, verifiesCertificate: false, caFile: nil))
+            if let text = idValue?.string {
+                host = text
+            } else if case .resourceAttribute(let instance, _)? = idValue {
+                host = instance
+            }
+            members.append(
+                PoolMember(
+                    name: "\(id) target \(host)", host: host, port: target["Port"].flatMap { evaluate($0).int } ?? port,
+                    location: location(target), usesTLS: usesTLS, verifiesCertificate: false, caFile: nil))
         }
         if members.isEmpty {
-            members.append(PoolMember(name: id, host: "targets of \(id)", port: port, location: groupLocation, usesTLS: usesTLS, verifiesCertificate: false, caFile: nil))
+            members.append(
+                PoolMember(
+                    name: id, host: "targets of \(id)", port: port, location: groupLocation, usesTLS: usesTLS,
+                    verifiesCertificate: false, caFile: nil))
         }
         return Pool(
             name: id, location: location(resource), members: members,
-            healthCheckPath: properties?["HealthCheckPath"].flatMap { evaluate($0).string }, forwardedForHeader: nil, remotePortHeader: nil)
+            healthCheckPath: properties?["HealthCheckPath"].flatMap { evaluate($0).string }, forwardedForHeader: nil,
+            remotePortHeader: nil)
     }
 }

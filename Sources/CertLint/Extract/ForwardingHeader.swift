@@ -29,7 +29,8 @@ enum ForwardingHeader: Sendable, Hashable {
         var found: Set<ForwardingHeader> = []
         for line in text.split(separator: "\n") where line.lowercased().contains("http::header") {
             let words = line.split(whereSeparator: \.isWhitespace)
-            guard let position = words.firstIndex(where: { ["insert", "replace"].contains($0.lowercased()) }), position + 1 < words.count,
+            guard let position = words.firstIndex(where: { ["insert", "replace"].contains($0.lowercased()) }),
+                position + 1 < words.count,
                 let header = ForwardingHeader(name: words[position + 1])
             else { continue }
             found.insert(header)

@@ -13,7 +13,8 @@ public struct HAProxyExtractor: Extractor {
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary else { return false }
         let name = file.name.lowercased()
-        guard name.hasSuffix(".cfg") || (name.contains("haproxy") && (name.hasSuffix(".conf") || !name.contains("."))) else { return false }
+        guard name.hasSuffix(".cfg") || (name.contains("haproxy") && (name.hasSuffix(".conf") || !name.contains(".")))
+        else { return false }
         // At least one line that opens a proxy section.
         let text = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
         return text.textLines.contains { line in
@@ -53,7 +54,9 @@ private struct Reader {
         /// HAProxy runs the frontend's rules, then the backend's, then appends `option forwardfor`
         /// (the backend's when both have one). The node reads the last value; a value copied
         /// from the request is what the client sent unless an earlier rule replaced it.
-        static func joined(_ frontend: HeaderPlan?, _ backend: HeaderPlan?) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
+        static func joined(_ frontend: HeaderPlan?, _ backend: HeaderPlan?) -> (
+            forwardFor: SourceLocation?, remotePort: SourceLocation?
+        ) {
             var state: [ForwardingHeader: SourceLocation] = [:]  // headers whose last value is the client's
             for rule in (frontend?.rules ?? []) + (backend?.rules ?? []) {
                 switch rule.value {
@@ -62,7 +65,9 @@ private struct Reader {
                 case .other: state[rule.header] = nil
                 }
             }
-            if let option = backend?.forwardFor ?? frontend?.forwardFor, ForwardingHeader(httpName: option.header) == .forwardedFor {
+            if let option = backend?.forwardFor ?? frontend?.forwardFor,
+                ForwardingHeader(httpName: option.header) == .forwardedFor
+            {
                 state[.forwardedFor] = option.location
             }
             return (state[.forwardedFor], state[.remotePort])
@@ -118,12 +123,14 @@ private struct Reader {
         var referenced: Set<String> = []
         for section in config.sections where section.kind == "frontend" || section.kind == "listen" {
             if section.kind == "listen", let name = section.name { referenced.insert(name) }
-            for directive in section.directives where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
+            for directive in section.directives
+            where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
                 if let target = directive.arguments.first { referenced.insert(target.text) }
             }
         }
         var pools: [String: (pool: Pool, plan: HeaderPlan?)] = [:]
-        for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen" {
+        for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen"
+        {
             guard let name = section.name else {
                 throw FormatError("'\(section.kind)' needs a name", line: section.line)
             }
@@ -131,7 +138,8 @@ private struct Reader {
             if referenced.contains(name) { pools[name] = read }
         }
 
-        for (index, section) in config.sections.enumerated() where section.kind == "frontend" || section.kind == "listen" {
+        for (index, section) in config.sections.enumerated()
+        where section.kind == "frontend" || section.kind == "listen" {
             let defaults = effective[index] ?? Defaults()
             var sectionDefaults = defaults
             apply(section.directives, to: &sectionDefaults)
@@ -147,7 +155,9 @@ private struct Reader {
             func reached(_ read: (pool: Pool, plan: HeaderPlan?), own: Bool) -> BackendReference {
                 var pool = read.pool
                 // A TCP backend carries bytes: no HTTP rule runs on the way to it.
-                let headers = read.pool.layer == .l7 ? HeaderPlan.joined(own ? nil : ownPlan, read.plan) : (forwardFor: nil, remotePort: nil)
+                let headers =
+                    read.pool.layer == .l7
+                    ? HeaderPlan.joined(own ? nil : ownPlan, read.plan) : (forwardFor: nil, remotePort: nil)
                 pool.forwardedForHeader = headers.forwardFor
                 pool.remotePortHeader = headers.remotePort
                 return .pool(pool)
@@ -155,12 +165,19 @@ private struct Reader {
             if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.pool.members.isEmpty {
                 backends.append(reached(own, own: true))
             }
-            for directive in section.directives where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
+            for directive in section.directives
+            where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
                 guard let target = directive.arguments.first else {
-                    throw FormatError("'\(directive.keyword)' needs a backend name", line: directive.line, column: directive.column)
+                    throw FormatError(
+                        "'\(directive.keyword)' needs a backend name", line: directive.line, column: directive.column)
                 }
                 if target.text.contains("%[") {
-                    facts.notes.append(ScanNote(path: file.path, message: "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"))
+                    facts.notes.append(
+                        ScanNote(
+                            path: file.path,
+                            message:
+                                "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"
+                        ))
                     continue
                 }
                 if let read = pools[target.text] {
@@ -187,10 +204,17 @@ private struct Reader {
                         throw FormatError("'\(word.text)' needs a file name", line: bind.line, column: word.column)
                     }
                     let value = bind.arguments[argumentIndex]
-                    certificates.append(.file(FileReference(path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory)))
+                    certificates.append(
+                        .file(
+                            FileReference(
+                                path: value.text, location: location(bind.line, value.column),
+                                baseDirectory: file.directory)))
                 }
                 for port in try ports(address, line: bind.line, notes: &facts.notes) {
-                    guard made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates)).inserted else { continue }
+                    guard
+                        made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates))
+                            .inserted
+                    else { continue }
                     facts.listeners.append(
                         Listener(
                             name: name, file: file.path, port: port, location: location(bind.line, bind.column),
@@ -211,8 +235,13 @@ private struct Reader {
                     defaults.mode = (value == "http" ? .l7 : .l4, location(directive.line, directive.column))
                 }
             case "option" where directive.arguments.first?.text == "forwardfor":
-                defaults.forwardFor = (location(directive.line, directive.column), directive.value(after: "header")?.text ?? "X-Forwarded-For")
-            case "no" where directive.arguments.first?.text == "option" && directive.arguments.dropFirst().first?.text == "forwardfor":
+                defaults.forwardFor = (
+                    location(directive.line, directive.column),
+                    directive.value(after: "header")?.text ?? "X-Forwarded-For"
+                )
+            case "no"
+            where directive.arguments.first?.text == "option"
+                && directive.arguments.dropFirst().first?.text == "forwardfor":
                 defaults.forwardFor = nil
             case "default-server":
                 defaults.serverParameters = Array(directive.arguments)
@@ -241,7 +270,8 @@ private struct Reader {
                 plan.rules.append(HeaderRule(header: header, location: at, value: Self.headerValue(value, for: header)))
             case "reqadd":
                 let text = args.first ?? ""
-                guard let colon = text.firstIndex(of: ":"), let header = ForwardingHeader(httpName: text[..<colon]) else { continue }
+                guard let colon = text.firstIndex(of: ":"), let header = ForwardingHeader(httpName: text[..<colon])
+                else { continue }
                 let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 plan.rules.append(HeaderRule(header: header, location: at, value: Self.headerValue(value, for: header)))
             default:
@@ -254,11 +284,14 @@ private struct Reader {
     /// What a header value in HAProxy's log-format is: the client's address (`%[src]`, `%ci`)
     /// or source port (`%[src_port]`, `%cp`), a copy of a request header, or something else.
     static func headerValue(_ value: String, for header: ForwardingHeader) -> HeaderRule.Value {
-        let client: Set<String> = header == .forwardedFor ? ["%[src]", "%ci", "%{+Q}ci"] : ["%[src_port]", "%cp", "%{+Q}cp"]
+        let client: Set<String> =
+            header == .forwardedFor ? ["%[src]", "%ci", "%{+Q}ci"] : ["%[src_port]", "%cp", "%{+Q}cp"]
         if client.contains(value) { return .client }
         for fetch in ["%[req.hdr(", "%[hdr(", "%[req.fhdr("] where value.hasPrefix(fetch) && value.hasSuffix(")]") {
             let name = value.dropFirst(fetch.count).dropLast(2).split(separator: ",").first ?? ""
-            if let source = ForwardingHeader(httpName: name.trimmingCharacters(in: .whitespaces)) { return .copy(source) }
+            if let source = ForwardingHeader(httpName: name.trimmingCharacters(in: .whitespaces)) {
+                return .copy(source)
+            }
         }
         return .other
     }
@@ -273,9 +306,13 @@ private struct Reader {
             case "server":
                 let args = Array(directive.arguments)
                 guard args.count >= 2 else {
-                    throw FormatError("'server' needs a name and an address", line: directive.line, column: directive.column)
+                    throw FormatError(
+                        "'server' needs a name and an address", line: directive.line, column: directive.column)
                 }
-                members.append(try member(name: args[0].text, address: args[1], parameters: Array(args.dropFirst(2)), directive: directive, defaults: sectionDefaults))
+                members.append(
+                    try member(
+                        name: args[0].text, address: args[1], parameters: Array(args.dropFirst(2)),
+                        directive: directive, defaults: sectionDefaults))
             case "option" where directive.arguments.first?.text == "httpchk":
                 // option httpchk [<method>] [<uri>] [<version>] | option httpchk <uri>
                 let args = directive.arguments.dropFirst().map(\.text)
@@ -298,7 +335,9 @@ private struct Reader {
         return (pool, plan)
     }
 
-    func member(name: String, address: HAProxyWord, parameters: [HAProxyWord], directive: HAProxyDirective, defaults: Defaults) throws -> PoolMember {
+    func member(
+        name: String, address: HAProxyWord, parameters: [HAProxyWord], directive: HAProxyDirective, defaults: Defaults
+    ) throws -> PoolMember {
         // default-server parameters come first; the server's own override them.
         let all = defaults.serverParameters.map(\.text) + parameters.map(\.text)
         var usesTLS = false
@@ -314,7 +353,8 @@ private struct Reader {
                 index += 1
             case "ca-file" where index + 1 < all.count:
                 let column = parameters.first { $0.text == all[index + 1] }?.column ?? directive.column
-                caFile = FileReference(path: all[index + 1], location: location(directive.line, column), baseDirectory: file.directory)
+                caFile = FileReference(
+                    path: all[index + 1], location: location(directive.line, column), baseDirectory: file.directory)
                 index += 1
             default: break
             }
@@ -332,7 +372,8 @@ private struct Reader {
         if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
-                throw FormatError("address '\(word.text)' opens '[' without closing it", line: line, column: word.column)
+                throw FormatError(
+                    "address '\(word.text)' opens '[' without closing it", line: line, column: word.column)
             }
             let host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
@@ -346,9 +387,11 @@ private struct Reader {
     }
 
     func port(_ text: String, word: HAProxyWord, line: Int) throws -> Int? {
-        if text.hasPrefix("+") || text.hasPrefix("-") || text.contains("$") { return nil }  // relative or from the environment
+        // A relative port or one from the environment is not known here.
+        if text.hasPrefix("+") || text.hasPrefix("-") || text.contains("$") { return nil }
         guard let value = Int(text), (1...65535).contains(value) else {
-            throw FormatError("'\(text)' in '\(word.text)' is not a port number (1–65535)", line: line, column: word.column)
+            throw FormatError(
+                "'\(text)' in '\(word.text)' is not a port number (1–65535)", line: line, column: word.column)
         }
         return value
     }
@@ -358,7 +401,9 @@ private struct Reader {
         var result: [Int] = []
         for part in word.text.split(separator: ",") {
             let lower = part.lowercased()
-            if lower.hasPrefix("unix@") || lower.hasPrefix("abns@") || lower.hasPrefix("fd@") || lower.hasPrefix("sockpair@") || part.hasPrefix("/") {
+            if lower.hasPrefix("unix@") || lower.hasPrefix("abns@") || lower.hasPrefix("fd@")
+                || lower.hasPrefix("sockpair@") || part.hasPrefix("/")
+            {
                 continue
             }
             guard let colon = part.lastIndex(of: ":") else {
@@ -366,12 +411,19 @@ private struct Reader {
             }
             let portText = part[part.index(after: colon)...]
             if portText.contains("$") {
-                notes.append(ScanNote(path: file.path, message: "line \(line): bind port '\(portText)' comes from the environment; not evaluated"))
+                notes.append(
+                    ScanNote(
+                        path: file.path,
+                        message: "line \(line): bind port '\(portText)' comes from the environment; not evaluated"))
                 continue
             }
             let bounds = portText.split(separator: "-", maxSplits: 1).map { Int($0) }
-            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, (1...65535).contains(low), (low...65535).contains(high) else {
-                throw FormatError("'\(portText)' in bind address '\(part)' is not a port or port range (1–65535)", line: line, column: word.column)
+            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, (1...65535).contains(low),
+                (low...65535).contains(high)
+            else {
+                throw FormatError(
+                    "'\(portText)' in bind address '\(part)' is not a port or port range (1–65535)", line: line,
+                    column: word.column)
             }
             result += Array(low...min(high, low + 1023))
         }

@@ -29,7 +29,10 @@ public struct KubernetesExtractor: Extractor {
         var facts = FileFacts()
         let text = try file.text()
         if text.contains("{{") {
-            facts.notes.append(ScanNote(path: file.path, message: "is a template ({{ … }}), e.g. of a Helm chart; not read as Kubernetes YAML"))
+            facts.notes.append(
+                ScanNote(
+                    path: file.path,
+                    message: "is a template ({{ … }}), e.g. of a Helm chart; not read as Kubernetes YAML"))
             return facts
         }
         let documents = try YAMLParser().parse(text)
@@ -38,7 +41,9 @@ public struct KubernetesExtractor: Extractor {
         for document in documents {
             switch document["kind"]?.scalar {
             case "Secret":
-                guard let name = document["metadata"]?["name"]?.scalar, let data = document["data"]?["tls.crt"] ?? document["stringData"]?["tls.crt"] else { continue }
+                guard let name = document["metadata"]?["name"]?.scalar,
+                    let data = document["data"]?["tls.crt"] ?? document["stringData"]?["tls.crt"]
+                else { continue }
                 secrets[name] = try certificate(data, stringData: document["data"]?["tls.crt"] == nil, file: file)
             case "Service":
                 if let name = document["metadata"]?["name"]?.scalar { services[name] = document }
@@ -48,7 +53,8 @@ public struct KubernetesExtractor: Extractor {
         for document in documents {
             switch document["kind"]?.scalar {
             case "Service": facts.listeners += serviceListeners(document, file: file)
-            case "Ingress": facts.listeners += ingressListeners(document, file: file, secrets: secrets, services: services)
+            case "Ingress":
+                facts.listeners += ingressListeners(document, file: file, secrets: secrets, services: services)
             default: break
             }
         }
@@ -63,7 +69,8 @@ public struct KubernetesExtractor: Extractor {
     private func certificate(_ node: YAMLNode, stringData: Bool, file: ScannedFile) throws -> CertificateReference {
         var value = node.scalar ?? ""
         if value.utf8.contains(where: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            value = String(decoding: value.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }, as: UTF8.self)
+            value = String(
+                decoding: value.utf8.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }, as: UTF8.self)
         }
         var pem = node.scalar ?? ""
         if !stringData {
@@ -72,13 +79,15 @@ public struct KubernetesExtractor: Extractor {
             }
             pem = decoded
         }
-        return try .embedded(pem: pem, in: file.path, what: "the Secret's tls.crt", at: node, referencedAt: location(node, file))
+        return try .embedded(
+            pem: pem, in: file.path, what: "the Secret's tls.crt", at: node, referencedAt: location(node, file))
     }
 
     private func annotations(_ document: YAMLNode) -> [String: String] {
-        Dictionary((document["metadata"]?["annotations"]?.mapping ?? []).compactMap { pair in
-            pair.key.scalar.map { ($0, pair.value.scalar ?? "") }
-        }, uniquingKeysWith: { $1 })
+        Dictionary(
+            (document["metadata"]?["annotations"]?.mapping ?? []).compactMap { pair in
+                pair.key.scalar.map { ($0, pair.value.scalar ?? "") }
+            }, uniquingKeysWith: { $1 })
     }
 
     private func serviceListeners(_ service: YAMLNode, file: ScannedFile) -> [Listener] {
@@ -86,24 +95,42 @@ public struct KubernetesExtractor: Extractor {
         guard type == "LoadBalancer" || type == "NodePort" else { return [] }
         let name = "Service " + (service["metadata"]?["name"]?.scalar ?? "")
         let notes = annotations(service)
-        let sslPorts = (notes["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let sslPorts = (notes["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] ?? "").split(separator: ",").map
+        { $0.trimmingCharacters(in: .whitespaces) }
         let hasCertificate = notes["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] != nil
         return (service["spec"]?["ports"]?.sequence ?? []).compactMap { port in
             guard case .int(let number)? = port["port"]?.resolved else { return nil }
-            let terminates = hasCertificate && (sslPorts.contains("\(number)") || sslPorts.contains("*") || sslPorts.contains(port["name"]?.scalar ?? "-"))
+            let terminates =
+                hasCertificate
+                && (sslPorts.contains("\(number)") || sslPorts.contains("*")
+                    || sslPorts.contains(port["name"]?.scalar ?? "-"))
             var target: Int?
-            if case .int(let value)? = port["targetPort"]?.resolved { target = value } else if port["targetPort"] == nil { target = number }
+            if case .int(let value)? = port["targetPort"]?.resolved {
+                target = value
+            } else if port["targetPort"] == nil {
+                target = number
+            }
             let portLocation = location(port, file)
-            let member = PoolMember(name: name, host: "pods of \(name)", port: target, location: location(port["targetPort"] ?? port, file), usesTLS: false, verifiesCertificate: false, caFile: nil)
+            let member = PoolMember(
+                name: name, host: "pods of \(name)", port: target, location: location(port["targetPort"] ?? port, file),
+                usesTLS: false, verifiesCertificate: false, caFile: nil)
             return Listener(
-                name: name, file: file.path, port: number, location: portLocation, sectionLocation: location(service, file), layer: .l4, layerLocation: portLocation,
+                name: name, file: file.path, port: number, location: portLocation,
+                sectionLocation: location(service, file), layer: .l4, layerLocation: portLocation,
                 terminatesTLS: terminates, certificates: [],
-                backends: [.pool(Pool(name: name, location: location(service, file), members: [member], healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))],
+                backends: [
+                    .pool(
+                        Pool(
+                            name: name, location: location(service, file), members: [member], healthCheckPath: nil,
+                            forwardedForHeader: nil, remotePortHeader: nil))
+                ],
                 forwardedForHeader: nil, remotePortHeader: nil)
         }
     }
 
-    private func ingressListeners(_ ingress: YAMLNode, file: ScannedFile, secrets: [String: CertificateReference], services: [String: YAMLNode]) -> [Listener] {
+    private func ingressListeners(
+        _ ingress: YAMLNode, file: ScannedFile, secrets: [String: CertificateReference], services: [String: YAMLNode]
+    ) -> [Listener] {
         let name = "Ingress " + (ingress["metadata"]?["name"]?.scalar ?? "")
         let notes = annotations(ingress)
         let passthrough = notes["nginx.ingress.kubernetes.io/ssl-passthrough"] == "true"
@@ -113,24 +140,34 @@ public struct KubernetesExtractor: Extractor {
         var certificates: [CertificateReference] = []
         for entry in tls {
             guard let secretNode = entry["secretName"], let secret = secretNode.scalar else { continue }
-            certificates.append(secrets[secret] ?? .unreadable(description: "Secret \(secret)", location: location(secretNode, file), problem: "is not a kubernetes.io/tls Secret in the same file"))
+            certificates.append(
+                secrets[secret]
+                    ?? .unreadable(
+                        description: "Secret \(secret)", location: location(secretNode, file),
+                        problem: "is not a kubernetes.io/tls Secret in the same file"))
         }
         var members: [PoolMember] = []
         for rule in spec["rules"]?.sequence ?? [] {
             for path in rule["http"]?["paths"]?.sequence ?? [] {
-                guard let backend = path["backend"]?["service"], let serviceName = backend["name"]?.scalar else { continue }
+                guard let backend = path["backend"]?["service"], let serviceName = backend["name"]?.scalar else {
+                    continue
+                }
                 var port: Int?
                 if case .int(let value)? = backend["port"]?["number"]?.resolved { port = value }
                 // The Service's targetPort is where the pods listen.
-                if let service = services[serviceName], let declared = service["spec"]?["ports"]?.sequence?.first(where: { entry in
-                    if case .int(let value)? = entry["port"]?.resolved { return value == port }
-                    return entry["name"]?.scalar == backend["port"]?["name"]?.scalar
-                }), case .int(let target)? = declared["targetPort"]?.resolved {
+                if let service = services[serviceName],
+                    let declared = service["spec"]?["ports"]?.sequence?.first(where: { entry in
+                        if case .int(let value)? = entry["port"]?.resolved { return value == port }
+                        return entry["name"]?.scalar == backend["port"]?["name"]?.scalar
+                    }), case .int(let target)? = declared["targetPort"]?.resolved
+                {
                     port = target
                 }
-                members.append(PoolMember(
-                    name: "Service \(serviceName)", host: "pods of Service \(serviceName)", port: port, location: location(backend, file),
-                    usesTLS: reencrypt || passthrough, verifiesCertificate: false, caFile: nil))
+                members.append(
+                    PoolMember(
+                        name: "Service \(serviceName)", host: "pods of Service \(serviceName)", port: port,
+                        location: location(backend, file),
+                        usesTLS: reencrypt || passthrough, verifiesCertificate: false, caFile: nil))
             }
         }
         let terminates = !tls.isEmpty && !passthrough
@@ -142,10 +179,20 @@ public struct KubernetesExtractor: Extractor {
             return words.count >= 2 && words[0] == "proxy_set_header" && ForwardingHeader(name: words[1]) == .remotePort
         }
         let tlsLocation = tls.first.map { location($0, file) } ?? location(spec, file)
-        return [Listener(
-            name: name, file: file.path, port: tls.isEmpty ? 80 : 443, location: tlsLocation, sectionLocation: location(ingress, file),
-            layer: passthrough ? .l4 : .l7, layerLocation: headerLocation, terminatesTLS: terminates, certificates: terminates ? certificates : [],
-            backends: [.pool(Pool(name: name, location: location(spec, file), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))],
-            forwardedForHeader: passthrough ? nil : headerLocation, remotePortHeader: remotePort ? headerLocation : nil)]
+        return [
+            Listener(
+                name: name, file: file.path, port: tls.isEmpty ? 80 : 443, location: tlsLocation,
+                sectionLocation: location(ingress, file),
+                layer: passthrough ? .l4 : .l7, layerLocation: headerLocation, terminatesTLS: terminates,
+                certificates: terminates ? certificates : [],
+                backends: [
+                    .pool(
+                        Pool(
+                            name: name, location: location(spec, file), members: members, healthCheckPath: nil,
+                            forwardedForHeader: nil, remotePortHeader: nil))
+                ],
+                forwardedForHeader: passthrough ? nil : headerLocation,
+                remotePortHeader: remotePort ? headerLocation : nil)
+        ]
     }
 }

@@ -23,12 +23,18 @@ public struct NSXTPolicyExtractor: Extractor {
             case .mapping(let pairs):
                 if let type = node["resource_type"]?.scalar {
                     objects[type, default: []].append(node)
-                    for key in ["id", "path", "display_name"] { if let value = node[key]?.scalar { byID[value.split(separator: "/").last.map(String.init) ?? value] = node } }
+                    for key in ["id", "path", "display_name"] {
+                        if let value = node[key]?.scalar {
+                            byID[value.split(separator: "/").last.map(String.init) ?? value] = node
+                        }
+                    }
                 }
                 pending += pairs.map(\.value)
             }
         }
-        func location(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: file.path, line: node.start.line, column: node.start.column) }
+        func location(_ node: YAMLNode) -> SourceLocation {
+            SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        }
         func object(_ path: YAMLNode?) -> YAMLNode? {
             guard let text = path?.scalar, let last = text.split(separator: "/").last else { return nil }
             return byID[String(last)]
@@ -43,17 +49,28 @@ public struct NSXTPolicyExtractor: Extractor {
             let serverSSL = server["server_ssl_profile_binding"]
             var certificates: [CertificateReference] = []
             if let binding = clientSSL, let path = binding["default_certificate_path"] {
-                if let certificate = object(path), let pem = certificate["pem_encoded"]?.scalar, pem.contains("-----BEGIN") {
-                    certificates.append(try .embedded(pem: pem, in: file.path, what: "the certificate \(path.scalar ?? "")", at: certificate, referencedAt: location(path)))
+                if let certificate = object(path), let pem = certificate["pem_encoded"]?.scalar,
+                    pem.contains("-----BEGIN")
+                {
+                    certificates.append(
+                        try .embedded(
+                            pem: pem, in: file.path, what: "the certificate \(path.scalar ?? "")", at: certificate,
+                            referencedAt: location(path)))
                 } else {
-                    certificates.append(.unreadable(description: "certificate \(path.scalar ?? "")", location: location(path), problem: "is not a TlsCertificate with pem_encoded in this file"))
+                    certificates.append(
+                        .unreadable(
+                            description: "certificate \(path.scalar ?? "")", location: location(path),
+                            problem: "is not a TlsCertificate with pem_encoded in this file"))
                 }
             }
             var forwardFor: SourceLocation?
-            if let profile, let mode = profile["x_forwarded_for"]?.scalar, mode == "INSERT" || mode == "REPLACE" { forwardFor = location(profile) }
+            if let profile, let mode = profile["x_forwarded_for"]?.scalar, mode == "INSERT" || mode == "REPLACE" {
+                forwardFor = location(profile)
+            }
             var remotePort: SourceLocation?
             for rule in server["rules"]?.sequence ?? [] {
-                for action in rule["actions"]?.sequence ?? [] where action["type"]?.scalar == "LBHttpRequestHeaderRewriteAction" {
+                for action in rule["actions"]?.sequence ?? []
+                where action["type"]?.scalar == "LBHttpRequestHeaderRewriteAction" {
                     switch ForwardingHeader(name: action["header_name"]?.scalar ?? "") {
                     case .remotePort?: remotePort = remotePort ?? location(action)
                     case .forwardedFor?: forwardFor = forwardFor ?? location(action)
@@ -66,20 +83,33 @@ public struct NSXTPolicyExtractor: Extractor {
                 if let pool = object(poolPath) {
                     let members = (pool["members"]?.sequence ?? []).map { member in
                         let host = member["ip_address"]?.scalar ?? member["display_name"]?.scalar ?? "a member"
-                        return PoolMember(name: member["display_name"]?.scalar ?? host, host: host, port: member["port"]?.scalar.flatMap(Int.init), location: location(member), usesTLS: serverSSL != nil, verifiesCertificate: serverSSL != nil, caFile: nil)
+                        return PoolMember(
+                            name: member["display_name"]?.scalar ?? host, host: host,
+                            port: member["port"]?.scalar.flatMap(Int.init), location: location(member),
+                            usesTLS: serverSSL != nil, verifiesCertificate: serverSSL != nil, caFile: nil)
                     }
-                    backends.append(.pool(Pool(name: pool["id"]?.scalar ?? "pool", location: location(pool), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
+                    backends.append(
+                        .pool(
+                            Pool(
+                                name: pool["id"]?.scalar ?? "pool", location: location(pool), members: members,
+                                healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
                 } else {
                     backends.append(.missing(name: poolPath.scalar ?? "pool", location: location(poolPath)))
                 }
             }
             let name = "LBVirtualServer " + (server["id"]?.scalar ?? server["display_name"]?.scalar ?? "")
-            let at = clientSSL.map(location) ?? (server["ports"] ?? server["application_profile_path"]).map(location) ?? location(server)
+            let at =
+                clientSSL.map(location) ?? (server["ports"] ?? server["application_profile_path"]).map(location)
+                ?? location(server)
             for port in ports {
-                facts.listeners.append(Listener(
-                    name: name, file: file.path, port: port, location: at, sectionLocation: location(server), layer: layer,
-                    layerLocation: server["application_profile_path"].map(location), terminatesTLS: clientSSL != nil, certificates: certificates,
-                    backends: backends, forwardedForHeader: layer == .l7 ? forwardFor : nil, remotePortHeader: layer == .l7 ? remotePort : nil))
+                facts.listeners.append(
+                    Listener(
+                        name: name, file: file.path, port: port, location: at, sectionLocation: location(server),
+                        layer: layer,
+                        layerLocation: server["application_profile_path"].map(location),
+                        terminatesTLS: clientSSL != nil, certificates: certificates,
+                        backends: backends, forwardedForHeader: layer == .l7 ? forwardFor : nil,
+                        remotePortHeader: layer == .l7 ? remotePort : nil))
             }
         }
         return facts

@@ -28,14 +28,19 @@ public struct NetScalerExtractor: Extractor {
     public func extract(_ file: ScannedFile) throws -> FileFacts {
         // Only the commands read here are split into words: others (policies, responders) may
         // hold expressions with quotes that span lines in exported configurations.
-        let read = ["add lb vserver ", "bind lb vserver ", "bind ssl vserver ", "add ssl certKey ", "add server ", "add service ", "add serviceGroup ", "bind serviceGroup ", "add rewrite action ", "add rewrite policy "]
+        let read = [
+            "add lb vserver ", "bind lb vserver ", "bind ssl vserver ", "add ssl certKey ", "add server ",
+            "add service ", "add serviceGroup ", "bind serviceGroup ", "add rewrite action ", "add rewrite policy ",
+        ]
         var lines: [Line] = []
         for (index, raw) in try file.text().textLines.enumerated() {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             guard read.contains(where: { trimmed.hasPrefix($0) }) else { continue }
             if trimmed.hasPrefix("add rewrite") {
                 // A rewrite expression may continue on the next line; only its first words matter.
-                if let words = try? Self.words(trimmed, line: index + 1) { lines.append(Line(words: words, number: index + 1)) }
+                if let words = try? Self.words(trimmed, line: index + 1) {
+                    lines.append(Line(words: words, number: index + 1))
+                }
                 continue
             }
             lines.append(Line(words: try Self.words(trimmed, line: index + 1), number: index + 1))
@@ -46,7 +51,9 @@ public struct NetScalerExtractor: Extractor {
         var servers: [String: String] = [:]
         for line in starting(["add", "server"]) where line.words.count >= 4 { servers[line.words[2]] = line.words[3] }
         var certificates: [String: Line] = [:]
-        for line in starting(["add", "ssl", "certKey"]) where line.words.count >= 4 { certificates[line.words[3]] = line }
+        for line in starting(["add", "ssl", "certKey"]) where line.words.count >= 4 {
+            certificates[line.words[3]] = line
+        }
         // Services and service groups: protocol, members, client IP insertion.
         struct Group {
             var tls = false
@@ -63,7 +70,10 @@ public struct NetScalerExtractor: Extractor {
         for line in starting(["bind", "serviceGroup"]) where line.words.count >= 5 {
             guard var group = groups[line.words[2]] else { continue }
             let host = servers[line.words[3]] ?? line.words[3]
-            group.members.append(PoolMember(name: line.words[3], host: host, port: Int(line.words[4]), location: at(line), usesTLS: group.tls, verifiesCertificate: group.tls, caFile: nil))
+            group.members.append(
+                PoolMember(
+                    name: line.words[3], host: host, port: Int(line.words[4]), location: at(line), usesTLS: group.tls,
+                    verifiesCertificate: group.tls, caFile: nil))
             groups[line.words[2]] = group
         }
         for line in starting(["add", "service"]) where line.words.count >= 6 {
@@ -71,14 +81,23 @@ public struct NetScalerExtractor: Extractor {
             let host = servers[line.words[3]] ?? line.words[3]
             var group = Group(tls: tls)
             if line.option("-cip") == "ENABLED" { group.forwardFor = at(line) }
-            group.members = [PoolMember(name: line.words[2], host: host, port: Int(line.words[5]), location: at(line), usesTLS: tls, verifiesCertificate: tls, caFile: nil)]
+            group.members = [
+                PoolMember(
+                    name: line.words[2], host: host, port: Int(line.words[5]), location: at(line), usesTLS: tls,
+                    verifiesCertificate: tls, caFile: nil)
+            ]
             groups[line.words[2]] = group
         }
         // Rewrite actions that insert RemotePort, through their policies.
-        let remotePortActions = Set(starting(["add", "rewrite", "action"]).filter { line in
-            line.words.count >= 6 && line.words[4] == "insert_http_header" && ForwardingHeader(name: line.words[5]) == .remotePort
-        }.map { $0.words[3] })
-        let remotePortPolicies = Set(starting(["add", "rewrite", "policy"]).filter { $0.words.count >= 6 && remotePortActions.contains($0.words[5]) }.map { $0.words[3] })
+        let remotePortActions = Set(
+            starting(["add", "rewrite", "action"]).filter { line in
+                line.words.count >= 6 && line.words[4] == "insert_http_header"
+                    && ForwardingHeader(name: line.words[5]) == .remotePort
+            }.map { $0.words[3] })
+        let remotePortPolicies = Set(
+            starting(["add", "rewrite", "policy"]).filter {
+                $0.words.count >= 6 && remotePortActions.contains($0.words[5])
+            }.map { $0.words[3] })
 
         var facts = FileFacts()
         for line in starting(["add", "lb", "vserver"]) where line.words.count >= 7 {
@@ -91,9 +110,12 @@ public struct NetScalerExtractor: Extractor {
             for bind in starting(["bind", "ssl", "vserver", name]) {
                 guard let key = bind.option("-certkeyName") else { continue }
                 if let declared = certificates[key], let path = declared.option("-cert") {
-                    certificateReferences.append(.file(FileReference(path: path, location: at(bind), baseDirectory: file.directory)))
+                    certificateReferences.append(
+                        .file(FileReference(path: path, location: at(bind), baseDirectory: file.directory)))
                 } else {
-                    certificateReferences.append(.unreadable(description: "certKey \(key)", location: at(bind), problem: "is not added in \(file.path)"))
+                    certificateReferences.append(
+                        .unreadable(
+                            description: "certKey \(key)", location: at(bind), problem: "is not added in \(file.path)"))
                 }
             }
             var backends: [BackendReference] = []
@@ -106,16 +128,24 @@ public struct NetScalerExtractor: Extractor {
                 }
                 let target = bind.words[4]
                 if let group = groups[target] {
-                    backends.append(.pool(Pool(name: target, location: at(bind), members: group.members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
+                    backends.append(
+                        .pool(
+                            Pool(
+                                name: target, location: at(bind), members: group.members, healthCheckPath: nil,
+                                forwardedForHeader: nil, remotePortHeader: nil)))
                     forwardFor = forwardFor ?? group.forwardFor
                 } else {
                     backends.append(.missing(name: target, location: at(bind)))
                 }
             }
-            facts.listeners.append(Listener(
-                name: "lb vserver \(name)", file: file.path, port: port, location: at(line), sectionLocation: at(line), layer: layer, layerLocation: at(line),
-                terminatesTLS: terminates, certificates: terminates ? certificateReferences : [], backends: backends,
-                forwardedForHeader: layer == .l7 ? forwardFor : nil, remotePortHeader: layer == .l7 ? remotePort : nil))
+            facts.listeners.append(
+                Listener(
+                    name: "lb vserver \(name)", file: file.path, port: port, location: at(line),
+                    sectionLocation: at(line), layer: layer, layerLocation: at(line),
+                    terminatesTLS: terminates, certificates: terminates ? certificateReferences : [],
+                    backends: backends,
+                    forwardedForHeader: layer == .l7 ? forwardFor : nil,
+                    remotePortHeader: layer == .l7 ? remotePort : nil))
         }
         return facts
     }
@@ -133,7 +163,10 @@ public struct NetScalerExtractor: Extractor {
             column += 1
             if quoted {
                 if character == "\\" {
-                    if let next = iterator.next() { current.append(next); column += 1 }
+                    if let next = iterator.next() {
+                        current.append(next)
+                        column += 1
+                    }
                 } else if character == "\"" {
                     quoted = false
                 } else {
@@ -143,7 +176,11 @@ public struct NetScalerExtractor: Extractor {
             }
             switch character {
             case " ", "\t":
-                if inWord { words.append(current); current = ""; inWord = false }
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
             case "\"":
                 quoted = true
                 inWord = true
@@ -153,7 +190,9 @@ public struct NetScalerExtractor: Extractor {
                 current.append(character)
             }
         }
-        if quoted { throw FormatError("the quote opened here is not closed on this line", line: number, column: quoteColumn) }
+        if quoted {
+            throw FormatError("the quote opened here is not closed on this line", line: number, column: quoteColumn)
+        }
         if inWord { words.append(current) }
         return words
     }

@@ -29,14 +29,20 @@ public enum HookInstaller {
     /// left alone unless `force`, which keeps it as `pre-commit.certlint-backup`.
     public static func install(in path: String, certlint: String, force: Bool) throws -> Installation {
         guard let repository = try? GitRepository.discover(containing: path) else {
-            throw CertLintError.hook("\(path) is not inside a Git repository with a work tree; run install-hook inside the repository to protect.")
+            throw CertLintError.hook(
+                "\(path) is not inside a Git repository with a work tree; run install-hook inside the repository to protect."
+            )
         }
         let hooks = repository.hooksDirectory()
         let hook = hooks + "/pre-commit"
         var backup: String?
-        if let existing = FileManager.default.contents(atPath: hook).map({ String(decoding: $0, as: UTF8.self) }), !existing.contains(marker) {
+        if let existing = FileManager.default.contents(atPath: hook).map({ String(decoding: $0, as: UTF8.self) }),
+            !existing.contains(marker)
+        {
             guard force else {
-                throw CertLintError.hook("\(hook) is a pre-commit hook certlint did not write. Add `certlint scan --staged` to it yourself, or run `certlint install-hook --force` to replace it (the old hook is kept as pre-commit.certlint-backup).")
+                throw CertLintError.hook(
+                    "\(hook) is a pre-commit hook certlint did not write. Add `certlint scan --staged` to it yourself, or run `certlint install-hook --force` to replace it (the old hook is kept as pre-commit.certlint-backup)."
+                )
             }
             backup = hook + ".certlint-backup"
             try? FileManager.default.removeItem(atPath: backup!)
@@ -47,7 +53,8 @@ public enum HookInstaller {
             try script(certlint: certlint).write(toFile: hook, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook)
         } catch {
-            throw CertLintError.hook("\(hook) cannot be written (\(error.localizedDescription)). Check the permissions of \(hooks).")
+            throw CertLintError.hook(
+                "\(hook) cannot be written (\(error.localizedDescription)). Check the permissions of \(hooks).")
         }
         return Installation(hookPath: hook, backupPath: backup)
     }

@@ -3,7 +3,8 @@
 public enum SettingsReport {
     public static func render(_ settings: Settings) -> String {
         func source(_ key: String) -> String { settings.sources[key] ?? "default" }
-        let rules = settings.rules.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.value)" }.joined(separator: ", ")
+        let rules = settings.rules.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.value)" }.joined(
+            separator: ", ")
         let rows: [(String, String)] = [
             ("fail-on", settings.failOn.rawValue),
             ("exclude", settings.exclude.map(\.pattern).joined(separator: ", ")),
@@ -12,7 +13,10 @@ public enum SettingsReport {
             ("trust-anchors", settings.trustAnchors.map(\.path).joined(separator: ", ")),
             ("rules", rules),
             ("max-file-size", "\(settings.maxFileSize) bytes"),
-            ("unsuppressible", (Suppressor.alwaysUnsuppressible.union(settings.unsuppressible)).sorted().joined(separator: ", ")),
+            (
+                "unsuppressible",
+                (Suppressor.alwaysUnsuppressible.union(settings.unsuppressible)).sorted().joined(separator: ", ")
+            ),
         ]
         let width = rows.map { $0.0.count + $0.1.count }.max() ?? 0
         var out = "settings file: \(settings.source ?? "none (defaults)")\n"

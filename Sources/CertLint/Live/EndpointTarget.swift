@@ -57,7 +57,8 @@ extension Topology {
                 continue
             }
             guard let role = declared.role(ofPort: endpoint.port) else {
-                throw CertLintError.endpointPort(endpoint.description, deployment: deployment.name, ports: declared.rolePorts.map(\.port))
+                throw CertLintError.endpointPort(
+                    endpoint.description, deployment: deployment.name, ports: declared.rolePorts.map(\.port))
             }
             return EndpointTarget(endpoint: endpoint, deployment: deployment, host: place, role: role)
         }

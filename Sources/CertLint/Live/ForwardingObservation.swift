@@ -18,7 +18,9 @@ public struct ForwardingObservation: Sendable, Hashable {
     public var requestsWithoutForwardedFor = 0
     public var requestsWithoutRemotePort = 0
 
-    public init(role: DeploymentListener.Role, listener: Listener, backend: LiveEndpoint, backendLocation: SourceLocation) {
+    public init(
+        role: DeploymentListener.Role, listener: Listener, backend: LiveEndpoint, backendLocation: SourceLocation
+    ) {
         self.role = role
         self.listener = listener
         self.backend = backend

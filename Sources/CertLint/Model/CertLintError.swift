@@ -30,26 +30,38 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
             return "\(a) and \(b) are in different repositories. Scan each repository with its own certlint run."
         case .needsRepository(let path, let mode):
             let flag = mode == .index ? "--staged" : "--rev"
-            return "\(path) is not inside a Git repository, so \(flag) has nothing to read. Drop \(flag) to scan the folder as it is on disk."
+            return
+                "\(path) is not inside a Git repository, so \(flag) has nothing to read. Drop \(flag) to scan the folder as it is on disk."
         case .pathNotInRevision(let path):
-            return "\(path) does not exist in the scanned revision or index. Check the path, or scan the working tree without --rev/--staged."
+            return
+                "\(path) does not exist in the scanned revision or index. Check the path, or scan the working tree without --rev/--staged."
         case .git(let message):
-            return "Git: \(message). Check that the repository is readable and that the revision exists (git rev-parse REV)."
+            return
+                "Git: \(message). Check that the repository is readable and that the revision exists (git rev-parse REV)."
         case .configuration(let path, let line, let column, let keyPath, let problem):
-            return "\(path):\(line):\(column): \(keyPath): \(problem). Fix certlint.yaml; the README's \"certlint.yaml\" section lists every key."
+            return
+                "\(path):\(line):\(column): \(keyPath): \(problem). Fix certlint.yaml; the README's \"certlint.yaml\" section lists every key."
         case .configurationUnreadable(let path, let reason):
             return "\(path): \(reason). Fix the file or point --config at a readable certlint.yaml."
         case .rulePack(let path, let problem):
-            return "rule pack \(path): \(problem). A pack is a folder of YAML files in the form of certlint's own rules/ folder."
+            return
+                "rule pack \(path): \(problem). A pack is a folder of YAML files in the form of certlint's own rules/ folder."
         case .invalidEndpoint(let text):
-            return "--endpoint \(text): expected HOST:PORT or HOST:PORT@ADDRESS:PORT, e.g. --endpoint access.example.com:443 or --endpoint wsa1.example.dmz:5262@10.0.0.11:5262."
+            return
+                "--endpoint \(text): expected HOST:PORT or HOST:PORT@ADDRESS:PORT, e.g. --endpoint access.example.com:443 or --endpoint wsa1.example.dmz:5262@10.0.0.11:5262."
         case .endpointHost(let endpoint, let known):
-            let names = known.isEmpty ? "the repository declares no deployment (add one to certlint.yaml)" : "the deployments name \(known.joined(separator: ", "))"
-            return "endpoint \(endpoint): its host is neither the VIP nor a node of a deployment; \(names). Name the endpoint as the repository does and give the real address after @."
+            let names =
+                known.isEmpty
+                ? "the repository declares no deployment (add one to certlint.yaml)"
+                : "the deployments name \(known.joined(separator: ", "))"
+            return
+                "endpoint \(endpoint): its host is neither the VIP nor a node of a deployment; \(names). Name the endpoint as the repository does and give the real address after @."
         case .endpointPort(let endpoint, let deployment, let ports):
-            return "endpoint \(endpoint): deployment \(deployment) has no role for that port; use one of \(ports.map(String.init).joined(separator: ", ")) and give the real port after @ (HOST:443@ADDRESS:8443)."
+            return
+                "endpoint \(endpoint): deployment \(deployment) has no role for that port; use one of \(ports.map(String.init).joined(separator: ", ")) and give the real port after @ (HOST:443@ADDRESS:8443)."
         case .stage(let path, let line, let column, let keyPath, let problem):
-            return "\(path):\(line):\(column): \(keyPath): \(problem). Fix the stage file; the README's \"Staging\" section lists every key."
+            return
+                "\(path):\(line):\(column): \(keyPath): \(problem). Fix the stage file; the README's \"Staging\" section lists every key."
         case .stageUnreadable(let path, let reason):
             return "\(path): \(reason). Pass a readable stage file with --stage."
         case .proxy(let message):
@@ -63,13 +75,19 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
         case .hook(let message):
             return message
         case .bareRepository(let path):
-            return "\(path) is a bare repository: it has no work tree or index to scan. Scan a revision with --rev REV (e.g. --rev HEAD)."
+            return
+                "\(path) is a bare repository: it has no work tree or index to scan. Scan a revision with --rev REV (e.g. --rev HEAD)."
         case .corruptObjects(let objects):
-            let shown = objects.prefix(5).joined(separator: "; ") + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
-            return "Git objects could not be read: \(shown). Run `git fsck` to list the damaged objects, then restore them from another clone."
+            let shown =
+                objects.prefix(5).joined(separator: "; ") + (objects.count > 5 ? "; and \(objects.count - 5) more" : "")
+            return
+                "Git objects could not be read: \(shown). Run `git fsck` to list the damaged objects, then restore them from another clone."
         case .output(let path, let problem):
-            if path == "standard output" { return "standard output \(problem). Check the pipe or the disk certlint writes to." }
-            return "output \(path) \(problem). Pass the path of a regular file in a writable folder, or - for standard output."
+            if path == "standard output" {
+                return "standard output \(problem). Check the pipe or the disk certlint writes to."
+            }
+            return
+                "output \(path) \(problem). Pass the path of a regular file in a writable folder, or - for standard output."
         }
     }
 }

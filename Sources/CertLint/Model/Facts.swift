@@ -135,9 +135,13 @@ public struct Listener: Sendable, Hashable {
 
     /// Where X-Forwarded-For is inserted: by the listener, or on the way to every pool it
     /// forwards to (an HAProxy frontend's backends, an NGINX server's `proxy_pass`es).
-    public var insertsForwardedFor: SourceLocation? { forwardedForHeader ?? Self.onTheWayToEvery(pools.map(\.forwardedForHeader)) }
+    public var insertsForwardedFor: SourceLocation? {
+        forwardedForHeader ?? Self.onTheWayToEvery(pools.map(\.forwardedForHeader))
+    }
     /// Where RemotePort is inserted, in the same sense.
-    public var insertsRemotePort: SourceLocation? { remotePortHeader ?? Self.onTheWayToEvery(pools.map(\.remotePortHeader)) }
+    public var insertsRemotePort: SourceLocation? {
+        remotePortHeader ?? Self.onTheWayToEvery(pools.map(\.remotePortHeader))
+    }
 
     private static func onTheWayToEvery(_ locations: [SourceLocation?]) -> SourceLocation? {
         guard let first = locations.first, locations.allSatisfy({ $0 != nil }) else { return nil }

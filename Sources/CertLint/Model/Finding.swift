@@ -74,7 +74,8 @@ public struct Finding: Sendable, Codable, Hashable {
     }
 
     private init(
-        ruleID: String, level: Level, message: String, location: SourceLocation, related: [RelatedLocation], subject: String,
+        ruleID: String, level: Level, message: String, location: SourceLocation, related: [RelatedLocation],
+        subject: String,
         snippet: (text: String, column: Int)?
     ) {
         self.ruleID = ruleID
@@ -85,7 +86,8 @@ public struct Finding: Sendable, Codable, Hashable {
         self.subject = Redactor.redact(subject)
         self.snippet = snippet?.text
         self.snippetColumn = snippet.flatMap { $0.column == location.column ? nil : $0.column }
-        self.fingerprint = Finding.fingerprint(ruleID: ruleID, subject: self.subject, path: location.path, snippet: self.snippet)
+        self.fingerprint = Finding.fingerprint(
+            ruleID: ruleID, subject: self.subject, path: location.path, snippet: self.snippet)
     }
 
     public func with(level: Level) -> Finding {
@@ -98,7 +100,9 @@ public struct Finding: Sendable, Codable, Hashable {
 
     /// The finding with the text of its line as a snippet (redacted and cut here).
     public func with(snippet line: String?) -> Finding {
-        var copy = Finding(ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject, snippet: line)
+        var copy = Finding(
+            ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject,
+            snippet: line)
         copy.suppression = suppression
         return copy
     }

@@ -16,11 +16,15 @@ public struct OutputFile: Sendable, Equatable {
         if lstat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFREG: break
-            case S_IFLNK: throw CertLintError.output(path: path, problem: "is a symbolic link; certlint does not write through links")
+            case S_IFLNK:
+                throw CertLintError.output(
+                    path: path, problem: "is a symbolic link; certlint does not write through links")
             case S_IFDIR: throw CertLintError.output(path: path, problem: "is a folder")
             default: throw CertLintError.output(path: path, problem: "is not a regular file (a device, pipe or socket)")
             }
-            guard access(path, W_OK) == 0 else { throw CertLintError.output(path: path, problem: "is not writable (\(Self.reason(errno)))") }
+            guard access(path, W_OK) == 0 else {
+                throw CertLintError.output(path: path, problem: "is not writable (\(Self.reason(errno)))")
+            }
         }
         let folder = Self.folder(of: path)
         var folderInfo = stat()
@@ -28,7 +32,8 @@ public struct OutputFile: Sendable, Equatable {
             throw CertLintError.output(path: path, problem: "is in \(folder), which is not a folder")
         }
         guard access(folder, W_OK) == 0 else {
-            throw CertLintError.output(path: path, problem: "cannot be created: \(folder) is not writable (\(Self.reason(errno)))")
+            throw CertLintError.output(
+                path: path, problem: "cannot be created: \(folder) is not writable (\(Self.reason(errno)))")
         }
     }
 
@@ -47,14 +52,22 @@ public struct OutputFile: Sendable, Equatable {
         var mode: mode_t = 0o644
         var info = stat()
         if lstat(path, &info) == 0 { mode = info.st_mode & 0o7777 }
-        let temporary = folder + "/." + ((path as NSString).lastPathComponent) + ".certlint-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary =
+            folder + "/." + ((path as NSString).lastPathComponent)
+            + ".certlint-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))") }
+        guard descriptor >= 0 else {
+            throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))")
+        }
         do throws(CertLintError) {
             try Self.writeAll(bytes, to: descriptor, path: path)
-            guard fsync(descriptor) == 0 || errno == EINVAL else { throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))") }
+            guard fsync(descriptor) == 0 || errno == EINVAL else {
+                throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))")
+            }
             close(descriptor)
-            guard rename(temporary, path) == 0 else { throw CertLintError.output(path: path, problem: "cannot be replaced (\(Self.reason(errno)))") }
+            guard rename(temporary, path) == 0 else {
+                throw CertLintError.output(path: path, problem: "cannot be replaced (\(Self.reason(errno)))")
+            }
         } catch {
             close(descriptor)
             unlink(temporary)
@@ -67,7 +80,9 @@ public struct OutputFile: Sendable, Equatable {
     public func openForLogging() throws(CertLintError) -> FileHandle {
         if isStandardOutput { return FileHandle.standardOutput }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))") }
+        guard descriptor >= 0 else {
+            throw CertLintError.output(path: path, problem: "cannot be written (\(Self.reason(errno)))")
+        }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             close(descriptor)

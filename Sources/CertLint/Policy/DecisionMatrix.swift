@@ -25,10 +25,14 @@ public struct DecisionMatrix: Sendable {
     public var unsupported: [Unsupported]
 
     public func verdict(namespace: Namespace, type: CertificateType, mode: LoadBalancerMode) -> Verdict {
-        if let row = rows.first(where: { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }) {
+        if let row = rows.first(where: {
+            $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode
+        }) {
             return .row(row)
         }
-        let known = unsupported.first { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }
+        let known = unsupported.first {
+            $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode
+        }
         return .unsupported(reason: known?.reason)
     }
 }

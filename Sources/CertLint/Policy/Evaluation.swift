@@ -21,10 +21,16 @@ public struct Evaluation: Sendable {
     }
 
     /// Records a finding (and the check that produced it) at the rule's catalog level.
-    mutating func report(_ ruleID: RuleID, _ subject: String, at location: SourceLocation, _ message: String, related: [RelatedLocation] = []) {
+    mutating func report(
+        _ ruleID: RuleID, _ subject: String, at location: SourceLocation, _ message: String,
+        related: [RelatedLocation] = []
+    ) {
         checked(ruleID, subject, at: location)
         let level = catalog.rule(ruleID.rawValue)?.level ?? .error
-        findings.append(Finding(ruleID: ruleID.rawValue, level: level, message: message, location: location, related: related, subject: subject))
+        findings.append(
+            Finding(
+                ruleID: ruleID.rawValue, level: level, message: message, location: location, related: related,
+                subject: subject))
     }
 
     /// Applies `settings.rules`: `off` drops a rule's findings and checks, a level replaces the catalog's.
@@ -99,12 +105,16 @@ extension DeploymentTopology {
 
     /// Describes the matrix inputs in the words of the vendor's table.
     var factsDescription: String {
-        var parts = ["\(namespace.matrixName) (\(HostNames.domain(of: deployment.vip.value)) / \(Set(deployment.nodes.map { HostNames.domain(of: $0.value) }).sorted().joined(separator: ", ")))"]
+        var parts = [
+            "\(namespace.matrixName) (\(HostNames.domain(of: deployment.vip.value)) / \(Set(deployment.nodes.map { HostNames.domain(of: $0.value) }).sorted().joined(separator: ", ")))"
+        ]
         if let type = classification?.type, let certificate = publicCertificate {
             parts.append("\(type.matrixName) certificate \(certificate.path)")
         }
         if let mode {
-            parts.append("443 \(mode.mode.matrixName) (from \(mode.fromLoadBalancer ? mode.location.description : "lb-mode in \(deployment.manifest)"))")
+            parts.append(
+                "443 \(mode.mode.matrixName) (from \(mode.fromLoadBalancer ? mode.location.description : "lb-mode in \(deployment.manifest)"))"
+            )
         }
         return parts.joined(separator: ", ")
     }

@@ -48,7 +48,8 @@ public struct RuleCatalog: Sendable {
         var files: [(String, String)] = []
         for name in yaml {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
                 throw CertLintError.rulePack(path: path, problem: "cannot be read as UTF-8 text")
             }
             files.append((path, text))
@@ -76,7 +77,11 @@ public struct RuleCatalog: Sendable {
                         } else if builtIn {
                             rules.append(rule)
                         } else {
-                            throw CertLintError.rulePack(path: name, problem: "line \(item.start.line): \(rule.id) is not a built-in rule; a pack may refine built-in rules but not add checks")
+                            throw CertLintError.rulePack(
+                                path: name,
+                                problem:
+                                    "line \(item.start.line): \(rule.id) is not a built-in rule; a pack may refine built-in rules but not add checks"
+                            )
                         }
                     }
                 case "rows":
@@ -84,7 +89,11 @@ public struct RuleCatalog: Sendable {
                 case "unsupported":
                     matrix.unsupported += try reader.list(pair.value, "unsupported").map { try reader.unsupported($0) }
                 default:
-                    throw CertLintError.rulePack(path: name, problem: "line \(pair.key.start.line): unknown key '\(pair.key.scalar ?? "")'; expected rules, rows or unsupported")
+                    throw CertLintError.rulePack(
+                        path: name,
+                        problem:
+                            "line \(pair.key.start.line): unknown key '\(pair.key.scalar ?? "")'; expected rules, rows or unsupported"
+                    )
                 }
             }
         }
@@ -106,7 +115,9 @@ private struct PackReader {
     }
 
     func text(_ node: YAMLNode, _ key: String) throws -> String {
-        guard let value = node[key]?.scalar, !value.isEmpty else { throw fail(node, "'\(key)' is required and must be text") }
+        guard let value = node[key]?.scalar, !value.isEmpty else {
+            throw fail(node, "'\(key)' is required and must be text")
+        }
         return value
     }
 
@@ -120,29 +131,37 @@ private struct PackReader {
             return try text(node, key)
         }
         let id = try text(node, "id")
-        guard id.count == 5, id.hasPrefix("CP"), Int(id.dropFirst(2)) != nil else { throw fail(node, "rule id '\(id)' is not of the form CPnnn") }
+        guard id.count == 5, id.hasPrefix("CP"), Int(id.dropFirst(2)) != nil else {
+            throw fail(node, "rule id '\(id)' is not of the form CPnnn")
+        }
         let levelText = try field("level", defaults?.level.rawValue)
         guard let level = Level(rawValue: levelText) else { throw fail(node, "level must be note, warning or error") }
-        let tags = try node["tags"].map { value in
-            guard let items = value.sequence else { throw fail(value, "tags must be a list") }
-            return items.compactMap(\.scalar)
-        } ?? defaults?.tags ?? []
+        let tags =
+            try node["tags"].map { value in
+                guard let items = value.sequence else { throw fail(value, "tags must be a list") }
+                return items.compactMap(\.scalar)
+            } ?? defaults?.tags ?? []
         let severity = try field("security-severity", defaults?.securitySeverity)
-        guard let score = Double(severity), (0...10).contains(score) else { throw fail(node, "security-severity must be a number from 0.0 to 10.0") }
+        guard let score = Double(severity), (0...10).contains(score) else {
+            throw fail(node, "security-severity must be a number from 0.0 to 10.0")
+        }
         return RuleDescription(
             id: id, name: try field("name", defaults?.name), level: level,
             short: try field("short", defaults?.short), full: try field("full", defaults?.full),
             help: try field("help", defaults?.help), tags: tags, securitySeverity: severity)
     }
 
-    func key<T: RawRepresentable>(_ node: YAMLNode, _ key: String, as type: T.Type) throws -> T where T.RawValue == String {
+    func key<T: RawRepresentable>(_ node: YAMLNode, _ key: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
         let value = try text(node, key)
         guard let parsed = T(rawValue: value) else { throw fail(node, "'\(key)' has the unknown value '\(value)'") }
         return parsed
     }
 
     func types(_ node: YAMLNode) throws -> [CertificateType] {
-        guard let items = node["certificate-types"]?.sequence, !items.isEmpty else { throw fail(node, "'certificate-types' must be a non-empty list") }
+        guard let items = node["certificate-types"]?.sequence, !items.isEmpty else {
+            throw fail(node, "'certificate-types' must be a non-empty list")
+        }
         return try items.map { item in
             guard let type = item.scalar.flatMap(CertificateType.init(rawValue:)) else {
                 throw fail(item, "certificate type must be san, wildcard or single-host-cn")
@@ -153,9 +172,12 @@ private struct PackReader {
 
     func row(_ node: YAMLNode) throws -> DecisionMatrix.Row {
         guard case .int(let number)? = node["row"]?.resolved else { throw fail(node, "'row' must be a number") }
-        guard case .bool(let required)? = node["port-5263-required"]?.resolved else { throw fail(node, "'port-5263-required' must be true or false") }
+        guard case .bool(let required)? = node["port-5263-required"]?.resolved else {
+            throw fail(node, "'port-5263-required' must be true or false")
+        }
         return DecisionMatrix.Row(
-            number: number, namespace: try key(node, "namespace", as: Namespace.self), certificateTypes: try types(node),
+            number: number, namespace: try key(node, "namespace", as: Namespace.self),
+            certificateTypes: try types(node),
             mode: try key(node, "lb-mode", as: LoadBalancerMode.self), port5263Required: required)
     }
 

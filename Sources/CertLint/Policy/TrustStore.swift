@@ -19,7 +19,8 @@ public struct TrustStore: Sendable {
     /// The system bundle's certificates (those swift-certificates can read), or none.
     public static func systemAnchors() -> [Certificate] {
         for path in systemBundlePaths {
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { continue }
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else { continue }
             var anchors: [Certificate] = []
             for block in text.components(separatedBy: "-----END CERTIFICATE-----") {
                 guard let start = block.range(of: "-----BEGIN CERTIFICATE-----") else { continue }
@@ -47,7 +48,10 @@ public struct TrustStore: Sendable {
     public func verify(leaf: Certificate, intermediates: [Certificate]) async -> Verdict {
         // A certificate declared as an anchor is trusted as it is (a pinned self-signed certificate).
         if anchors.contains(leaf) { return .trusted }
-        guard !anchors.isEmpty else { return .untrusted("no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)") }
+        guard !anchors.isEmpty else {
+            return .untrusted(
+                "no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)")
+        }
         var verifier = Verifier(rootCertificates: CertificateStore(anchors)) {
             RFC5280Policy.withValidityCheckDisabled()
         }
@@ -59,7 +63,9 @@ public struct TrustStore: Sendable {
             if let failure = failures.first {
                 return .untrusted("\(failure.policyFailureReason)")
             }
-            return .untrusted("no chain from its issuer (\(leaf.issuer)) to a trust anchor; add the intermediates to its file or the CA to settings.trust-anchors")
+            return .untrusted(
+                "no chain from its issuer (\(leaf.issuer)) to a trust anchor; add the intermediates to its file or the CA to settings.trust-anchors"
+            )
         }
     }
 }

@@ -27,14 +27,17 @@ struct Base64KeyScanner {
                 if Self.isBase64(scalar) {
                     characters.append(UInt8(scalar.value))
                     index += 1
-                } else if scalar == "\\", index + 1 < scalars.count, scalars[index + 1] == "n" || scalars[index + 1] == "r" {
+                } else if scalar == "\\", index + 1 < scalars.count,
+                    scalars[index + 1] == "n" || scalars[index + 1] == "r"
+                {
                     index += 2
                 } else {
                     break
                 }
             }
             if characters.count >= Self.minimumRun, Self.holdsPrivateKey(base64: characters) {
-                spans.append(Redactor.Span(range: start..<index, marker: Redactor.marker("private key", count: index - start)))
+                spans.append(
+                    Redactor.Span(range: start..<index, marker: Redactor.marker("private key", count: index - start)))
             }
         }
         return spans
@@ -73,7 +76,9 @@ struct Base64KeyScanner {
         let items = Array(children)
         guard items.count >= 2 else { return false }
         if items[0].identifier == .sequence { return items.count == 2 && items[1].identifier == .octetString }
-        guard items[0].identifier == .integer, let version = try? Int(derEncoded: items[0]), version == 0 || version == 1 else {
+        guard items[0].identifier == .integer, let version = try? Int(derEncoded: items[0]),
+            version == 0 || version == 1
+        else {
             return false
         }
         switch items[1].identifier {

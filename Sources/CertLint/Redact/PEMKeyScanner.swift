@@ -46,7 +46,9 @@ struct PEMKeyScanner {
             guard isBegin || matches(Self.end, at: index) else { continue }
             let labelStart = index + (isBegin ? Self.begin.count : Self.end.count)
             var labelEnd = labelStart
-            while labelEnd < scalars.count, labelEnd - labelStart < 64, Self.isLabel(scalars[labelEnd]) { labelEnd += 1 }
+            while labelEnd < scalars.count, labelEnd - labelStart < 64, Self.isLabel(scalars[labelEnd]) {
+                labelEnd += 1
+            }
             let label = Array(scalars[labelStart..<labelEnd])
             guard String(String.UnicodeScalarView(label)).contains("PRIVATE KEY") else { continue }
             var upper = labelEnd

@@ -100,7 +100,8 @@ public enum Redactor {
     }
 
     private static func rewordedMarker(_ marker: String, count: Int) -> String {
-        let what = marker.hasPrefix("[private key") ? "private key" : marker.hasPrefix("[passphrase") ? "passphrase" : "secret"
+        let what =
+            marker.hasPrefix("[private key") ? "private key" : marker.hasPrefix("[passphrase") ? "passphrase" : "secret"
         return self.marker(what, count: count)
     }
 

@@ -31,7 +31,9 @@ struct SecretFieldScanner {
             let nameStart = index
             while index < scalars.count, Self.isName(scalars[index]) { index += 1 }
             // Most words are not field names: look a name up only when its length and first letter fit one.
-            guard Self.lengths.contains(index - nameStart), Self.initials.contains(scalars[nameStart].properties.lowercaseMapping.unicodeScalars.first!) else { continue }
+            guard Self.lengths.contains(index - nameStart),
+                Self.initials.contains(scalars[nameStart].properties.lowercaseMapping.unicodeScalars.first!)
+            else { continue }
             let name = String(String.UnicodeScalarView(scalars[nameStart..<index])).lowercased()
             guard let what = Self.fields[name], let value = valueRange(afterName: index) else { continue }
             if !value.isEmpty, !Redactor.isMarker(scalars, at: value.lowerBound), !isReference(value) {
@@ -73,14 +75,19 @@ struct SecretFieldScanner {
     /// A bare value that names where a key comes from rather than holding it.
     private func isReference(_ range: Range<Int>) -> Bool {
         let text = String(String.UnicodeScalarView(scalars[range]))
-        if text.contains("(") || text.hasPrefix("${") || text.hasPrefix("!") || text.hasPrefix("{{") || text.hasPrefix("$") { return true }
+        if text.contains("(") || text.hasPrefix("${") || text.hasPrefix("!") || text.hasPrefix("{{")
+            || text.hasPrefix("$")
+        {
+            return true
+        }
         if ["null", "true", "false", "~"].contains(text) { return true }
         let prefixes = ["var.", "local.", "module.", "data.", "each.", "self.", "path."]
         return prefixes.contains { text.hasPrefix($0) } && !text.contains(" ")
     }
 
     private static func isName(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "."
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_"
+            || scalar == "."
     }
 
     private static func isBoundary(_ scalar: Unicode.Scalar) -> Bool {

@@ -8,7 +8,9 @@ public enum CatalogPrinter {
             return JSONReporter.encode(catalog.rules)
         case "markdown":
             var out = "| ID | name | level | what it finds |\n|---|---|---|---|\n"
-            for rule in catalog.rules { out += "| \(rule.id) | \(rule.name) | \(rule.level.rawValue) | \(rule.short) |\n" }
+            for rule in catalog.rules {
+                out += "| \(rule.id) | \(rule.name) | \(rule.level.rawValue) | \(rule.short) |\n"
+            }
             return out
         default:
             let width = catalog.rules.map(\.name.count).max() ?? 0

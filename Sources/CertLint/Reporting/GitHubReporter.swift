@@ -4,7 +4,8 @@ public enum GitHubReporter {
         var out = ""
         for finding in result.activeFindings {
             let command = finding.level == .note ? "notice" : finding.level.rawValue
-            var properties = "file=\(property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column)"
+            var properties =
+                "file=\(property(finding.location.path)),line=\(finding.location.line),col=\(finding.location.column)"
             if let endLine = finding.location.endLine { properties += ",endLine=\(endLine)" }
             properties += ",title=\(property("\(finding.ruleID) \(result.catalog.rule(finding.ruleID)?.name ?? "")"))"
             out += "::\(command) \(properties)::\(data(finding.message))\n"
@@ -15,7 +16,8 @@ public enum GitHubReporter {
     /// Escaping of the message part (the runner's `escapeData`); other control characters are
     /// shown as escapes so that they cannot act on the log viewer.
     static func data(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        let escaped = text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
         return TerminalText.escaped(escaped)
     }
 

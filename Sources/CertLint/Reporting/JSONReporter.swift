@@ -47,7 +47,11 @@ public enum JSONReporter {
     /// JSON with DEL, C1 and the bidirectional overrides written as `\\uXXXX` escapes (the
     /// encoder escapes C0 only), so a viewer of the raw file is not misled.
     static func inertControls(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { TerminalText.needsEscape($0, keepingLineFeeds: true) && $0.value >= 0x7F }) else { return json }
+        guard
+            json.unicodeScalars.contains(where: {
+                TerminalText.needsEscape($0, keepingLineFeeds: true) && $0.value >= 0x7F
+            })
+        else { return json }
         var out = String.UnicodeScalarView()
         for scalar in json.unicodeScalars {
             if scalar.value >= 0x7F && TerminalText.needsEscape(scalar, keepingLineFeeds: true) {

@@ -4,7 +4,9 @@
 public enum JUnitReporter {
     public static func render(_ result: ScanResult) -> String {
         var findingsByCase: [String: [Finding]] = [:]
-        for finding in result.findings { findingsByCase[key(finding.ruleID, finding.subject), default: []].append(finding) }
+        for finding in result.findings {
+            findingsByCase[key(finding.ruleID, finding.subject), default: []].append(finding)
+        }
         var subjectsByRule: [String: [String]] = [:]
         var seen: Set<String> = []
         for check in result.checks where seen.insert(key(check.ruleID, check.subject)).inserted {
@@ -21,7 +23,8 @@ public enum JUnitReporter {
             var skipped = 0
             for subject in subjects {
                 let found = findingsByCase[key(rule.id, subject)] ?? []
-                cases += "    <testcase name=\"\(escape(subject))\" classname=\"certlint.\(rule.id).\(escape(rule.name))\" time=\"0.000\""
+                cases +=
+                    "    <testcase name=\"\(escape(subject))\" classname=\"certlint.\(rule.id).\(escape(rule.name))\" time=\"0.000\""
                 guard !found.isEmpty else {
                     cases += "/>\n"
                     continue
@@ -30,19 +33,22 @@ public enum JUnitReporter {
                 for finding in found {
                     if let suppression = finding.suppression {
                         skipped += 1
-                        cases += "      <skipped message=\"\(escape("suppressed: \(suppression.justification)"))\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</skipped>\n"
+                        cases +=
+                            "      <skipped message=\"\(escape("suppressed: \(suppression.justification)"))\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</skipped>\n"
                         continue
                     }
                     let element = rule.id == "CP900" ? "error" : "failure"
                     if element == "error" { errors += 1 } else { failures += 1 }
-                    cases += "      <\(element) message=\"\(escape(finding.message))\" type=\"\(finding.level.rawValue)\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</\(element)>\n"
+                    cases +=
+                        "      <\(element) message=\"\(escape(finding.message))\" type=\"\(finding.level.rawValue)\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</\(element)>\n"
                 }
                 cases += "    </testcase>\n"
             }
             totals.tests += subjects.count
             totals.failures += failures
             totals.errors += errors
-            suites += "  <testsuite name=\"\(rule.id) \(escape(rule.name))\" tests=\"\(subjects.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0.000\""
+            suites +=
+                "  <testsuite name=\"\(rule.id) \(escape(rule.name))\" tests=\"\(subjects.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0.000\""
             suites += cases.isEmpty ? "/>\n" : ">\n\(cases)  </testsuite>\n"
         }
         return """

@@ -15,59 +15,100 @@ public enum SARIFReporter {
                 shortDescription: Text(text: rule.short), fullDescription: Text(text: rule.full),
                 help: Help(text: "\(rule.short) Run `certlint explain \(rule.id)` for details.", markdown: rule.help),
                 defaultConfiguration: Configuration(level: rule.level.rawValue),
-                properties: RuleProperties(tags: rule.tags, securitySeverity: rule.securitySeverity, precision: "very-high", problemSeverity: rule.level == .note ? "recommendation" : rule.level.rawValue))
+                properties: RuleProperties(
+                    tags: rule.tags, securitySeverity: rule.securitySeverity, precision: "very-high",
+                    problemSeverity: rule.level == .note ? "recommendation" : rule.level.rawValue))
         }
         let results = result.findings.map { finding in
             SARIFResult(
-                ruleId: finding.ruleID, ruleIndex: catalog.index(of: finding.ruleID) ?? 0, level: finding.level.rawValue,
+                ruleId: finding.ruleID, ruleIndex: catalog.index(of: finding.ruleID) ?? 0,
+                level: finding.level.rawValue,
                 message: Text(text: finding.message),
-                locations: [Location(id: nil, physicalLocation: physical(finding.location, snippet: finding.snippet), message: nil)],
-                relatedLocations: finding.related.isEmpty ? nil : finding.related.enumerated().map { index, related in
-                    Location(id: index, physicalLocation: physical(related.location, snippet: nil), message: Text(text: related.message))
-                },
+                locations: [
+                    Location(
+                        id: nil, physicalLocation: physical(finding.location, snippet: finding.snippet), message: nil)
+                ],
+                relatedLocations: finding.related.isEmpty
+                    ? nil
+                    : finding.related.enumerated().map { index, related in
+                        Location(
+                            id: index, physicalLocation: physical(related.location, snippet: nil),
+                            message: Text(text: related.message))
+                    },
                 partialFingerprints: [fingerprintKey: finding.fingerprint],
                 suppressions: finding.suppression.map { suppression in
-                    [SARIFSuppression(
-                        kind: suppression.kind.rawValue, status: "accepted", justification: suppression.justification,
-                        location: suppression.location.map { Location(id: nil, physicalLocation: physical($0, snippet: nil), message: nil) })]
+                    [
+                        SARIFSuppression(
+                            kind: suppression.kind.rawValue, status: "accepted",
+                            justification: suppression.justification,
+                            location: suppression.location.map {
+                                Location(id: nil, physicalLocation: physical($0, snippet: nil), message: nil)
+                            })
+                    ]
                 },
                 properties: ResultProperties(subject: finding.subject))
         }
         var notifications: [Notification] = result.findings.filter { $0.ruleID == "CP900" }.map { finding in
             Notification(
                 level: "error", message: Text(text: finding.message),
-                locations: [Location(id: nil, physicalLocation: physical(finding.location, snippet: nil), message: nil)],
+                locations: [
+                    Location(id: nil, physicalLocation: physical(finding.location, snippet: nil), message: nil)
+                ],
                 descriptor: Reference(id: "CP900", index: catalog.index(of: "CP900")))
         }
         notifications += result.baselineUnmatched.map { entry in
             Notification(
-                level: "note", message: Text(text: "baseline entry \(entry.rule) \(entry.path) (\(entry.subject)) no longer occurs; prune it with `certlint baseline --prune`"),
-                locations: [Location(id: nil, physicalLocation: PhysicalLocation(artifactLocation: artifact(entry.path), region: nil), message: nil)],
+                level: "note",
+                message: Text(
+                    text:
+                        "baseline entry \(entry.rule) \(entry.path) (\(entry.subject)) no longer occurs; prune it with `certlint baseline --prune`"
+                ),
+                locations: [
+                    Location(
+                        id: nil,
+                        physicalLocation: PhysicalLocation(artifactLocation: artifact(entry.path), region: nil),
+                        message: nil)
+                ],
                 descriptor: nil)
         }
         notifications += result.notes.map { note in
             Notification(
                 level: "note", message: Text(text: "\(note.path) \(note.message)"),
-                locations: [Location(id: nil, physicalLocation: PhysicalLocation(artifactLocation: artifact(note.path), region: nil), message: nil)],
+                locations: [
+                    Location(
+                        id: nil, physicalLocation: PhysicalLocation(artifactLocation: artifact(note.path), region: nil),
+                        message: nil)
+                ],
                 descriptor: nil)
         }
         let run = Run(
-            tool: Tool(driver: Driver(name: "certlint", version: certlintVersion, semanticVersion: certlintVersion, rules: rules)),
-            originalUriBaseIds: ["%SRCROOT%": ArtifactLocation(uri: URL(fileURLWithPath: result.root, isDirectory: true).absoluteString, uriBaseId: nil)],
+            tool: Tool(
+                driver: Driver(
+                    name: "certlint", version: certlintVersion, semanticVersion: certlintVersion, rules: rules)),
+            originalUriBaseIds: [
+                "%SRCROOT%": ArtifactLocation(
+                    uri: URL(fileURLWithPath: result.root, isDirectory: true).absoluteString, uriBaseId: nil)
+            ],
             results: results,
             invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications)],
             versionControlProvenance: result.provenance.map {
-                [VersionControlDetails(repositoryUri: $0.repositoryURI, revisionId: $0.revisionID, branch: $0.branch, mappedTo: ArtifactLocation(uri: nil, uriBaseId: "%SRCROOT%"))]
+                [
+                    VersionControlDetails(
+                        repositoryUri: $0.repositoryURI, revisionId: $0.revisionID, branch: $0.branch,
+                        mappedTo: ArtifactLocation(uri: nil, uriBaseId: "%SRCROOT%"))
+                ]
             },
             columnKind: "unicodeCodePoints")
-        return JSONReporter.encode(Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run]))
+        return JSONReporter.encode(
+            Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run]))
     }
 
     static func physical(_ location: SourceLocation, snippet: String?) -> PhysicalLocation {
         PhysicalLocation(
             artifactLocation: artifact(location.path),
             region: Region(
-                startLine: location.line, startColumn: location.column, endLine: location.endLine, endColumn: location.endColumn,
+                startLine: location.line, startColumn: location.column, endLine: location.endLine,
+                endColumn: location.endColumn,
                 snippet: snippet.map { Text(text: $0) }))
     }
 
@@ -77,7 +118,8 @@ public enum SARIFReporter {
 
     /// A repository-relative path as a relative URI reference: each segment percent-encoded.
     public static func percentEncoded(_ path: String) -> String {
-        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=@")
+        var allowed = CharacterSet(
+            charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=@")
         allowed.remove(charactersIn: "")
         return path.split(separator: "/", omittingEmptySubsequences: false)
             .map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0) }

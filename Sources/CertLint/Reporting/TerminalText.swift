@@ -3,11 +3,15 @@
 /// as escapes (`\x1b`, `\u{202e}`) instead of acting on the terminal.
 public enum TerminalText {
     public static func escaped(_ text: String, keepingLineFeeds: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineFeeds: keepingLineFeeds) }) else { return text }
+        guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineFeeds: keepingLineFeeds) }) else {
+            return text
+        }
         var out = ""
         for scalar in text.unicodeScalars {
             if needsEscape(scalar, keepingLineFeeds: keepingLineFeeds) {
-                out += scalar.value < 0x80 ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 2) + "}"
+                out +=
+                    scalar.value < 0x80
+                    ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 2) + "}"
             } else {
                 out.unicodeScalars.append(scalar)
             }

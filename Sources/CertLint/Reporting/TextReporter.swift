@@ -8,7 +8,8 @@ public enum TextReporter {
             if let currentPath, currentPath != finding.location.path { out += "\n" }
             currentPath = finding.location.path
             let level = paint(finding.level.rawValue, colour ? code(finding.level) : nil)
-            out += "\(paint(safe(finding.location.description), colour ? "1" : nil)): \(level): \(message(finding.message)) [\(finding.ruleID)]\n"
+            out +=
+                "\(paint(safe(finding.location.description), colour ? "1" : nil)): \(level): \(message(finding.message)) [\(finding.ruleID)]\n"
             if let snippet = finding.snippet {
                 let column = finding.snippetColumn ?? finding.location.column
                 let expanded = safe(snippet).replacingOccurrences(of: "\t", with: "    ")
@@ -24,18 +25,22 @@ public enum TextReporter {
         if !result.notes.isEmpty {
             if !out.isEmpty { out += "\n" }
             for note in result.notes.prefix(20) { out += "note: \(safe(note.path)) \(message(note.message))\n" }
-            if result.notes.count > 20 { out += "note: … and \(result.notes.count - 20) more (all of them are in --format json and SARIF)\n" }
+            if result.notes.count > 20 {
+                out += "note: … and \(result.notes.count - 20) more (all of them are in --format json and SARIF)\n"
+            }
         }
         if !result.baselineUnmatched.isEmpty {
             if !out.isEmpty { out += "\n" }
             for entry in result.baselineUnmatched.prefix(20) {
                 out += "baseline: \(entry.rule) \(safe(entry.path)) (\(safe(entry.subject))) no longer occurs\n"
             }
-            out += "baseline: \("entry".counted(result.baselineUnmatched.count)) can be pruned with `certlint baseline --prune --output FILE`\n"
+            out +=
+                "baseline: \("entry".counted(result.baselineUnmatched.count)) can be pruned with `certlint baseline --prune --output FILE`\n"
         }
         let summary = Summary(result)
         if !out.isEmpty { out += "\n" }
-        out += "\("error".counted(summary.errors)), \("warning".counted(summary.warnings)), \("note".counted(summary.notes))"
+        out +=
+            "\("error".counted(summary.errors)), \("warning".counted(summary.warnings)), \("note".counted(summary.notes))"
         if summary.suppressed > 0 { out += " (\(summary.suppressed) suppressed)" }
         if let changed = result.changedFiles { out += " in \("changed file".counted(changed.count))," }
         out += " in \("file".counted(summary.filesScanned)) scanned, \("deployment".counted(summary.deployments)) found"

@@ -28,12 +28,16 @@ final class CertificateLoader {
             let file = ScannedFile(path: path, bytes: bytes)
             let extractor = CertificateExtractor()
             if file.bytes.starts(with: Array("version https://git-lfs.github.com/spec/".utf8)) {
-                return .problem("is a Git LFS pointer, not the certificate itself; fetch the content (git lfs pull) before scanning")
+                return .problem(
+                    "is a Git LFS pointer, not the certificate itself; fetch the content (git lfs pull) before scanning"
+                )
             }
             guard extractor.claims(file) else { return .problem("holds no PEM block or DER certificate") }
             do {
                 if keepingText { texts[path] = bytes }
-                guard let certificates = try extractor.extract(file).certificateFile else { return .problem("holds no certificate") }
+                guard let certificates = try extractor.extract(file).certificateFile else {
+                    return .problem("holds no certificate")
+                }
                 return .file(certificates)
             } catch let error as FormatError {
                 return .problem("could not be parsed at line \(error.position.line): \(error.message)")
@@ -50,14 +54,19 @@ final class CertificateLoader {
         for reference in settings.trustAnchors {
             let configPath = reference.location.path
             func fail(_ problem: String) -> CertLintError {
-                .configuration(path: configPath, line: reference.location.line, column: reference.location.column, keyPath: "settings.trust-anchors", problem: problem)
+                .configuration(
+                    path: configPath, line: reference.location.line, column: reference.location.column,
+                    keyPath: "settings.trust-anchors", problem: problem)
             }
-            guard case .file(let path) = index.resolve(reference) else { throw fail("'\(reference.path)' is not a file in the repository") }
+            guard case .file(let path) = index.resolve(reference) else {
+                throw fail("'\(reference.path)' is not a file in the repository")
+            }
             switch read(path, keepingText: false) {
             case .file(let file): anchors += file.certificates.map(\.certificate)
             case .problem(let problem): throw fail("\(path) \(problem)")
             }
         }
-        return TrustStore(anchors: anchors, description: settings.systemTrust ? "system CA bundle + trust-anchors" : "trust-anchors")
+        return TrustStore(
+            anchors: anchors, description: settings.systemTrust ? "system CA bundle + trust-anchors" : "trust-anchors")
     }
 }

@@ -10,15 +10,21 @@ struct Extraction {
     /// The bytes of every file read as configuration or certificate (for snippets).
     var texts: [String: [UInt8]] = [:]
 
-    static func run(_ files: [ScannedFile], source: ScanSource, settings: Settings, jobs: Int) async throws -> Extraction {
+    static func run(_ files: [ScannedFile], source: ScanSource, settings: Settings, jobs: Int) async throws
+        -> Extraction
+    {
         var extraction = Extraction()
         let outcomes = try await extractAll(files, jobs: jobs)
         for (file, outcome) in zip(files, outcomes) {
             if let encoding = file.transcodedFrom {
-                extraction.notes.append(ScanNote(path: file.path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
+                extraction.notes.append(
+                    ScanNote(
+                        path: file.path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
             }
             guard outcome.claimed else {
-                if file.isBinary { extraction.notes.append(ScanNote(path: file.path, message: "is a binary file; not read")) }
+                if file.isBinary {
+                    extraction.notes.append(ScanNote(path: file.path, message: "is a binary file; not read"))
+                }
                 continue
             }
             extraction.texts[file.path] = file.bytes
@@ -40,7 +46,8 @@ struct Extraction {
         }
         facts.listeners += TerraformProject(sources: facts.terraform, readFile: readText).listeners()
         notes += facts.notes
-        var nginx = NGINXProject(sources: facts.nginx.sorted { $0.path < $1.path }, paths: source.listed, readFile: readText)
+        var nginx = NGINXProject(
+            sources: facts.nginx.sorted { $0.path < $1.path }, paths: source.listed, readFile: readText)
         facts.listeners += nginx.listeners(notes: &notes, failures: &parseErrors)
         // One cause, one finding: a broken file read on its own and again through an include
         // (or included twice) is reported once.
@@ -64,7 +71,8 @@ struct Extraction {
         guard !extractors.isEmpty else { return outcome }
         outcome.claimed = true
         if !file.isBinary, file.contains(SuppressionDirective.marker, within: .max) {
-            outcome.directives = SuppressionDirective.find(in: String(decoding: file.bytes, as: UTF8.self), path: file.path)
+            outcome.directives = SuppressionDirective.find(
+                in: String(decoding: file.bytes, as: UTF8.self), path: file.path)
         }
         for extractor in extractors {
             do {
@@ -73,7 +81,9 @@ struct Extraction {
                 outcome.facts.merge(found)
             } catch let error as FormatError {
                 outcome.parseErrors.append(ParseFailure(path: file.path, format: extractor.format, error: error))
-                if extractor is CertificateExtractor { outcome.certificates = .problem("could not be parsed (see CP900)") }
+                if extractor is CertificateExtractor {
+                    outcome.certificates = .problem("could not be parsed (see CP900)")
+                }
             }
         }
         return outcome

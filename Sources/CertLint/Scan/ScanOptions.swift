@@ -70,7 +70,8 @@ public struct ScanResult: Sendable {
     /// The same run reporting other findings and checks (the live results of `verify` and `proxy`).
     public func replacing(findings: [Finding], checks: [Check], notes: [ScanNote]) -> ScanResult {
         ScanResult(
-            findings: findings.sorted(by: Finding.reportOrder), checks: checks, notes: notes, catalog: catalog, settings: settings,
+            findings: findings.sorted(by: Finding.reportOrder), checks: checks, notes: notes, catalog: catalog,
+            settings: settings,
             failOn: failOn, provenance: provenance, root: root, filesScanned: filesScanned, topology: topology,
             baselineUnmatched: [], changedFiles: nil, trustStore: trustStore, asOf: asOf, sources: sources)
     }

@@ -30,7 +30,8 @@ struct ScanSource {
             scopes.append(relative)
         }
         let listed = snapshot.paths
-        for (index, scope) in scopes.enumerated() where !scope.isEmpty && !listed.contains(where: { $0 == scope || $0.hasPrefix(scope + "/") }) {
+        for (index, scope) in scopes.enumerated()
+        where !scope.isEmpty && !listed.contains(where: { $0 == scope || $0.hasPrefix(scope + "/") }) {
             // An existing folder with nothing Git tracks or sees has nothing to scan; a path
             // missing from a revision is an error.
             if options.mode != .workingTree { throw CertLintError.pathNotInRevision(paths[index]) }
@@ -41,7 +42,9 @@ struct ScanSource {
     /// The files `--diff-base` reports on.
     func changedPaths(_ options: ScanOptions) throws -> Set<String>? {
         guard let base = options.diffBase else { return nil }
-        guard let repository = snapshot.repository else { throw CertLintError.needsRepository(path: paths[0], mode: .revision(base)) }
+        guard let repository = snapshot.repository else {
+            throw CertLintError.needsRepository(path: paths[0], mode: .revision(base))
+        }
         do {
             return try repository.changedPaths(since: base, mode: options.mode)
         } catch let error as GitError {

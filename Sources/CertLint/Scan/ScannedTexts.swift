@@ -16,7 +16,8 @@ public final class ScannedTexts: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if lines[location.path] == nil, let bytes = files[location.path] {
-            lines[location.path] = Redactor.keyBodiesHidden(String(decoding: bytes, as: UTF8.self).textLines.map(String.init))
+            lines[location.path] = Redactor.keyBodiesHidden(
+                String(decoding: bytes, as: UTF8.self).textLines.map(String.init))
         }
         guard let fileLines = lines[location.path], location.line <= fileLines.count else { return nil }
         return fileLines[location.line - 1]

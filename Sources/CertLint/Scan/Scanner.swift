@@ -12,7 +12,8 @@ public enum Scanner {
 
         let (files, readNotes) = try source.read(settings)
         let extraction = try await Extraction.run(files, source: source, settings: settings, jobs: options.jobs)
-        let loader = CertificateLoader(snapshot: source.snapshot, sizeLimit: settings.maxFileSize, scanned: extraction.certificates)
+        let loader = CertificateLoader(
+            snapshot: source.snapshot, sizeLimit: settings.maxFileSize, scanned: extraction.certificates)
         let resolution = try Resolution.run(extraction, source: source, settings: settings, loader: loader)
         let trust = await resolution.trustStore.verdicts(resolution.topology)
 
@@ -24,15 +25,19 @@ public enum Scanner {
         let suppressed = SuppressionStage(catalog: catalog, settings: settings, options: options)
             .run(evaluation, directives: extraction.directives, sources: sources, baseline: baseline, changed: changed)
 
-        if !source.snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(source.snapshot.unreadableObjects) }
+        if !source.snapshot.unreadableObjects.isEmpty {
+            throw CertLintError.corruptObjects(source.snapshot.unreadableObjects)
+        }
         let notes = readNotes + extraction.notes + resolution.notes
         return ScanResult(
             findings: suppressed.findings.sorted(by: Finding.reportOrder),
             checks: suppressed.checks,
             notes: notes.sorted { ($0.path, $0.message) < ($1.path, $1.message) },
             catalog: catalog, settings: settings, failOn: settings.failOn,
-            provenance: source.snapshot.provenance, root: source.snapshot.root, filesScanned: files.count, topology: resolution.topology,
-            baselineUnmatched: suppressed.unmatched, changedFiles: changed, trustStore: resolution.trustStore, asOf: options.asOf,
+            provenance: source.snapshot.provenance, root: source.snapshot.root, filesScanned: files.count,
+            topology: resolution.topology,
+            baselineUnmatched: suppressed.unmatched, changedFiles: changed, trustStore: resolution.trustStore,
+            asOf: options.asOf,
             sources: sources)
     }
 
@@ -49,9 +54,12 @@ public enum Scanner {
         for (id, setting) in settings.rules where catalog.rule(id) == nil {
             throw CertLintError.configuration(
                 path: setting.location.path, line: setting.location.line, column: setting.location.column,
-                keyPath: "settings.rules.\(id)", problem: "\(id) is not a rule of the catalog (`certlint rules` lists them)")
+                keyPath: "settings.rules.\(id)",
+                problem: "\(id) is not a rule of the catalog (`certlint rules` lists them)")
         }
-        if let location = settings.unsuppressibleLocation, let unknown = settings.unsuppressible.sorted().first(where: { catalog.rule($0) == nil }) {
+        if let location = settings.unsuppressibleLocation,
+            let unknown = settings.unsuppressible.sorted().first(where: { catalog.rule($0) == nil })
+        {
             throw CertLintError.configuration(
                 path: location.path, line: location.line, column: location.column, keyPath: "settings.unsuppressible",
                 problem: "\(unknown) is not a rule of the catalog (`certlint rules` lists them)")
@@ -63,7 +71,8 @@ public enum Scanner {
     public static func effectiveSettings(_ options: ScanOptions) throws -> Settings {
         let paths = options.paths.isEmpty ? ["."] : options.paths
         let snapshot = try openSnapshot(paths[0], mode: options.mode)
-        return try loadSettings(options, snapshot: snapshot, scopes: paths.compactMap { relativePath($0, in: snapshot) })
+        return try loadSettings(
+            options, snapshot: snapshot, scopes: paths.compactMap { relativePath($0, in: snapshot) })
     }
 
     static func openSnapshot(_ path: String, mode: SourceMode) throws -> Snapshot {
@@ -112,7 +121,9 @@ public enum Scanner {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw CertLintError.configurationUnreadable(path: path, reason: "no such file")
             }
-            guard !isDirectory.boolValue else { throw CertLintError.configurationUnreadable(path: path, reason: "is a folder, not a file") }
+            guard !isDirectory.boolValue else {
+                throw CertLintError.configurationUnreadable(path: path, reason: "is a folder, not a file")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CertLintError.configurationUnreadable(path: path, reason: "cannot be read")
             }
@@ -127,7 +138,8 @@ public enum Scanner {
             switch snapshot.read(candidate, sizeLimit: 1 << 20) {
             case .bytes(let bytes): return try settings(from: bytes, path: candidate)
             case .skipped(.notInRepository): continue
-            case .skipped(let skip): throw CertLintError.configurationUnreadable(path: candidate, reason: skip.description)
+            case .skipped(let skip):
+                throw CertLintError.configurationUnreadable(path: candidate, reason: skip.description)
             }
         }
         return Settings()

@@ -30,17 +30,23 @@ final class ContainedFile {
     static let maximumLinks = 40
 
     func read(_ path: String, sizeLimit: Int) -> Outcome {
-        guard rootDescriptor >= 0 else { return .refused(.unreadable("could not be read (the repository root: \(Self.reason(rootError)))")) }
+        guard rootDescriptor >= 0 else {
+            return .refused(.unreadable("could not be read (the repository root: \(Self.reason(rootError)))"))
+        }
         var logical = path.split(separator: "/").map(String.init)
-        guard !logical.isEmpty, !logical.contains(".."), !logical.contains(".") else { return .refused(.leavesRepository("is not a path inside the repository")) }
+        guard !logical.isEmpty, !logical.contains(".."), !logical.contains(".") else {
+            return .refused(.leavesRepository("is not a path inside the repository"))
+        }
         var links = 0
         restart: while true {
             var directory = rootDescriptor
             var opened: [Int32] = []
-            defer { opened.forEach { close($0) } }
+            defer { for descriptor in opened { close(descriptor) } }
             for (position, name) in logical.enumerated() {
                 let isLast = position == logical.count - 1
-                let flags = isLast ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+                let flags =
+                    isLast
+                    ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
                 let descriptor = openat(directory, name, flags)
                 if descriptor >= 0 {
                     if isLast { return Self.readRegular(descriptor, sizeLimit: sizeLimit) }
@@ -55,11 +61,16 @@ final class ContainedFile {
                     return .refused(.unreadable("could not be read (\(walked): \(Self.reason(failure)))"))
                 }
                 guard let target = Self.linkTarget(name, in: directory) else {
-                    if failure == ENOTDIR { return .refused(.unreadable("is not in a folder (\(walked) is a file on disk)")) }
+                    if failure == ENOTDIR {
+                        return .refused(.unreadable("is not in a folder (\(walked) is a file on disk)"))
+                    }
                     return .refused(.unreadable("could not be read (\(walked): \(Self.reason(failure)))"))
                 }
                 links += 1
-                guard links <= Self.maximumLinks else { return .refused(.leavesRepository("passes through more than \(Self.maximumLinks) symbolic links; not followed")) }
+                guard links <= Self.maximumLinks else {
+                    return .refused(
+                        .leavesRepository("passes through more than \(Self.maximumLinks) symbolic links; not followed"))
+                }
                 guard let resolved = Snapshot.linkTarget(target, of: walked, root: root) else {
                     let what = isLast ? "is a symbolic link" : "is inside \(walked), a symbolic link"
                     return .refused(.leavesRepository("\(what) to \(target), outside the repository; not followed"))
@@ -82,7 +93,9 @@ final class ContainedFile {
     private static func readRegular(_ descriptor: Int32, sizeLimit: Int) -> Outcome {
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .refused(.unreadable("could not be read (\(reason(errno)))")) }
+        guard fstat(descriptor, &info) == 0 else {
+            return .refused(.unreadable("could not be read (\(reason(errno)))"))
+        }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
         case S_IFDIR: return .refused(.unreadable("is a folder on disk, not a file"))
@@ -92,7 +105,9 @@ final class ContainedFile {
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
         while filled < bytes.count {
-            let count = bytes[filled...].withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            let count = bytes[filled...].withUnsafeMutableBytes {
+                Foundation.read(descriptor, $0.baseAddress, $0.count)
+            }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             filled += count

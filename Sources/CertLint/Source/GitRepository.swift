@@ -34,7 +34,9 @@ final class GitRepository {
     static func discover(containing path: String) throws -> GitRepository? {
         git_libgit2_init()
         var repository: OpaquePointer?
-        let code = GitWatchdog.run("opening the Git repository at \(path)") { git_repository_open_ext(&repository, path, 0, nil) }
+        let code = GitWatchdog.run("opening the Git repository at \(path)") {
+            git_repository_open_ext(&repository, path, 0, nil)
+        }
         if code == GIT_ENOTFOUND.rawValue {
             git_libgit2_shutdown()
             return nil
@@ -94,7 +96,9 @@ final class GitRepository {
                 continue
             }
             entries[path] = Self.kind(mode: entry.pointee.mode, id: entry.pointee.id)
-            if Int32(entry.pointee.flags_extended) & Int32(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0 { sparse.insert(path) }
+            if Int32(entry.pointee.flags_extended) & Int32(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0 {
+                sparse.insert(path)
+            }
         }
         return (entries, conflicted.sorted(), sparse)
     }
@@ -122,16 +126,22 @@ final class GitRepository {
     /// Every blob of the tree of `revision` (any form `git rev-parse` accepts).
     func treeEntries(of revision: String) throws -> (entries: [String: GitEntryKind], commit: String) {
         var object: OpaquePointer?
-        let resolved = GitWatchdog.run("resolving revision '\(revision)'") { git_revparse_single(&object, pointer, revision) }
+        let resolved = GitWatchdog.run("resolving revision '\(revision)'") {
+            git_revparse_single(&object, pointer, revision)
+        }
         try GitError.check(resolved, "resolving revision '\(revision)'")
         defer { git_object_free(object) }
         var commit: OpaquePointer?
-        let peeled = GitWatchdog.run("reading the commit of '\(revision)'") { git_object_peel(&commit, object, GIT_OBJECT_COMMIT) }
+        let peeled = GitWatchdog.run("reading the commit of '\(revision)'") {
+            git_object_peel(&commit, object, GIT_OBJECT_COMMIT)
+        }
         try GitError.check(peeled, "'\(revision)' is not a commit")
         defer { git_object_free(commit) }
         let commitID = Self.hex(git_object_id(commit).pointee)
         var root: OpaquePointer?
-        let tree = GitWatchdog.run("reading the tree of '\(revision)'") { git_object_peel(&root, object, GIT_OBJECT_TREE) }
+        let tree = GitWatchdog.run("reading the tree of '\(revision)'") {
+            git_object_peel(&root, object, GIT_OBJECT_TREE)
+        }
         try GitError.check(tree, "reading the tree of '\(revision)'")
         var entries: [String: GitEntryKind] = [:]
         // Walk with an explicit stack of (tree, prefix); every tree is freed once read.
@@ -145,7 +155,9 @@ final class GitRepository {
                 if git_tree_entry_type(entry) == GIT_OBJECT_TREE {
                     var subtree: OpaquePointer?
                     var oid = id
-                    let code = GitWatchdog.run("reading tree \(Self.hex(id)) (\(path))") { git_tree_lookup(&subtree, pointer, &oid) }
+                    let code = GitWatchdog.run("reading tree \(Self.hex(id)) (\(path))") {
+                        git_tree_lookup(&subtree, pointer, &oid)
+                    }
                     try GitError.check(code, "reading tree \(Self.hex(id)) (\(path))")
                     pending.append((subtree!, path + "/"))
                 } else {
@@ -202,9 +214,12 @@ final class GitRepository {
         switch mode {
         case .workingTree:
             options.flags |= GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
-            try GitError.check(git_diff_tree_to_workdir_with_index(&diff, pointer, baseTree, &options), "comparing \(base) with the working tree")
+            try GitError.check(
+                git_diff_tree_to_workdir_with_index(&diff, pointer, baseTree, &options),
+                "comparing \(base) with the working tree")
         case .index:
-            try GitError.check(git_diff_tree_to_index(&diff, pointer, baseTree, nil, &options), "comparing \(base) with the index")
+            try GitError.check(
+                git_diff_tree_to_index(&diff, pointer, baseTree, nil, &options), "comparing \(base) with the index")
         case .revision(let revision):
             var object: OpaquePointer?
             try GitError.check(git_revparse_single(&object, pointer, revision), "resolving revision '\(revision)'")
@@ -212,7 +227,8 @@ final class GitRepository {
             var tree: OpaquePointer?
             try GitError.check(git_object_peel(&tree, object, GIT_OBJECT_TREE), "reading the tree of '\(revision)'")
             defer { git_object_free(tree) }
-            try GitError.check(git_diff_tree_to_tree(&diff, pointer, baseTree, tree, &options), "comparing \(base) with \(revision)")
+            try GitError.check(
+                git_diff_tree_to_tree(&diff, pointer, baseTree, tree, &options), "comparing \(base) with \(revision)")
         }
         defer { git_diff_free(diff) }
         var find = certlint_diff_find_options_init()
@@ -260,7 +276,9 @@ final class GitRepository {
         guard git_repository_head(&reference, pointer) == 0, let reference else { return nil }
         defer { git_reference_free(reference) }
         guard let target = git_reference_target(reference) else { return nil }
-        let branch = git_reference_is_branch(reference) == 1 ? git_reference_shorthand(reference).map { String(cString: $0) } : nil
+        let branch =
+            git_reference_is_branch(reference) == 1
+            ? git_reference_shorthand(reference).map { String(cString: $0) } : nil
         return (Self.hex(target.pointee), branch)
     }
 

@@ -47,7 +47,8 @@ enum GitWatchdog {
             let armed = state.armed
             state.lock.unlock()
             guard let armed, Date() > armed.deadline else { continue }
-            let message = "certlint: error: Git: \(armed.what) did not finish within \(Int(limit)) s; the object is probably corrupt. "
+            let message =
+                "certlint: error: Git: \(armed.what) did not finish within \(Int(limit)) s; the object is probably corrupt. "
                 + "Run `git fsck` to name the damaged objects, then restore them from another clone.\n"
             FileHandle.standardError.write(Data(message.utf8))
             _exit(2)

@@ -29,7 +29,9 @@ public struct PathGlob: Sendable, Hashable {
         return Self.match(segments[...], parts[...], mustConsume: true)
     }
 
-    private static func match(_ pattern: ArraySlice<Substring>, _ path: ArraySlice<Substring>, mustConsume: Bool) -> Bool {
+    private static func match(_ pattern: ArraySlice<Substring>, _ path: ArraySlice<Substring>, mustConsume: Bool)
+        -> Bool
+    {
         guard let head = pattern.first else { return path.isEmpty }
         if head == "**" {
             let rest = pattern.dropFirst()
@@ -50,7 +52,10 @@ public struct PathGlob: Sendable, Hashable {
     static func segmentMatches(_ pattern: Substring, _ text: Substring) -> Bool {
         let p = Array(pattern.unicodeScalars)
         let t = Array(text.unicodeScalars)
-        var pi = 0, ti = 0, starP = -1, starT = 0
+        var pi = 0
+        var ti = 0
+        var starP = -1
+        var starT = 0
         while ti < t.count {
             if pi < p.count, p[pi] == "*" {
                 starP = pi

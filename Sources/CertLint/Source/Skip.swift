@@ -16,7 +16,8 @@ enum Skip: Sendable, Hashable, CustomStringConvertible {
     var description: String {
         switch self {
         case .notInRepository: return "is not in the repository"
-        case .danglingLink(let target): return "is a symbolic link whose target \(target) is not a file in the repository"
+        case .danglingLink(let target):
+            return "is a symbolic link whose target \(target) is not a file in the repository"
         case .submodule: return "is a Git submodule"
         case .tooLarge(let size, let limit): return Snapshot.tooLarge(size, limit)
         case .leavesRepository(let message), .unreadable(let message): return message

@@ -32,7 +32,10 @@ final class Snapshot {
         let repository = try GitRepository.discover(containing: path)
         self.repository = repository
         if let repository {
-            guard let workdir = repository.workdir ?? (mode == .workingTree || mode == .index ? nil : repository.gitDirectory) else {
+            guard
+                let workdir = repository.workdir
+                    ?? (mode == .workingTree || mode == .index ? nil : repository.gitDirectory)
+            else {
                 throw CertLintError.bareRepository(path: path)
             }
             root = Self.realPath(workdir)
@@ -41,16 +44,23 @@ final class Snapshot {
                 let (tracked, conflicted, sparse) = try repository.indexEntries()
                 for (path, kind) in tracked {
                     // Outside a sparse checkout's cone the file is not on disk: its index blob is the content.
-                    entries[path] = sparse.contains(path) ? Self.blobEntry(kind) : Self.diskEntry(root: root, path: path, kind: kind, notes: &notes)
+                    entries[path] =
+                        sparse.contains(path)
+                        ? Self.blobEntry(kind) : Self.diskEntry(root: root, path: path, kind: kind, notes: &notes)
                 }
-                for path in conflicted where entries[path] == nil { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
-                for path in try repository.untrackedPaths() { entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes) }
+                for path in conflicted where entries[path] == nil {
+                    entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes)
+                }
+                for path in try repository.untrackedPaths() {
+                    entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes)
+                }
                 revisionID = repository.head()?.commit
             case .index:
                 let (staged, conflicted, _) = try repository.indexEntries()
                 for (path, kind) in staged { entries[path] = Self.blobEntry(kind) }
                 for path in conflicted {
-                    notes.append(ScanNote(path: path, message: "has unresolved merge conflicts in the index; not scanned"))
+                    notes.append(
+                        ScanNote(path: path, message: "has unresolved merge conflicts in the index; not scanned"))
                 }
                 revisionID = repository.head()?.commit
             case .revision(let revision):
@@ -119,12 +129,14 @@ final class Snapshot {
                 case .blobLink(let id):
                     let target = String(decoding: try repository!.blob(id), as: UTF8.self)
                     guard let next = Self.linkTarget(target, of: current) else {
-                        return .skipped(.leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
+                        return .skipped(
+                            .leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
                     }
                     current = next
                 case .diskLink(let target):
                     guard let next = Self.linkTarget(target, of: current, root: root) else {
-                        return .skipped(.leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
+                        return .skipped(
+                            .leavesRepository("is a symbolic link to \(target), outside the repository; not followed"))
                     }
                     current = next
                 }

@@ -33,17 +33,22 @@ public struct Baseline: Sendable, Codable {
 
     /// Today's active findings (inline-suppressed ones are accepted already; CP900 never is).
     public init(findings: [Finding]) {
-        self.init(entries: findings.filter { $0.isActive && !Suppressor.alwaysUnsuppressible.contains($0.ruleID) }.map(BaselineEntry.init))
+        self.init(
+            entries: findings.filter { $0.isActive && !Suppressor.alwaysUnsuppressible.contains($0.ruleID) }.map(
+                BaselineEntry.init))
     }
 
     public static func read(_ path: String) throws -> Baseline {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CertLintError.baseline(path: path, problem: "cannot be read; create it with `certlint baseline --output \(path)`")
+            throw CertLintError.baseline(
+                path: path, problem: "cannot be read; create it with `certlint baseline --output \(path)`")
         }
         do {
             let baseline = try JSONDecoder().decode(Baseline.self, from: data)
             guard baseline.version == currentVersion else {
-                throw CertLintError.baseline(path: path, problem: "has version \(baseline.version); this certlint reads version \(currentVersion)")
+                throw CertLintError.baseline(
+                    path: path,
+                    problem: "has version \(baseline.version); this certlint reads version \(currentVersion)")
             }
             return baseline
         } catch let error as CertLintError {
@@ -68,7 +73,9 @@ public struct Baseline: Sendable, Codable {
             guard accepted.contains(entry) else { return finding }
             matched.insert(entry)
             guard finding.isActive, !Suppressor.alwaysUnsuppressible.contains(finding.ruleID) else { return finding }
-            return finding.with(suppression: Suppression(kind: .external, justification: "accepted in the baseline \(file)", location: nil))
+            return finding.with(
+                suppression: Suppression(
+                    kind: .external, justification: "accepted in the baseline \(file)", location: nil))
         }
         return (result, entries.filter { !matched.contains($0) })
     }

@@ -27,7 +27,11 @@ public struct SuppressionDirective: Sendable, Hashable {
             guard let range = line.range(of: marker) else { continue }
             let before = line[..<range.lowerBound]
             // Only inside a comment: a `#` or `//` earlier on the line.
-            guard let comment = [before.range(of: "#"), before.range(of: "//")].compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }) else { continue }
+            guard
+                let comment = [before.range(of: "#"), before.range(of: "//")].compactMap({ $0 }).min(by: {
+                    $0.lowerBound < $1.lowerBound
+                })
+            else { continue }
             let column = line.distance(from: line.startIndex, to: comment.lowerBound) + 1
             let location = SourceLocation(path: path, line: index + 1, column: column)
             found.append(parse(String(line[range.upperBound...]), location: location, lines: (index + 1)...(index + 2)))
@@ -57,8 +61,12 @@ public struct SuppressionDirective: Sendable, Hashable {
                         } else {
                             continue
                         }
-                        let location = SourceLocation(path: path, line: pair.key.start.line, column: pair.key.start.column)
-                        found.append(parse(String(body), location: location, lines: node.start.line...max(node.end.line, node.start.line)))
+                        let location = SourceLocation(
+                            path: path, line: pair.key.start.line, column: pair.key.start.column)
+                        found.append(
+                            parse(
+                                String(body), location: location,
+                                lines: node.start.line...max(node.end.line, node.start.line)))
                     }
                 }
             }
@@ -109,6 +117,7 @@ public struct SuppressionDirective: Sendable, Hashable {
             }
             skipBlanks()
         }
-        return SuppressionDirective(rules: rules, reason: reason, until: until, location: location, lines: lines, problems: problems)
+        return SuppressionDirective(
+            rules: rules, reason: reason, until: until, location: location, lines: lines, problems: problems)
     }
 }

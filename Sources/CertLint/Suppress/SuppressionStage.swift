@@ -12,7 +12,8 @@ struct SuppressionStage {
     }
 
     func run(
-        _ evaluation: Evaluation, directives: [SuppressionDirective], sources: ScannedTexts, baseline: Baseline?, changed: Set<String>?
+        _ evaluation: Evaluation, directives: [SuppressionDirective], sources: ScannedTexts, baseline: Baseline?,
+        changed: Set<String>?
     ) -> Output {
         var (findings, suppressionChecks) = Suppressor(catalog: catalog, settings: settings, asOf: options.asOf)
             .apply(directives, to: evaluation.findings)
@@ -35,7 +36,8 @@ struct SuppressionStage {
             // A finding counts as changed when its own line or a location it cites changed, so a
             // new certificate file reports the listener finding it causes.
             findings.removeAll { finding in
-                !changed.contains(finding.location.path) && !finding.related.contains { changed.contains($0.location.path) }
+                !changed.contains(finding.location.path)
+                    && !finding.related.contains { changed.contains($0.location.path) }
             }
             checks.removeAll { !changed.contains($0.location.path) }
             unmatched.removeAll { !changed.contains($0.path) }

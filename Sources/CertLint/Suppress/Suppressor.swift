@@ -27,7 +27,10 @@ public struct Suppressor {
             let subject = subjects[base]! > 1 ? "\(base) #\(subjects[base]!)" : base
             checks.append(Check(ruleID: "CP901", subject: subject, location: directive.location))
             func problem(_ text: String) {
-                problems.append(Finding(ruleID: "CP901", level: level, message: "certlint:ignore \(text)", location: directive.location, subject: subject))
+                problems.append(
+                    Finding(
+                        ruleID: "CP901", level: level, message: "certlint:ignore \(text)", location: directive.location,
+                        subject: subject))
             }
             var invalid = false
             for text in directive.problems {
@@ -58,7 +61,9 @@ public struct Suppressor {
                 if catalog.rule(rule) == nil {
                     problem("names \(rule), which is not a rule of the catalog (`certlint rules` lists them)")
                 } else if unsuppressible.contains(rule) {
-                    problem("cannot suppress \(rule): \(Self.alwaysUnsuppressible.contains(rule) ? "certlint never suppresses it" : "settings.unsuppressible lists it")")
+                    problem(
+                        "cannot suppress \(rule): \(Self.alwaysUnsuppressible.contains(rule) ? "certlint never suppresses it" : "settings.unsuppressible lists it")"
+                    )
                 } else {
                     rules.append(rule)
                 }
@@ -66,14 +71,20 @@ public struct Suppressor {
             guard !invalid else { continue }
             for rule in rules {
                 var used = false
-                for index in result.indices where result[index].isActive && result[index].ruleID == rule
-                    && result[index].location.path == directive.location.path && directive.lines.contains(result[index].location.line)
+                for index in result.indices
+                where result[index].isActive && result[index].ruleID == rule
+                    && result[index].location.path == directive.location.path
+                    && directive.lines.contains(result[index].location.line)
                 {
-                    result[index] = result[index].with(suppression: Suppression(kind: .inSource, justification: directive.reason ?? "", location: directive.location))
+                    result[index] = result[index].with(
+                        suppression: Suppression(
+                            kind: .inSource, justification: directive.reason ?? "", location: directive.location))
                     used = true
                 }
                 if !used {
-                    problem("\(rule) suppresses nothing: no \(rule) finding on line\(directive.lines.count > 2 ? "s \(directive.lines.lowerBound)–\(directive.lines.upperBound)" : " \(directive.lines.lowerBound) or \(directive.lines.upperBound)"); remove it")
+                    problem(
+                        "\(rule) suppresses nothing: no \(rule) finding on line\(directive.lines.count > 2 ? "s \(directive.lines.lowerBound)–\(directive.lines.upperBound)" : " \(directive.lines.lowerBound) or \(directive.lines.upperBound)"); remove it"
+                    )
                 }
             }
         }

@@ -24,11 +24,15 @@ public struct CertificateClassification: Sendable, Hashable {
     /// 1. SAN: DNS names list the VIP and every node explicitly. 2. Wildcard: a wildcard DNS name
     /// covers the VIP. 3. Single Host CN: the VIP by its exact name (subjectAltName, or the CN
     /// when there is no DNS subjectAltName). 4. Otherwise it does not cover the VIP.
-    public static func classify(_ certificate: CertificateInfo, vip: String, nodes: [String]) -> CertificateClassification {
+    public static func classify(_ certificate: CertificateInfo, vip: String, nodes: [String])
+        -> CertificateClassification
+    {
         classify(dnsNames: certificate.dnsNames, commonName: certificate.commonName, vip: vip, nodes: nodes)
     }
 
-    public static func classify(dnsNames: [String], commonName: String?, vip: String, nodes: [String]) -> CertificateClassification {
+    public static func classify(dnsNames: [String], commonName: String?, vip: String, nodes: [String])
+        -> CertificateClassification
+    {
         let names = dnsNames.isEmpty ? (commonName.map { [$0] } ?? []) : dnsNames
         let exact = Set(names.filter { !HostNames.isWildcard($0) }.map(\.lowercasedFQDN))
         let vipName = vip.lowercasedFQDN
@@ -42,7 +46,8 @@ public struct CertificateClassification: Sendable, Hashable {
             return CertificateClassification(type: .wildcard, missingNodes: [], namedNodes: named)
         }
         if exact.contains(vipName) {
-            return CertificateClassification(type: .singleHostCN, missingNodes: named.isEmpty ? [] : missing, namedNodes: named)
+            return CertificateClassification(
+                type: .singleHostCN, missingNodes: named.isEmpty ? [] : missing, namedNodes: named)
         }
         return CertificateClassification(type: nil, missingNodes: [], namedNodes: named)
     }

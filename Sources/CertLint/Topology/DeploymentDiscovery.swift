@@ -30,32 +30,50 @@ struct DeploymentDiscovery {
             for service in group where service.port == 443 && service.unknowns.isEmpty {
                 let serviceHosts = Set(service.members.map { $0.host.lowercasedFQDN }.filter(Self.isHostName))
                 let heartbeat = service.pools.contains { $0.healthCheckPath?.hasPrefix(Self.heartbeat) == true }
-                guard let certProxy = group.first(where: { candidate in
-                    candidate.port == 5262 && (heartbeat || !serviceHosts.isDisjoint(with: candidate.members.map { $0.host.lowercasedFQDN }))
-                }) else { continue }
+                guard
+                    let certProxy = group.first(where: { candidate in
+                        candidate.port == 5262
+                            && (heartbeat
+                                || !serviceHosts.isDisjoint(with: candidate.members.map { $0.host.lowercasedFQDN }))
+                    })
+                else { continue }
                 let key = "\(service.file)#\(service.name)"
                 guard used.insert(key).inserted else { continue }
                 let name = "\(service.name) + \(certProxy.name)"
-                let nodes = Array(serviceHosts.union(certProxy.members.map { $0.host.lowercasedFQDN }.filter(Self.isHostName))).sorted()
+                let nodes = Array(
+                    serviceHosts.union(certProxy.members.map { $0.host.lowercasedFQDN }.filter(Self.isHostName))
+                ).sorted()
                 let vip = self.vip(of: service)
                 var missing: [String] = []
                 if vip == nil { missing.append("the VIP (no name of the 443 certificate identifies it)") }
-                if nodes.isEmpty { missing.append("the nodes' FQDNs (the targets are addresses or instance references)") }
+                if nodes.isEmpty {
+                    missing.append("the nodes' FQDNs (the targets are addresses or instance references)")
+                }
                 guard missing.isEmpty, let vip else {
-                    incomplete.append(Incomplete(
-                        location: service.location, subject: "inferred deployment \(name)", missing: missing,
-                        snippet: Self.snippet(vip: vip?.name ?? "access.example.com", nodes: nodes.isEmpty ? ["wsa1.example.dmz", "wsa2.example.dmz"] : nodes, files: [service.file, certProxy.file])))
+                    incomplete.append(
+                        Incomplete(
+                            location: service.location, subject: "inferred deployment \(name)", missing: missing,
+                            snippet: Self.snippet(
+                                vip: vip?.name ?? "access.example.com",
+                                nodes: nodes.isEmpty ? ["wsa1.example.dmz", "wsa2.example.dmz"] : nodes,
+                                files: [service.file, certProxy.file])))
                     continue
                 }
                 let memberLocation = { (host: String) -> SourceLocation in
-                    (service.members + certProxy.members).first { $0.host.lowercasedFQDN == host }?.location ?? service.location
+                    (service.members + certProxy.members).first { $0.host.lowercasedFQDN == host }?.location
+                        ?? service.location
                 }
-                deployments.append(Deployment(
-                    name: name, manifest: service.file, location: service.sectionLocation,
-                    vip: Located(vip.name, at: vip.location), nodes: nodes.map { Located($0, at: memberLocation($0)) },
-                    lbMode: nil, publicCertificate: nil, serviceCertificate: nil,
-                    certProxy: CertProxy(port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil),
-                    loadBalancerFiles: Array(Set([service.file, certProxy.file])).sorted().map { FileReference(path: $0, location: service.sectionLocation, baseDirectory: "") }))
+                deployments.append(
+                    Deployment(
+                        name: name, manifest: service.file, location: service.sectionLocation,
+                        vip: Located(vip.name, at: vip.location),
+                        nodes: nodes.map { Located($0, at: memberLocation($0)) },
+                        lbMode: nil, publicCertificate: nil, serviceCertificate: nil,
+                        certProxy: CertProxy(
+                            port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil),
+                        loadBalancerFiles: Array(Set([service.file, certProxy.file])).sorted().map {
+                            FileReference(path: $0, location: service.sectionLocation, baseDirectory: "")
+                        }))
             }
         }
         return (deployments, incomplete)

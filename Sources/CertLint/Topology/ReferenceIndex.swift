@@ -28,7 +28,9 @@ struct ReferenceIndex {
         self.byName = byName
         self.folders = folders
         var foldersByName: [String: [String]] = [:]
-        for folder in folders { foldersByName[String(folder.split(separator: "/").last ?? ""), default: []].append(folder) }
+        for folder in folders {
+            foldersByName[String(folder.split(separator: "/").last ?? ""), default: []].append(folder)
+        }
         self.foldersByName = foldersByName
     }
 
@@ -36,7 +38,8 @@ struct ReferenceIndex {
         let written = reference.path
         var candidates: [String] = []
         if !written.hasPrefix("/") {
-            candidates.append(Self.normalise(reference.baseDirectory.isEmpty ? written : reference.baseDirectory + "/" + written))
+            candidates.append(
+                Self.normalise(reference.baseDirectory.isEmpty ? written : reference.baseDirectory + "/" + written))
         } else {
             candidates.append(Self.normalise(reference.baseDirectory + written))
         }

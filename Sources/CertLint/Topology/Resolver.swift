@@ -24,7 +24,9 @@ struct Resolver {
         self.loadCertificates = loadCertificates
     }
 
-    mutating func resolve(deployments: [Deployment], listeners: [Listener], certificateFiles: [CertificateFile]) -> Topology {
+    mutating func resolve(deployments: [Deployment], listeners: [Listener], certificateFiles: [CertificateFile])
+        -> Topology
+    {
         // Files a manifest names belong to that deployment alone; nodes identify their deployment.
         var claimedFiles: [String: String] = [:]
         for deployment in deployments {
@@ -35,7 +37,8 @@ struct Resolver {
                 }
             }
         }
-        let nodesByDeployment = Dictionary(deployments.map { ($0.name, Set($0.nodes.map(\.value))) }, uniquingKeysWith: { $0.union($1) })
+        let nodesByDeployment = Dictionary(
+            deployments.map { ($0.name, Set($0.nodes.map(\.value))) }, uniquingKeysWith: { $0.union($1) })
         // Which deployment's load-balancer: list claims each listener's file (or a folder above it),
         // looked up once per listener rather than once per listener and deployment.
         var claimant: [String: String] = [:]
@@ -52,7 +55,9 @@ struct Resolver {
                 guard let slash = current.lastIndex(of: "/") else { break }
                 current = current[..<slash]
             }
-            for host in Set(listener.members.map({ $0.host.lowercasedFQDN })) { byHost[host, default: []].append(position) }
+            for host in Set(listener.members.map({ $0.host.lowercasedFQDN })) {
+                byHost[host, default: []].append(position)
+            }
         }
         var byCertificateName: [String: [Int]] = [:]
         if deployments.contains(where: { $0.loadBalancerFiles.isEmpty }) {
@@ -60,8 +65,11 @@ struct Resolver {
                 for name in Set(certificateNames(listener)) { byCertificateName[name, default: []].append(position) }
             }
         }
-        let lookup = ListenerLookup(all: listeners, byPath: byPath, byHost: byHost, byCertificateName: byCertificateName)
-        let topologies = deployments.map { resolve($0, lookup: lookup, claimant: claimant, nodesByDeployment: nodesByDeployment) }
+        let lookup = ListenerLookup(
+            all: listeners, byPath: byPath, byHost: byHost, byCertificateName: byCertificateName)
+        let topologies = deployments.map {
+            resolve($0, lookup: lookup, claimant: claimant, nodesByDeployment: nodesByDeployment)
+        }
         return Topology(
             deployments: topologies, listeners: listeners, unresolved: unique(unresolved),
             unusableCertificates: weak, certificateFiles: certificateFiles, notes: notes)
@@ -91,7 +99,8 @@ struct Resolver {
     }
 
     private mutating func resolve(
-        _ deployment: Deployment, lookup: ListenerLookup, claimant: [String: String], nodesByDeployment: [String: Set<String>]
+        _ deployment: Deployment, lookup: ListenerLookup, claimant: [String: String],
+        nodesByDeployment: [String: Set<String>]
     ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
@@ -100,7 +109,11 @@ struct Resolver {
         for reference in deployment.loadBalancerFiles {
             switch index.resolve(reference) {
             case .file(let path), .folder(let path): explicitFiles.insert(path)
-            case let other: unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: "\(subject) / load-balancer"))
+            case let other:
+                unresolved.append(
+                    UnresolvedReference(
+                        location: reference.location, problem: Self.describe(other, reference),
+                        subject: "\(subject) / load-balancer"))
             }
         }
         let explicitListeners = Set(explicitFiles.flatMap { lookup.byPath[$0] ?? [] })
@@ -110,7 +123,9 @@ struct Resolver {
             candidates.formUnion(lookup.byCertificateName[deployment.vip.value] ?? [])
         }
 
-        let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        let otherDeploymentsNodes = nodesByDeployment.filter { $0.key != deployment.name }.values.reduce(
+            into: Set<String>()
+        ) { $0.formUnion($1) }
         var joined: [DeploymentListener] = []
         for position in candidates.sorted() {
             let listener = lookup.all[position]
@@ -126,7 +141,9 @@ struct Resolver {
                 reason = nil
             } else if let member = listener.members.first(where: { nodes.contains($0.host.lowercasedFQDN) }) {
                 reason = "its backend server \(member.host) is a node of the deployment"
-            } else if memberHosts.isDisjoint(with: otherDeploymentsNodes), certificateNamesVIP(listener, vip: deployment.vip.value) {
+            } else if memberHosts.isDisjoint(with: otherDeploymentsNodes),
+                certificateNamesVIP(listener, vip: deployment.vip.value)
+            {
                 reason = "its certificate names the VIP \(deployment.vip.value)"
             }
             guard let reason else { continue }
@@ -142,7 +159,9 @@ struct Resolver {
 
         joined = Self.virtualServersForVIP(joined, vip: deployment.vip.value)
         let mode = decideMode(deployment, joined)
-        let service = deployment.serviceCertificate.flatMap { certificate(.file($0), subject: "\(subject) / service certificate") }
+        let service = deployment.serviceCertificate.flatMap {
+            certificate(.file($0), subject: "\(subject) / service certificate")
+        }
         var publicUse: CertificateUse?
         switch mode?.mode {
         case .reencrypt?, nil:
@@ -150,7 +169,8 @@ struct Resolver {
             if let terminating, let lbReference = terminating.certificates.first {
                 let recorded = unresolved.count
                 publicUse = certificate(lbReference, subject: "\(subject) / public certificate")
-                if publicUse == nil, let declared = deployment.publicCertificate, let held = heldByPlatform(lbReference) {
+                if publicUse == nil, let declared = deployment.publicCertificate, let held = heldByPlatform(lbReference)
+                {
                     // The platform holds the certificate (an ARN, an NSX-T path, a profile, a path on
                     // the LB host): the declaration says which it is, so the matrix is still judged.
                     unresolved.removeSubrange(recorded...)
@@ -158,8 +178,10 @@ struct Resolver {
                     notes.append(
                         ScanNote(
                             path: held.location.path,
-                            message: "line \(held.location.line): \(held.description) of \(terminating.name) is not in the repository; "
-                                + "public-certificate \(declared.path) of deployment \(deployment.name) (\(deployment.manifest)) stands in for it"))
+                            message:
+                                "line \(held.location.line): \(held.description) of \(terminating.name) is not in the repository; "
+                                + "public-certificate \(declared.path) of deployment \(deployment.name) (\(deployment.manifest)) stands in for it"
+                        ))
                 }
             } else if let declared = deployment.publicCertificate {
                 publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
@@ -171,8 +193,14 @@ struct Resolver {
                 publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
             }
         }
-        let certProxy = deployment.certProxy.certificate.map { certificate(.file($0), subject: "\(subject) / cert proxy certificate") } ?? publicUse
-        let secondary = deployment.certProxy.secondaryCertificate.map { certificate(.file($0), subject: "\(subject) / 5263 certificate") } ?? service
+        let certProxy =
+            deployment.certProxy.certificate.map {
+                certificate(.file($0), subject: "\(subject) / cert proxy certificate")
+            } ?? publicUse
+        let secondary =
+            deployment.certProxy.secondaryCertificate.map {
+                certificate(.file($0), subject: "\(subject) / 5263 certificate")
+            } ?? service
         let nodeNames = deployment.nodes.map(\.value)
         return DeploymentTopology(
             deployment: deployment, listeners: joined, mode: mode,
@@ -180,14 +208,17 @@ struct Resolver {
             certProxyCertificate: certProxy, secondaryCertificate: secondary,
             namespace: HostNames.namespace(vip: deployment.vip.value, nodes: nodeNames),
             classification: publicUse.map {
-                CertificateClassification.classify(dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
+                CertificateClassification.classify(
+                    dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
             })
     }
 
     /// Of name-based virtual servers sharing a port (NGINX `server_name`), the ones a client
     /// reaching the VIP gets: those named for it, or else the port's default server.
     static func virtualServersForVIP(_ joined: [DeploymentListener], vip: String) -> [DeploymentListener] {
-        let groups = Dictionary(grouping: joined.compactMap(\.listener.virtualHost), by: \.group).filter { $0.value.count > 1 }
+        let groups = Dictionary(grouping: joined.compactMap(\.listener.virtualHost), by: \.group).filter {
+            $0.value.count > 1
+        }
         guard !groups.isEmpty else { return joined }
         var chosen: [String: Set<VirtualHost>] = [:]
         for (group, hosts) in groups {
@@ -210,7 +241,8 @@ struct Resolver {
                 return ModeDecision(mode: .reencrypt, location: listener.location, fromLoadBalancer: true)
             }
             if listener.layer == .l4 {
-                return ModeDecision(mode: .passthrough, location: listener.layerLocation ?? listener.location, fromLoadBalancer: true)
+                return ModeDecision(
+                    mode: .passthrough, location: listener.layerLocation ?? listener.location, fromLoadBalancer: true)
             }
             return nil  // HTTP without TLS on 443: neither mode (reported by CP031)
         }
@@ -228,13 +260,16 @@ struct Resolver {
 
     /// The DNS names of a certificate reference (the CN when there are none), lower-cased;
     /// nothing when it cannot be read.
-    static func names(of reference: CertificateReference, index: ReferenceIndex, loadCertificates: (String) -> CertificateLoad) -> [String] {
+    static func names(
+        of reference: CertificateReference, index: ReferenceIndex, loadCertificates: (String) -> CertificateLoad
+    ) -> [String] {
         let leaf: CertificateInfo?
         switch reference {
         case .issued(let issued): return issued.names.map(\.lowercasedFQDN)
         case .embedded(let file, _): leaf = file.leaf
         case .file(let file):
-            guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path) else { return [] }
+            guard case .file(let path) = index.resolve(file), case .file(let certificates) = loadCertificates(path)
+            else { return [] }
             leaf = certificates.leaf
         case .unreadable: return []
         }
@@ -262,12 +297,15 @@ struct Resolver {
             return CertificateUse(referenceLocation: issued.referencedAt, source: .issued(issued))
         case .embedded(let file, let location):
             guard file.leaf != nil else {
-                unresolved.append(UnresolvedReference(location: location, problem: "\(file.path) holds no certificate", subject: subject))
+                unresolved.append(
+                    UnresolvedReference(
+                        location: location, problem: "\(file.path) holds no certificate", subject: subject))
                 return nil
             }
             return CertificateUse(referenceLocation: location, source: .file(file))
         case .unreadable(let description, let location, let problem):
-            unresolved.append(UnresolvedReference(location: location, problem: "\(description) \(problem)", subject: subject))
+            unresolved.append(
+                UnresolvedReference(location: location, problem: "\(description) \(problem)", subject: subject))
             return nil
         case .file(let file):
             return certificate(file, subject: subject)
@@ -280,20 +318,27 @@ struct Resolver {
             switch loadCertificates(path) {
             case .file(let file):
                 if let unusable = file.unusable.first, file.leaf == nil || unusable.location < file.leaf!.location {
-                    weak.append(WeakCertificate(location: reference.location, path: path, certificate: unusable, subject: subject))
+                    weak.append(
+                        WeakCertificate(
+                            location: reference.location, path: path, certificate: unusable, subject: subject))
                     return nil
                 }
                 guard file.leaf != nil else {
-                    unresolved.append(UnresolvedReference(location: reference.location, problem: "\(path) holds no certificate", subject: subject))
+                    unresolved.append(
+                        UnresolvedReference(
+                            location: reference.location, problem: "\(path) holds no certificate", subject: subject))
                     return nil
                 }
                 return CertificateUse(referenceLocation: reference.location, source: .file(file))
             case .problem(let problem):
-                unresolved.append(UnresolvedReference(location: reference.location, problem: "\(path) \(problem)", subject: subject))
+                unresolved.append(
+                    UnresolvedReference(location: reference.location, problem: "\(path) \(problem)", subject: subject))
                 return nil
             }
         case let other:
-            unresolved.append(UnresolvedReference(location: reference.location, problem: Self.describe(other, reference), subject: subject))
+            unresolved.append(
+                UnresolvedReference(
+                    location: reference.location, problem: Self.describe(other, reference), subject: subject))
             return nil
         }
     }
@@ -301,8 +346,10 @@ struct Resolver {
     static func describe(_ resolution: ReferenceIndex.Resolution, _ reference: FileReference) -> String {
         switch resolution {
         case .file(let path): return "\(path) resolved"
-        case .missing(let tried): return "'\(reference.path)' is not in the repository (tried \(tried.joined(separator: ", ")))"
-        case .ambiguous(let paths): return "'\(reference.path)' could be any of \(paths.joined(separator: ", ")); write the repository path"
+        case .missing(let tried):
+            return "'\(reference.path)' is not in the repository (tried \(tried.joined(separator: ", ")))"
+        case .ambiguous(let paths):
+            return "'\(reference.path)' could be any of \(paths.joined(separator: ", ")); write the repository path"
         case .folder(let path): return "'\(reference.path)' is the folder \(path); certlint needs the certificate file"
         }
     }

@@ -93,13 +93,16 @@ public struct DeploymentTopology: Sendable {
     public let classification: CertificateClassification?
 
     public var name: String { deployment.name }
-    public func listeners(_ role: DeploymentListener.Role) -> [DeploymentListener] { listeners.filter { $0.role == role } }
+    public func listeners(_ role: DeploymentListener.Role) -> [DeploymentListener] {
+        listeners.filter { $0.role == role }
+    }
 
     /// Every certificate the deployment puts in front of a client or node, once each.
     public var certificatesInUse: [CertificateUse] {
         var seen: Set<String> = []
         var uses: [CertificateUse] = []
-        for use in [publicCertificate, serviceCertificate, certProxyCertificate, secondaryCertificate].compactMap({ $0 }) where seen.insert(use.path).inserted {
+        for use in [publicCertificate, serviceCertificate, certProxyCertificate, secondaryCertificate].compactMap({ $0 }
+        ) where seen.insert(use.path).inserted {
             uses.append(use)
         }
         return uses

@@ -50,12 +50,15 @@ public struct ProxyPlan: Sendable {
 
     /// Picks the deployment, maps every pool member to its staging address and checks that a
     /// terminating listener has a certificate and key from outside the repository.
-    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(CertLintError) -> ProxyPlan {
+    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(CertLintError)
+        -> ProxyPlan
+    {
         let deployment = try selectDeployment(topology, stage: stage)
         let roles = deployment.listeners.filter { $0.listener.port > 0 }
         guard !roles.isEmpty else {
             throw CertLintError.proxy(
-                "deployment \(deployment.name) has no load-balancer listener in the repository, so there is nothing to reproduce. Add the LB configuration (or `load-balancer:` in \(deployment.deployment.manifest)) and run again")
+                "deployment \(deployment.name) has no load-balancer listener in the repository, so there is nothing to reproduce. Add the LB configuration (or `load-balancer:` in \(deployment.deployment.manifest)) and run again"
+            )
         }
         var planned: [PlannedListener] = []
         for role in roles {
@@ -68,39 +71,54 @@ public struct ProxyPlan: Sendable {
             }
             var backends: [PlannedBackend] = []
             for member in listener.members {
-                let key = member.host.lowercased().hasSuffix(".") ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
+                let key =
+                    member.host.lowercased().hasSuffix(".")
+                    ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
                 let address = stage.nodes[key] ?? stage.nodes[member.name.lowercased()]
                 guard let address else {
                     throw CertLintError.stage(
                         path: stage.path, line: 1, column: 1, keyPath: "nodes",
-                        problem: "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes")
+                        problem:
+                            "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes"
+                    )
                 }
                 let port = member.port ?? listener.port
-                backends.append(PlannedBackend(endpoint: address.endpoint(host: key, port: port), location: member.location, usesTLS: member.usesTLS))
+                backends.append(
+                    PlannedBackend(
+                        endpoint: address.endpoint(host: key, port: port), location: member.location,
+                        usesTLS: member.usesTLS))
             }
             if backends.isEmpty {
                 throw CertLintError.proxy(
-                    "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)")
+                    "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)"
+                )
             }
             let pool = listener.pools.first
             let verifies = listener.members.contains { $0.usesTLS && $0.verifiesCertificate }
-            planned.append(PlannedListener(
-                role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
-                bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends, balance: pool?.balance ?? .roundRobin,
-                insertsForwardedFor: listener.insertsForwardedFor != nil, insertsRemotePort: listener.insertsRemotePort != nil,
-                pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
+            planned.append(
+                PlannedListener(
+                    role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
+                    bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends,
+                    balance: pool?.balance ?? .roundRobin,
+                    insertsForwardedFor: listener.insertsForwardedFor != nil,
+                    insertsRemotePort: listener.insertsRemotePort != nil,
+                    pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
         }
         if planned.contains(where: { $0.mode != .passthrough }) {
             guard stage.terminateCertificate != nil, let key = stage.terminateKey else {
                 throw CertLintError.stage(
                     path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
-                    problem: "listener \(planned.first { $0.mode != .passthrough }!.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository")
+                    problem:
+                        "listener \(planned.first { $0.mode != .passthrough }!.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository"
+                )
             }
             let root = URL(fileURLWithPath: repositoryRoot).standardized.path + "/"
             if URL(fileURLWithPath: key).standardized.path.hasPrefix(root) {
                 throw CertLintError.stage(
                     path: stage.path, line: stage.terminateLocation?.line ?? 1, column: 1, keyPath: "terminate.key",
-                    problem: "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)")
+                    problem:
+                        "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)"
+                )
             }
         }
         return ProxyPlan(
@@ -114,7 +132,9 @@ public struct ProxyPlan: Sendable {
             guard let found = topology.deployments.first(where: { $0.name == wanted.value }) else {
                 throw CertLintError.stage(
                     path: stage.path, line: wanted.location.line, column: wanted.location.column, keyPath: "deployment",
-                    problem: "the repository declares no deployment \(wanted.value); it declares \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+                    problem:
+                        "the repository declares no deployment \(wanted.value); it declares \(names.isEmpty ? "none" : names.joined(separator: ", "))"
+                )
             }
             return found
         }
@@ -132,15 +152,20 @@ public struct ProxyPlan: Sendable {
     public var summary: String {
         var lines = ["deployment \(deployment.name): \(listeners.count) listener\(listeners.count == 1 ? "" : "s")"]
         for listener in listeners {
-            let backends = listener.backends.map { "\($0.endpoint)\($0.usesTLS ? " (TLS)" : "")" }.joined(separator: ", ")
+            let backends = listener.backends.map { "\($0.endpoint)\($0.usesTLS ? " (TLS)" : "")" }.joined(
+                separator: ", ")
             var extra: [String] = []
             if listener.mode != .passthrough {
                 extra.append(listener.insertsForwardedFor ? "inserts X-Forwarded-For" : "no X-Forwarded-For")
                 extra.append(listener.insertsRemotePort ? "inserts RemotePort" : "no RemotePort")
                 if let pinned = listener.pinned { extra.append("pins \(pinned.path)") }
             }
-            let role = [DeploymentListener.Role.service: "Access service", .certProxy: "cert proxy", .secondary: "5263"][listener.role] ?? ""
-            lines.append("  \(listener.name), \(role): \(listener.mode.rawValue), \(listener.balance.rawValue) over \(backends)\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", "))")
+            let role =
+                [DeploymentListener.Role.service: "Access service", .certProxy: "cert proxy", .secondary: "5263"][
+                    listener.role] ?? ""
+            lines.append(
+                "  \(listener.name), \(role): \(listener.mode.rawValue), \(listener.balance.rawValue) over \(backends)\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", "))"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -82,11 +82,15 @@ public struct StageFile: Sendable {
         do {
             documents = try YAMLParser().parse(text)
         } catch {
-            throw CertLintError.stage(path: path, line: error.position.line, column: error.position.column, keyPath: "(file)", problem: error.message)
+            throw CertLintError.stage(
+                path: path, line: error.position.line, column: error.position.column, keyPath: "(file)",
+                problem: error.message)
         }
         let reader = StageReader(path: path)
         guard let root = documents.first else {
-            throw CertLintError.stage(path: path, line: 1, column: 1, keyPath: "(file)", problem: "the file is empty; it needs at least `version: 1` and `nodes:`")
+            throw CertLintError.stage(
+                path: path, line: 1, column: 1, keyPath: "(file)",
+                problem: "the file is empty; it needs at least `version: 1` and `nodes:`")
         }
         return try reader.read(root)
     }
@@ -111,7 +115,10 @@ struct StageReader {
         guard let address = keys["address"] else { throw yaml.fail(node, keyPath, "is missing `address`") }
         var result = StageAddress(address: try yaml.string(address, "\(keyPath).address"))
         if let ports = keys["ports"] {
-            guard let pairs = ports.mapping else { throw yaml.fail(ports, "\(keyPath).ports", "must be a mapping of repository port to real port, e.g. { 443: 8443 }") }
+            guard let pairs = ports.mapping else {
+                throw yaml.fail(
+                    ports, "\(keyPath).ports", "must be a mapping of repository port to real port, e.g. { 443: 8443 }")
+            }
             for pair in pairs {
                 let from = try yaml.port(pair.key, "\(keyPath).ports")
                 // 0 binds a free port (listen only); tests use it.
@@ -130,18 +137,28 @@ struct StageReader {
     }
 
     func read(_ root: YAMLNode) throws(CertLintError) -> StageFile {
-        let keys = try yaml.mapping(root, "(top level)", allowed: ["version", "deployment", "listen", "vip", "nodes", "terminate", "limits"])
-        guard let version = keys["version"] else { throw yaml.fail(root, "version", "is missing; start the file with `version: 1`") }
-        guard version.resolved == .int(1) else { throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)") }
+        let keys = try yaml.mapping(
+            root, "(top level)", allowed: ["version", "deployment", "listen", "vip", "nodes", "terminate", "limits"])
+        guard let version = keys["version"] else {
+            throw yaml.fail(root, "version", "is missing; start the file with `version: 1`")
+        }
+        guard version.resolved == .int(1) else {
+            throw yaml.fail(version, "version", "must be 1, found \(version.scalar ?? version.kindDescription)")
+        }
         var stage = StageFile(path: yaml.path)
-        if let node = keys["deployment"] { stage.deployment = Located(try yaml.string(node, "deployment"), at: yaml.location(node)) }
+        if let node = keys["deployment"] {
+            stage.deployment = Located(try yaml.string(node, "deployment"), at: yaml.location(node))
+        }
         if let node = keys["listen"] {
             stage.listen = try address(node, "listen")
             stage.listenLocation = yaml.location(node)
         }
         if let node = keys["vip"] { stage.vip = try address(node, "vip") }
         if let node = keys["nodes"] {
-            guard let pairs = node.mapping else { throw yaml.fail(node, "nodes", "must be a mapping of node name to address, found \(node.kindDescription)") }
+            guard let pairs = node.mapping else {
+                throw yaml.fail(
+                    node, "nodes", "must be a mapping of node name to address, found \(node.kindDescription)")
+            }
             for pair in pairs {
                 let name = try yaml.string(pair.key, "nodes")
                 let key = name.lowercased().hasSuffix(".") ? String(name.lowercased().dropLast()) : name.lowercased()
@@ -160,12 +177,24 @@ struct StageReader {
             stage.terminateLocation = yaml.location(node)
         }
         if let node = keys["limits"] {
-            let limits = try yaml.mapping(node, "limits", allowed: ["max-connections", "idle-timeout", "handshake-timeout", "connect-timeout", "drain-timeout"])
-            if let value = limits["max-connections"] { stage.limits.maxConnections = try yaml.integer(value, "limits.max-connections", in: 1...1_000_000) }
-            if let value = limits["idle-timeout"] { stage.limits.idleTimeout = try seconds(value, "limits.idle-timeout", in: 1...86_400) }
-            if let value = limits["handshake-timeout"] { stage.limits.handshakeTimeout = try seconds(value, "limits.handshake-timeout", in: 1...3_600) }
-            if let value = limits["connect-timeout"] { stage.limits.connectTimeout = try seconds(value, "limits.connect-timeout", in: 1...3_600) }
-            if let value = limits["drain-timeout"] { stage.limits.drainTimeout = try seconds(value, "limits.drain-timeout", in: 0...3_600) }
+            let limits = try yaml.mapping(
+                node, "limits",
+                allowed: ["max-connections", "idle-timeout", "handshake-timeout", "connect-timeout", "drain-timeout"])
+            if let value = limits["max-connections"] {
+                stage.limits.maxConnections = try yaml.integer(value, "limits.max-connections", in: 1...1_000_000)
+            }
+            if let value = limits["idle-timeout"] {
+                stage.limits.idleTimeout = try seconds(value, "limits.idle-timeout", in: 1...86_400)
+            }
+            if let value = limits["handshake-timeout"] {
+                stage.limits.handshakeTimeout = try seconds(value, "limits.handshake-timeout", in: 1...3_600)
+            }
+            if let value = limits["connect-timeout"] {
+                stage.limits.connectTimeout = try seconds(value, "limits.connect-timeout", in: 1...3_600)
+            }
+            if let value = limits["drain-timeout"] {
+                stage.limits.drainTimeout = try seconds(value, "limits.drain-timeout", in: 0...3_600)
+            }
         }
         return stage
     }

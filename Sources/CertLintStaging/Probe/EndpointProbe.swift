@@ -62,7 +62,8 @@ public struct EndpointProbe: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let captured = ChainCapture(promise: result)
-                    let tls = try NIOSSLClientHandler(context: context, serverHostname: sni) { certificates, verification in
+                    let tls = try NIOSSLClientHandler(context: context, serverHostname: sni) {
+                        certificates, verification in
                         captured.capture(certificates)
                         verification.succeed(.certificateVerified)
                     }
@@ -99,7 +100,9 @@ private final class ChainCapture: ChannelInboundHandler {
 
     func capture(_ certificates: [NIOSSLCertificate]) {
         do {
-            chain = try certificates.map { try CertificateInfo(derEncoded: try $0.toDERBytes(), location: .file("(presented)")) }
+            chain = try certificates.map {
+                try CertificateInfo(derEncoded: try $0.toDERBytes(), location: .file("(presented)"))
+            }
         } catch {
             problem = error
         }
@@ -152,10 +155,14 @@ enum LiveProbeFailure {
         }
         if let ssl = error as? NIOSSLError {
             let text = "\(ssl)"
-            if text.contains("WRONG_VERSION_NUMBER") || text.contains("HTTP_REQUEST") || text.contains("PACKET_LENGTH_TOO_LONG") {
+            if text.contains("WRONG_VERSION_NUMBER") || text.contains("HTTP_REQUEST")
+                || text.contains("PACKET_LENGTH_TOO_LONG")
+            {
                 return LiveFailure(.notTLS, "the answer is not a TLS record")
             }
-            if case .uncleanShutdown = ssl { return LiveFailure(.handshake, "the server closed the connection during the handshake") }
+            if case .uncleanShutdown = ssl {
+                return LiveFailure(.handshake, "the server closed the connection during the handshake")
+            }
             return LiveFailure(.handshake, text)
         }
         return LiveFailure(.handshake, "\(error)")

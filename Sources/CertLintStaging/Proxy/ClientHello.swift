@@ -19,9 +19,13 @@ enum ClientHello {
         var records = buffer
         var handshake = ByteBuffer()
         while true {
-            guard let type: UInt8 = records.readInteger(), let major: UInt8 = records.readInteger(), let _: UInt8 = records.readInteger(),
+            guard let type: UInt8 = records.readInteger(), let major: UInt8 = records.readInteger(),
+                let _: UInt8 = records.readInteger(),
                 let length: UInt16 = records.readInteger()
-            else { return records.readableBytes + handshake.readableBytes > maximumLength ? .notTLS : (buffer.readableBytes == 0 || isHandshakeStart(buffer) ? .incomplete : .notTLS) }
+            else {
+                return records.readableBytes + handshake.readableBytes > maximumLength
+                    ? .notTLS : (buffer.readableBytes == 0 || isHandshakeStart(buffer) ? .incomplete : .notTLS)
+            }
             guard type == 22, major == 3, length > 0 else { return .notTLS }
             guard var fragment = records.readSlice(length: Int(length)) else { return .incomplete }
             handshake.writeBuffer(&fragment)
@@ -57,7 +61,9 @@ enum ClientHello {
                 var data = extensions.readSlice(length: Int(length))
             else { return nil }
             guard type == 0 else { continue }
-            guard let listLength: UInt16 = data.readInteger(), var list = data.readSlice(length: Int(listLength)) else { return nil }
+            guard let listLength: UInt16 = data.readInteger(), var list = data.readSlice(length: Int(listLength)) else {
+                return nil
+            }
             while list.readableBytes > 0 {
                 guard let nameType: UInt8 = list.readInteger(), let nameLength: UInt16 = list.readInteger(),
                     let name = list.readString(length: Int(nameLength))

@@ -19,7 +19,9 @@ final class GlueHandler: ChannelDuplexHandler {
     private init(onError: @escaping (any Error) -> Void) { self.onError = onError }
 
     /// Two handlers, one for each channel, that know each other.
-    static func matchedPair(onClientError: @escaping (any Error) -> Void, onBackendError: @escaping (any Error) -> Void) -> (client: GlueHandler, backend: GlueHandler) {
+    static func matchedPair(onClientError: @escaping (any Error) -> Void, onBackendError: @escaping (any Error) -> Void)
+        -> (client: GlueHandler, backend: GlueHandler)
+    {
         let client = GlueHandler(onError: onClientError)
         let backend = GlueHandler(onError: onBackendError)
         client.partner = backend

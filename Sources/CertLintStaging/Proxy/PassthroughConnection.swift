@@ -14,7 +14,10 @@ final class PassthroughConnection {
     let clientGlue: GlueHandler
     private let backendGlue: GlueHandler
 
-    init(state: ConnectionState, selector: BackendSelector, client: any Channel, limits: StageLimits, deadline: HandshakeDeadline, knownCertificates: [LiveEndpoint: CertificateInfo]) {
+    init(
+        state: ConnectionState, selector: BackendSelector, client: any Channel, limits: StageLimits,
+        deadline: HandshakeDeadline, knownCertificates: [LiveEndpoint: CertificateInfo]
+    ) {
         self.state = state
         self.selector = selector
         self.client = client
@@ -56,7 +59,8 @@ final class PassthroughConnection {
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(boundState.value))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        IdleStateHandler(allTimeout: idle.timeAmount), IdleCloser(boundState.value))
                 }
             }
             .connect(host: backend.endpoint.address, port: backend.endpoint.connectPort)
@@ -80,7 +84,8 @@ final class PassthroughConnection {
             }
             .flatMapError { [self] error in
                 guard client.isActive else { return client.eventLoop.makeFailedFuture(error) }
-                state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
+                state.failures.append(
+                    (backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
                 return self.connect(backends.dropFirst())
             }
             .nonisolated()

@@ -54,7 +54,8 @@ final class ReencryptingConnection: ChannelDuplexHandler {
             if state.listener.insertsForwardedFor {
                 let client = address?.ipAddress ?? "unknown"
                 let previous = head.headers["X-Forwarded-For"].joined(separator: ", ")
-                head.headers.replaceOrAdd(name: "X-Forwarded-For", value: previous.isEmpty ? client : "\(previous), \(client)")
+                head.headers.replaceOrAdd(
+                    name: "X-Forwarded-For", value: previous.isEmpty ? client : "\(previous), \(client)")
             } else {
                 state.requestsWithoutForwardedFor += 1
             }
@@ -136,8 +137,10 @@ final class ReencryptingConnection: ChannelDuplexHandler {
                     try sync.addHandler(IdleCloser(state))
                     if usesTLS {
                         let sni = LiveProbeFailure.isIPAddress(backend.endpoint.host) ? nil : backend.endpoint.host
-                        let tls = try NIOSSLClientHandler(context: nodeContext, serverHostname: sni) { certificates, verdict in
-                            verdict.succeed(Self.judge(certificates, pinned: pinned, state: state) ? .certificateVerified : .failed)
+                        let tls = try NIOSSLClientHandler(context: nodeContext, serverHostname: sni) {
+                            certificates, verdict in
+                            verdict.succeed(
+                                Self.judge(certificates, pinned: pinned, state: state) ? .certificateVerified : .failed)
                         }
                         try sync.addHandler(tls)
                     }
@@ -167,15 +170,23 @@ final class ReencryptingConnection: ChannelDuplexHandler {
                     }
                 case .failure(let error):
                     guard self.context?.channel.isActive == true else { return }
-                    state.failures.append((backend, LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description))
+                    state.failures.append(
+                        (
+                            backend,
+                            LiveProbeFailure.classify(error, timeout: limits.connectTimeout.timeAmount).description
+                        ))
                     connect(backends.dropFirst())
                 }
             }
     }
 
     /// Whether the node's certificate is the pinned one; records what it presented either way.
-    private static func judge(_ certificates: [NIOSSLCertificate], pinned: CertificateUse?, state: ConnectionState) -> Bool {
-        guard let first = certificates.first, let der = try? first.toDERBytes(), let leaf = try? CertificateInfo(derEncoded: der, location: .file("(presented)")) else {
+    private static func judge(_ certificates: [NIOSSLCertificate], pinned: CertificateUse?, state: ConnectionState)
+        -> Bool
+    {
+        guard let first = certificates.first, let der = try? first.toDERBytes(),
+            let leaf = try? CertificateInfo(derEncoded: der, location: .file("(presented)"))
+        else {
             state.record.verdict = "refused: the node presented no readable certificate"
             state.close(.pinMismatch, "the node presented no readable certificate")
             return false
@@ -184,18 +195,21 @@ final class ReencryptingConnection: ChannelDuplexHandler {
         state.record.backendCertificateSHA256 = leaf.sha256
         state.record.backendCertificate = leaf.summary
         guard let pinned else {
-            state.record.verdict = "not verified: the load-balancer configuration does not verify the node's certificate"
+            state.record.verdict =
+                "not verified: the load-balancer configuration does not verify the node's certificate"
             return true
         }
         guard let expected = pinned.leaf else {
-            state.record.verdict = "not verified: the service certificate \(pinned.path) has no readable certificate to pin"
+            state.record.verdict =
+                "not verified: the service certificate \(pinned.path) has no readable certificate to pin"
             return true
         }
         if expected.sha256 == leaf.sha256 {
             state.record.verdict = "pinned service certificate \(pinned.path) presented"
             return true
         }
-        state.record.verdict = "refused: \(leaf.summary) (\(leaf.shortFingerprint)) is not the pinned \(pinned.path) (\(expected.shortFingerprint))"
+        state.record.verdict =
+            "refused: \(leaf.summary) (\(leaf.shortFingerprint)) is not the pinned \(pinned.path) (\(expected.shortFingerprint))"
         state.close(.pinMismatch, state.record.verdict)
         return false
     }
@@ -210,7 +224,9 @@ final class ReencryptingConnection: ChannelDuplexHandler {
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(body.readableBytes))
         headers.add(name: "Connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badGateway, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badGateway, headers: headers))),
+            promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }

@@ -14,7 +14,10 @@ public final class StagingProxy {
     private var servers: [(PlannedListener, any Channel)] = []
 
     /// Reads the terminating certificate and key (never from the repository: the plan checked that).
-    public init(plan: ProxyPlan, group: any EventLoopGroup, report: OutputFile? = nil, knownCertificates: [LiveEndpoint: CertificateInfo] = [:]) throws {
+    public init(
+        plan: ProxyPlan, group: any EventLoopGroup, report: OutputFile? = nil,
+        knownCertificates: [LiveEndpoint: CertificateInfo] = [:]
+    ) throws {
         self.plan = plan
         self.group = group
         log = try ConnectionLog(maxConnections: plan.limits.maxConnections, report: report)
@@ -23,10 +26,13 @@ public final class StagingProxy {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
                 let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-                let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+                let configuration = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
                 serverContext = try NIOSSLContext(configuration: configuration)
             } catch {
-                throw CertLintError.proxy("terminate.certificate \(certificatePath) and terminate.key \(keyPath) cannot be used (\(error)). Give a PEM certificate chain, leaf first, and its unencrypted PEM key")
+                throw CertLintError.proxy(
+                    "terminate.certificate \(certificatePath) and terminate.key \(keyPath) cannot be used (\(error)). Give a PEM certificate chain, leaf first, and its unencrypted PEM key"
+                )
             }
         } else {
             serverContext = nil
@@ -50,7 +56,9 @@ public final class StagingProxy {
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.allowRemoteHalfClosure, value: listener.mode == .passthrough)
                 .childChannelInitializer { [acceptor] channel in
-                    channel.eventLoop.makeCompletedFuture { try acceptor.accept(channel, listener: listener, selector: selector) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try acceptor.accept(channel, listener: listener, selector: selector)
+                    }
                 }
             do {
                 let channel = try await bootstrap.bind(host: listener.bindAddress, port: listener.bindPort).get()
@@ -58,8 +66,13 @@ public final class StagingProxy {
                 bound[listener.listener.port] = channel.localAddress?.port ?? listener.bindPort
             } catch {
                 await stopListening()
-                let hint = listener.bindPort < 1024 && listener.bindPort > 0 ? " Ports under 1024 need privileges; map it with `listen: { ports: { \(listener.bindPort): 8\(listener.bindPort) } }` in the stage file" : " Is another process listening there?"
-                throw CertLintError.proxy("cannot listen on \(LiveEndpoint.join(listener.bindAddress, listener.bindPort)) for listener \(listener.name): \(error).\(hint)")
+                let hint =
+                    listener.bindPort < 1024 && listener.bindPort > 0
+                    ? " Ports under 1024 need privileges; map it with `listen: { ports: { \(listener.bindPort): 8\(listener.bindPort) } }` in the stage file"
+                    : " Is another process listening there?"
+                throw CertLintError.proxy(
+                    "cannot listen on \(LiveEndpoint.join(listener.bindAddress, listener.bindPort)) for listener \(listener.name): \(error).\(hint)"
+                )
             }
         }
         return bound
@@ -67,7 +80,9 @@ public final class StagingProxy {
 
     /// LB port → bound port of the running listeners.
     public var boundPorts: [Int: Int] {
-        Dictionary(servers.map { ($0.0.listener.port, $0.1.localAddress?.port ?? $0.0.bindPort) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            servers.map { ($0.0.listener.port, $0.1.localAddress?.port ?? $0.0.bindPort) },
+            uniquingKeysWith: { a, _ in a })
     }
 
     /// Stops accepting, lets open connections finish for the drain timeout, then closes the rest.
@@ -123,17 +138,22 @@ struct Acceptor: Sendable {
         let sync = channel.pipeline.syncOperations
         let deadline = HandshakeDeadline(state, timeout: plan.limits.handshakeTimeout.timeAmount)
         try sync.addHandlers(
-            ByteCounter(state), IdleStateHandler(allTimeout: plan.limits.idleTimeout.timeAmount), IdleCloser(state), deadline)
+            ByteCounter(state), IdleStateHandler(allTimeout: plan.limits.idleTimeout.timeAmount), IdleCloser(state),
+            deadline)
         switch listener.mode {
         case .passthrough:
             let connection = PassthroughConnection(
-                state: state, selector: selector, client: channel, limits: plan.limits, deadline: deadline, knownCertificates: knownCertificates)
+                state: state, selector: selector, client: channel, limits: plan.limits, deadline: deadline,
+                knownCertificates: knownCertificates)
             try sync.addHandlers(connection.handlers())
         case .reencrypt, .offload:
-            guard let serverContext else { throw CertLintError.proxy("listener \(listener.name) terminates TLS but no certificate was loaded") }
+            guard let serverContext else {
+                throw CertLintError.proxy("listener \(listener.name) terminates TLS but no certificate was loaded")
+            }
             try sync.addHandler(NIOSSLServerHandler(context: serverContext))
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-            try sync.addHandler(ReencryptingConnection(state: state, selector: selector, limits: plan.limits, nodeContext: nodeContext))
+            try sync.addHandler(
+                ReencryptingConnection(state: state, selector: selector, limits: plan.limits, nodeContext: nodeContext))
         }
     }
 }

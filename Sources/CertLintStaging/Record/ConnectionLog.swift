@@ -67,8 +67,11 @@ public final class ConnectionLog: Sendable {
     private static func sum(_ connection: ConnectionState, into forwarding: inout [String: ForwardingObservation]) {
         func update(_ backend: PlannedBackend, _ change: (inout ForwardingObservation) -> Void) {
             let key = "\(connection.listener.listener.port) \(backend.endpoint)"
-            var item = forwarding[key] ?? ForwardingObservation(
-                role: connection.listener.role, listener: connection.listener.listener, backend: backend.endpoint, backendLocation: backend.location)
+            var item =
+                forwarding[key]
+                ?? ForwardingObservation(
+                    role: connection.listener.role, listener: connection.listener.listener, backend: backend.endpoint,
+                    backendLocation: backend.location)
             change(&item)
             forwarding[key] = item
         }
@@ -91,9 +94,13 @@ public final class ConnectionLog: Sendable {
     public var activeCount: Int { state.withLockedValue { $0.active.count } }
     public var records: [ConnectionRecord] { state.withLockedValue { $0.records } }
     public var forwarding: [ForwardingObservation] {
-        state.withLockedValue { Array($0.forwarding.values) }.sorted { ($0.listener.port, $0.backend.description) < ($1.listener.port, $1.backend.description) }
+        state.withLockedValue { Array($0.forwarding.values) }.sorted {
+            ($0.listener.port, $0.backend.description) < ($1.listener.port, $1.backend.description)
+        }
     }
-    var active: [(channel: any Channel, connection: NIOLoopBound<ConnectionState>)] { state.withLockedValue { Array($0.active.values) } }
+    var active: [(channel: any Channel, connection: NIOLoopBound<ConnectionState>)] {
+        state.withLockedValue { Array($0.active.values) }
+    }
 
     func close() {
         try? report?.synchronize()

@@ -1,13 +1,17 @@
+import CertLintBenchmarkKit
 import Foundation
 import Testing
-import CertLintBenchmarkKit
+
 @testable import CertLint
 
 /// The benchmark's generated repositories double as a correctness check: the scan's verdicts
 /// equal the generator's expectations (small sizes here; large ones in the benchmark).
 @Suite struct GeneratorTests {
     static func certificates() -> [String: String] {
-        Dictionary(uniqueKeysWithValues: ["ca", "wildcard", "san-shared", "san-disjoint", "single-host"].map { ($0, Fixtures.certificate($0)) })
+        Dictionary(
+            uniqueKeysWithValues: ["ca", "wildcard", "san-shared", "san-disjoint", "single-host"].map {
+                ($0, Fixtures.certificate($0))
+            })
     }
 
     /// The rule IDs of each deployment's findings.
@@ -27,7 +31,8 @@ import CertLintBenchmarkKit
         generator.files = files
         generator.deployments = deployments
         generator.seed = seed
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-generated-\(UUID().uuidString)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-generated-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let expected = try generator.generate(at: root)
         #expect(expected.files == files)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// The CI recipes in Examples/ci, run as far as this machine allows: each `certlint` command
@@ -26,18 +27,24 @@ import Testing
         let repository = try FixtureRepository(git: true)
         let examples = Fixtures.packageRoot.appendingPathComponent("Examples")
         for item in try FileManager.default.contentsOfDirectory(atPath: examples.path) where item != "ci" {
-            try FileManager.default.copyItem(at: examples.appendingPathComponent(item), to: repository.root.appendingPathComponent(item))
+            try FileManager.default.copyItem(
+                at: examples.appendingPathComponent(item), to: repository.root.appendingPathComponent(item))
         }
-        try FileManager.default.copyItem(at: Self.recipes.appendingPathComponent(".certlint-baseline.json"), to: repository.root.appendingPathComponent(".certlint-baseline.json"))
+        try FileManager.default.copyItem(
+            at: Self.recipes.appendingPathComponent(".certlint-baseline.json"),
+            to: repository.root.appendingPathComponent(".certlint-baseline.json"))
         try repository.commitAll("infrastructure")
         try repository.git("branch", "-f", "origin/main", "HEAD")
         let binDirectory = URL(fileURLWithPath: CommandLineTests.binary).deletingLastPathComponent().path
         for command in commands {
-            let result = try run("/bin/sh", ["-c", "cd '\(repository.path)' && PATH='\(binDirectory)':\"$PATH\" NO_COLOR=1 \(command)"])
+            let result = try run(
+                "/bin/sh", ["-c", "cd '\(repository.path)' && PATH='\(binDirectory)':\"$PATH\" NO_COLOR=1 \(command)"])
             #expect(result.status == 0 || result.status == 1, "\(command): \(result.error)")
             for flag in ["--sarif", "--junit"] where command.contains(flag) {
                 let file = command.components(separatedBy: flag + " ")[1].split(separator: " ")[0]
-                #expect(FileManager.default.fileExists(atPath: repository.root.appendingPathComponent(String(file)).path), "\(command) wrote no \(file)")
+                #expect(
+                    FileManager.default.fileExists(atPath: repository.root.appendingPathComponent(String(file)).path),
+                    "\(command) wrote no \(file)")
             }
         }
     }

@@ -47,8 +47,11 @@ struct DifferentialCase: Sendable, CustomStringConvertible {
     /// The files as a repository would hold them.
     var repositoryFiles: [String: String] {
         templates.mapValues { text in
-            var result = text.replacingOccurrences(of: "@ADDR@", with: kind == .haproxy ? ":" : "").replacingOccurrences(of: "@CERTS@", with: "certs")
-            for (index, node) in Self.nodes.enumerated() { result = result.replacingOccurrences(of: "@HOST\(index + 1)@", with: node) }
+            var result = text.replacingOccurrences(of: "@ADDR@", with: kind == .haproxy ? ":" : "")
+                .replacingOccurrences(of: "@CERTS@", with: "certs")
+            for (index, node) in Self.nodes.enumerated() {
+                result = result.replacingOccurrences(of: "@HOST\(index + 1)@", with: node)
+            }
             return Self.replacePorts(result)
         }
     }
@@ -57,7 +60,9 @@ struct DifferentialCase: Sendable, CustomStringConvertible {
     var runnableFiles: [String: String] {
         templates.mapValues { text in
             var result = text.replacingOccurrences(of: "@ADDR@", with: "127.0.0.1:")
-            for index in Self.nodes.indices { result = result.replacingOccurrences(of: "@HOST\(index + 1)@", with: "127.0.0.1") }
+            for index in Self.nodes.indices {
+                result = result.replacingOccurrences(of: "@HOST\(index + 1)@", with: "127.0.0.1")
+            }
             return result
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Debian's HAProxy and NGINX (with its stream module), which the differential tests run.
@@ -15,7 +16,11 @@ enum RealLoadBalancers {
 /// stand-in TLS nodes). For each port of each configuration, whose certificate the client sees,
 /// what reaches the node and on which port, and whether X-Forwarded-For and RemotePort arrive with
 /// the client's address and port must be what certlint's topology says.
-@Suite(.serialized, .enabled(if: RealLoadBalancers.present, "haproxy, nginx and its stream module are needed (Scripts/bootstrap.sh installs them)"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: RealLoadBalancers.present,
+        "haproxy, nginx and its stream module are needed (Scripts/bootstrap.sh installs them)"))
 struct DifferentialTests {
     static let casesPerLoadBalancer = 200
 
@@ -55,8 +60,10 @@ struct DifferentialTests {
         if let dump = ProcessInfo.processInfo.environment["CERTLINT_DIFFERENTIAL_DUMP"] {
             for differentialCase in cases {
                 for (path, text) in differentialCase.repositoryFiles {
-                    let url = URL(fileURLWithPath: dump).appendingPathComponent(differentialCase.id).appendingPathComponent(path)
-                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    let url = URL(fileURLWithPath: dump).appendingPathComponent(differentialCase.id)
+                        .appendingPathComponent(path)
+                    try FileManager.default.createDirectory(
+                        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try Data(text.utf8).write(to: url)
                 }
             }
@@ -64,40 +71,52 @@ struct DifferentialTests {
         let results = try run(cases)
         var disagreements: [String] = []
         for differentialCase in cases {
-            let result = try #require(results[differentialCase.id], "\(differentialCase.id): the runner did not report it")
+            let result = try #require(
+                results[differentialCase.id], "\(differentialCase.id): the runner did not report it")
             guard result.valid else {
-                disagreements.append("\(differentialCase.id): not valid for the real load balancer: \(result.check)\n\(differentialCase.repositoryFiles.values.joined())")
+                disagreements.append(
+                    "\(differentialCase.id): not valid for the real load balancer: \(result.check)\n\(differentialCase.repositoryFiles.values.joined())"
+                )
                 continue
             }
             let (predicted, problems) = try await predictions(differentialCase)
             for observation in result.observations {
                 let expected = predicted[observation.port] ?? []
-                let agrees = differentialCase.routedPorts.contains(observation.port)
+                let agrees =
+                    differentialCase.routedPorts.contains(observation.port)
                     ? expected.contains(observation.outcome) : expected == [observation.outcome]
                 if !agrees {
                     disagreements.append(
-                        "\(differentialCase.id) port \(observation.port): real: \(observation.outcome); certlint: \(expected.map(\.description).sorted().joined(separator: " | "))\(problems)")
+                        "\(differentialCase.id) port \(observation.port): real: \(observation.outcome); certlint: \(expected.map(\.description).sorted().joined(separator: " | "))\(problems)"
+                    )
                 }
             }
             #expect(result.observations.count == differentialCase.lbPorts.count, "\(differentialCase.id): probes")
         }
         if !disagreements.isEmpty {
-            let examples = Set(disagreements.compactMap { $0.split(separator: " ").first.map(String.init) }).sorted().prefix(3)
+            let examples = Set(disagreements.compactMap { $0.split(separator: " ").first.map(String.init) }).sorted()
+                .prefix(3)
             var text = disagreements.prefix(40).joined(separator: "\n")
             for id in examples {
                 if let sample = cases.first(where: { $0.id == id }) {
-                    text += "\n--- \(id)\n" + sample.repositoryFiles.sorted { $0.key < $1.key }.map { "# \($0.key)\n\($0.value)" }.joined()
+                    text +=
+                        "\n--- \(id)\n"
+                        + sample.repositoryFiles.sorted { $0.key < $1.key }.map { "# \($0.key)\n\($0.value)" }.joined()
                 }
             }
-            let report = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-differential-\(cases[0].kind.rawValue).txt")
+            let report = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "certlint-differential-\(cases[0].kind.rawValue).txt")
             try? Data(disagreements.joined(separator: "\n").utf8).write(to: report)
-            Issue.record("\(disagreements.count) disagreements in \(cases.count) configurations (all in \(report.path)):\n\(text)")
+            Issue.record(
+                "\(disagreements.count) disagreements in \(cases.count) configurations (all in \(report.path)):\n\(text)"
+            )
         }
     }
 
     /// Writes the runnable cases and the test certificates, and runs them in the real load balancer.
     static func run(_ cases: [DifferentialCase]) throws -> [String: RunResult] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-differential-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-differential-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let pki = try TestPKI()
         let node = try pki.issue(DifferentialCase.nodes)
@@ -107,19 +126,24 @@ struct DifferentialTests {
             let caseFolder = folder.appendingPathComponent(differentialCase.id)
             for (path, text) in differentialCase.runnableFiles {
                 let url = caseFolder.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: url)
             }
             var entry: [String: Any] = [
                 "id": differentialCase.id, "kind": differentialCase.kind.rawValue, "dir": caseFolder.path,
-                "main": differentialCase.main, "lbPorts": differentialCase.lbPorts, "nodePorts": differentialCase.nodePorts,
+                "main": differentialCase.main, "lbPorts": differentialCase.lbPorts,
+                "nodePorts": differentialCase.nodePorts,
                 "probes": differentialCase.lbPorts.map { ["port": $0, "sni": DifferentialCase.vip] },
             ]
             if let range = differentialCase.lbRange { entry["lbRange"] = [range.lowerBound, range.upperBound] }
             manifestCases.append(entry)
         }
         let manifest: [String: Any] = [
-            "certs": ["lb": lb.certificatePEM, "lbKey": lb.keyPEM, "node": node.certificatePEM, "nodeKey": node.keyPEM, "ca": pki.caPEM],
+            "certs": [
+                "lb": lb.certificatePEM, "lbKey": lb.keyPEM, "node": node.certificatePEM, "nodeKey": node.keyPEM,
+                "ca": pki.caPEM,
+            ],
             "cases": manifestCases,
         ]
         let manifestURL = folder.appendingPathComponent("manifest.json")
@@ -146,7 +170,8 @@ struct DifferentialTests {
                 load-balancer: [\(folder)]
 
             """
-        let repository = try FixtureRepository(files: differentialCase.repositoryFiles.merging(["certlint.yaml": manifest]) { a, _ in a })
+        let repository = try FixtureRepository(
+            files: differentialCase.repositoryFiles.merging(["certlint.yaml": manifest]) { a, _ in a })
         let result = try await repository.scan()
         let deployment = try #require(result.topology.deployments.first, "\(differentialCase.id): no deployment")
         var outcomes: [Int: Set<Outcome>] = [:]
@@ -155,20 +180,28 @@ struct DifferentialTests {
             let pools = listener.pools.isEmpty ? [nil] : listener.pools.map { Optional($0) }
             for pool in pools { outcomes[listener.port, default: []].insert(outcome(listener, pool)) }
         }
-        let problems = result.findings.filter { $0.ruleID == "CP900" }.map { " [\($0.ruleID) \($0.location): \($0.message)]" }
+        let problems = result.findings.filter { $0.ruleID == "CP900" }.map {
+            " [\($0.ruleID) \($0.location): \($0.message)]"
+        }
         return (outcomes, problems.joined())
     }
 
     static func outcome(_ listener: Listener, _ pool: Pool?) -> Outcome {
         guard let member = pool?.members.first, let pool else {
-            return Outcome(client: listener.terminatesTLS ? "lb" : "fail", node: "none", nodePort: nil, xff: "none", remotePort: "none")
+            return Outcome(
+                client: listener.terminatesTLS ? "lb" : "fail", node: "none", nodePort: nil, xff: "none",
+                remotePort: "none")
         }
         let nodePort = member.port ?? listener.port
         // A pool with a layer of its own (an HAProxy backend) decides for the connections it gets.
         let layer = pool.layer ?? listener.layer
         guard listener.terminatesTLS else {
-            if layer == .l7 { return Outcome(client: "fail", node: "none", nodePort: nil, xff: "none", remotePort: "none") }
-            if member.usesTLS { return Outcome(client: "fail", node: "tls-in-tls", nodePort: nodePort, xff: "none", remotePort: "none") }
+            if layer == .l7 {
+                return Outcome(client: "fail", node: "none", nodePort: nil, xff: "none", remotePort: "none")
+            }
+            if member.usesTLS {
+                return Outcome(client: "fail", node: "tls-in-tls", nodePort: nodePort, xff: "none", remotePort: "none")
+            }
             return Outcome(client: "node", node: "tls", nodePort: nodePort, xff: "other", remotePort: "other")
         }
         let layer7 = layer == .l7

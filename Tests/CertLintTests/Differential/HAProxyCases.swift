@@ -55,7 +55,8 @@ enum HAProxyCases {
                     ]
                 }
                 let alternative = backendLines(port: port, random: &random, nodePorts: &nodePorts)
-                text += section("backend be_\(port)_sni\(from)", (backendMode.map { ["mode \($0)"] } ?? []) + alternative)
+                text += section(
+                    "backend be_\(port)_sni\(from)", (backendMode.map { ["mode \($0)"] } ?? []) + alternative)
                 backends = "backend be_\(port)\(from)"
             }
             frontendLines.append("default_backend be_\(port)")

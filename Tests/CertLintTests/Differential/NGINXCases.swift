@@ -27,7 +27,10 @@ enum NGINXCases {
         let split = random.chance(0.3)
         let snippet = split && random.chance(0.5)
         for port in httpPorts {
-            var server = ["listen @ADDR@@LB\(port)@\(random.chance(port == 443 ? 0.85 : 0.3) ? " ssl" : "");", "server_name \(DifferentialCase.vip);"]
+            var server = [
+                "listen @ADDR@@LB\(port)@\(random.chance(port == 443 ? 0.85 : 0.3) ? " ssl" : "");",
+                "server_name \(DifferentialCase.vip);",
+            ]
             if !certificateAtTop { server += certificate }
             server += snippet ? ["include snippets/headers.conf;"] : headerLines(&random)
             let nodePort = random.chance(0.7) ? port : random.pick([443, 5262, 8443])
@@ -42,7 +45,10 @@ enum NGINXCases {
                 location.append("proxy_pass \(tls ? "https" : "http")://@HOST1@:@NODE\(nodePort)@;")
             }
             if tls && random.chance(0.5) {
-                location += ["proxy_ssl_verify on;", "proxy_ssl_trusted_certificate @CERTS@/ca.pem;", "proxy_ssl_name node1.example.com;"]
+                location += [
+                    "proxy_ssl_verify on;", "proxy_ssl_trusted_certificate @CERTS@/ca.pem;",
+                    "proxy_ssl_name node1.example.com;",
+                ]
             }
             server += block("location /", location)
             if split {
@@ -52,7 +58,10 @@ enum NGINXCases {
             }
             if port == 443 && random.chance(0.2) {
                 // A catch-all server for names other than the VIP.
-                http += block("server", ["listen @ADDR@@LB443@ ssl default_server;", "server_name _;"] + (certificateAtTop ? [] : certificate) + ["return 444;"])
+                http += block(
+                    "server",
+                    ["listen @ADDR@@LB443@ ssl default_server;", "server_name _;"]
+                        + (certificateAtTop ? [] : certificate) + ["return 444;"])
             }
         }
         if split {
@@ -60,7 +69,8 @@ enum NGINXCases {
             if snippet {
                 files["nginx/snippets/headers.conf"] = headerLines(&random).joined(separator: "\n") + "\n"
                 // What a reader that resolves from the including file's folder would take instead.
-                files["nginx/sites/snippets/headers.conf"] = "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n"
+                files["nginx/sites/snippets/headers.conf"] =
+                    "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n"
             }
         }
 
@@ -70,14 +80,20 @@ enum NGINXCases {
         if remaining.contains(5262) && remaining.contains(5263) && random.chance(0.4) {
             lbRange = 5262...5263
             remaining.removeAll { $0 == 5262 || $0 == 5263 }
-            stream += streamServer(listens: ["@ADDR@@LB5262@-@LB5263@"], certificate: certificate, random: &random, nodePorts: &nodePorts, name: "range")
+            stream += streamServer(
+                listens: ["@ADDR@@LB5262@-@LB5263@"], certificate: certificate, random: &random, nodePorts: &nodePorts,
+                name: "range")
         }
         if remaining.count > 1 && random.chance(0.4) {
-            stream += streamServer(listens: remaining.map { "@ADDR@@LB\($0)@" }, certificate: certificate, random: &random, nodePorts: &nodePorts, name: "shared")
+            stream += streamServer(
+                listens: remaining.map { "@ADDR@@LB\($0)@" }, certificate: certificate, random: &random,
+                nodePorts: &nodePorts, name: "shared")
             remaining = []
         }
         for port in remaining {
-            stream += streamServer(listens: ["@ADDR@@LB\(port)@"], certificate: certificate, random: &random, nodePorts: &nodePorts, name: "\(port)")
+            stream += streamServer(
+                listens: ["@ADDR@@LB\(port)@"], certificate: certificate, random: &random, nodePorts: &nodePorts,
+                name: "\(port)")
         }
 
         var main = ["load_module /usr/lib/nginx/modules/ngx_stream_module.so;", "events {}"]
@@ -85,17 +101,21 @@ enum NGINXCases {
         if !stream.isEmpty { main += block("stream", stream) }
         files["nginx/nginx.conf"] = main.joined(separator: "\n") + "\n"
         var result = DifferentialCase(
-            id: "nginx-\(seed)", kind: .nginx, main: "nginx/nginx.conf", templates: files, lbPorts: ports, nodePorts: nodePorts.sorted())
+            id: "nginx-\(seed)", kind: .nginx, main: "nginx/nginx.conf", templates: files, lbPorts: ports,
+            nodePorts: nodePorts.sorted())
         result.lbRange = lbRange
         return result
     }
 
     private static func block(_ header: String, _ lines: [String]) -> [String] {
-        [header + " {"] + lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 } } + ["}"]
+        [header + " {"]
+            + lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 } } + ["}"]
     }
 
     private static func servers(_ nodePort: Int, _ random: inout SeededGenerator, stream: Bool = false) -> [String] {
-        (random.chance(0.5) ? [stream ? "hash $remote_addr;" : "ip_hash;"] : []) + ["server @HOST1@:@NODE\(nodePort)@;", "server @HOST2@:@NODE\(nodePort)@;"]
+        (random.chance(0.5) ? [stream ? "hash $remote_addr;" : "ip_hash;"] : []) + [
+            "server @HOST1@:@NODE\(nodePort)@;", "server @HOST2@:@NODE\(nodePort)@;",
+        ]
     }
 
     private static func streamServer(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 enum AS3Fixture {
@@ -7,9 +8,13 @@ enum AS3Fixture {
         text.replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    static func application(mode: LoadBalancerMode, nodes: [String], certificate: String, certProxyClass: String = "Service_TCP", clientTLS: Bool = true, remotePort: Bool = true, certProxyPort: Int = 5262) -> String {
+    static func application(
+        mode: LoadBalancerMode, nodes: [String], certificate: String, certProxyClass: String = "Service_TCP",
+        clientTLS: Bool = true, remotePort: Bool = true, certProxyPort: Int = 5262
+    ) -> String {
         let members = nodes.map { "\"\($0)\"" }.joined(separator: ", ")
-        let web = mode == .reencrypt
+        let web =
+            mode == .reencrypt
             ? """
                     "access_https": {
                       "class": "Service_HTTPS",
@@ -66,7 +71,11 @@ enum AS3Fixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromAS3(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": matrixCase.manifest(declaring: false), "f5/access.json": AS3Fixture.application(mode: matrixCase.mode, nodes: matrixCase.nodes, certificate: matrixCase.certificate)],
+            files: [
+                "certlint.yaml": matrixCase.manifest(declaring: false),
+                "f5/access.json": AS3Fixture.application(
+                    mode: matrixCase.mode, nodes: matrixCase.nodes, certificate: matrixCase.certificate),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false))
@@ -84,21 +93,28 @@ enum AS3Fixture {
     }
 
     @Test func listenerRules() async throws {
-        var declaration = AS3Fixture.application(mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyClass: "Service_HTTPS")
+        var declaration = AS3Fixture.application(
+            mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyClass: "Service_HTTPS")
         var result = try await scan(declaration)
         #expect(result.findings.map(\.ruleID) == ["CP004"])
-        let serviceLine = declaration.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { $0.contains("\"class\": \"Service_HTTPS\"") }! + 1
+        let serviceLine =
+            declaration.split(separator: "\n", omittingEmptySubsequences: false).lastIndex {
+                $0.contains("\"class\": \"Service_HTTPS\"")
+            }! + 1
         #expect(result.brief == ["CP004 f5/access.json:\(serviceLine):20"])  // the value of "class"
 
-        declaration = AS3Fixture.application(mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyPort: 443)
+        declaration = AS3Fixture.application(
+            mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyPort: 443)
         result = try await scan(declaration)
         #expect(result.findings.map(\.ruleID) == ["CP005"])
 
-        declaration = AS3Fixture.application(mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", clientTLS: false)
+        declaration = AS3Fixture.application(
+            mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", clientTLS: false)
         result = try await scan(declaration)
         #expect(result.findings.map(\.ruleID) == ["CP007"])
 
-        declaration = AS3Fixture.application(mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", remotePort: false)
+        declaration = AS3Fixture.application(
+            mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", remotePort: false)
         result = try await scan(declaration)
         #expect(result.findings.map(\.ruleID) == ["CP008"])
     }
@@ -106,11 +122,13 @@ enum AS3Fixture {
     @Test func twoThousandApplicationsFinishQuickly() throws {
         var applications: [String] = []
         for index in 0..<2000 {
-            applications.append("""
+            applications.append(
+                """
                 "app_\(index)": {"class": "Application", "web": {"class": "Service_HTTP", "virtualAddresses": ["192.0.2.\(index % 250)"], "pool": "pool"}, "pool": {"class": "Pool", "members": [{"servicePort": 80, "serverAddresses": ["198.51.100.\(index % 250)"]}]}}
                 """)
         }
-        let text = "{\"class\": \"ADC\", \"schemaVersion\": \"3.0.0\", \"tenant\": {\"class\": \"Tenant\", \(applications.joined(separator: ",\n"))}}"
+        let text =
+            "{\"class\": \"ADC\", \"schemaVersion\": \"3.0.0\", \"tenant\": {\"class\": \"Tenant\", \(applications.joined(separator: ",\n"))}}"
         // Speed is the benchmark's to measure; this shows every application is read.
         let listeners = try AS3Extractor().extract(ScannedFile(path: "big.json", bytes: Array(text.utf8))).listeners
         #expect(listeners.count == 2000)

@@ -1,11 +1,15 @@
 import Testing
+
 @testable import CertLint
 
 /// AWS load balancers written in Terraform get the same verdicts as the equivalent certlint.yaml,
 /// with findings on the attribute that is wrong.
 enum AWSFixture {
     /// An ALB re-encrypting 443 (or an NLB passing 443 through) and an NLB passing 5262 through.
-    static func terraform(mode: LoadBalancerMode, nodes: [String], certProxyProtocol: String = "\"TCP\"", targetProtocol: String = "\"HTTPS\"", certificate: String = "file(\"certs/public.pem\")") -> String {
+    static func terraform(
+        mode: LoadBalancerMode, nodes: [String], certProxyProtocol: String = "\"TCP\"",
+        targetProtocol: String = "\"HTTPS\"", certificate: String = "file(\"certs/public.pem\")"
+    ) -> String {
         let https = mode == .reencrypt
         return """
             resource "aws_lb" "web" {
@@ -70,12 +74,17 @@ enum AWSFixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromTerraform(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": matrixCase.manifest(loadBalancer: "infra"), "infra/main.tf": AWSFixture.terraform(mode: matrixCase.mode, nodes: matrixCase.nodes)],
+            files: [
+                "certlint.yaml": matrixCase.manifest(loadBalancer: "infra"),
+                "infra/main.tf": AWSFixture.terraform(mode: matrixCase.mode, nodes: matrixCase.nodes),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false, loadBalancerLine: true))
         let deployment = try #require(result.topology.deployments.first)
-        #expect(deployment.mode == ModeDecision(mode: matrixCase.mode, location: deployment.mode!.location, fromLoadBalancer: true))
+        #expect(
+            deployment.mode
+                == ModeDecision(mode: matrixCase.mode, location: deployment.mode!.location, fromLoadBalancer: true))
         #expect(deployment.listeners.map(\.role) == [.service, .certProxy])
     }
 
@@ -95,29 +104,43 @@ enum AWSFixture {
         var all = files
         all["certlint.yaml"] = all["certlint.yaml"] ?? manifest
         all["infra/main.tf"] = terraform
-        return try await FixtureRepository(files: all, certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"]).scan()
+        return try await FixtureRepository(
+            files: all, certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"]
+        ).scan()
     }
 
     @Test func cp004OnTheProtocolLineOfATLSCertProxyListener() async throws {
         let terraform = AWSFixture.terraform(mode: .reencrypt, nodes: disjoint, certProxyProtocol: "\"TLS\"")
         let result = try await scan(terraform)
-        #expect(result.brief == ["CP004 \(location(of: "protocol          = \"TLS\"", in: terraform, path: "infra/main.tf"))"])
-        #expect(result.messages("CP004").first?.hasPrefix("deployment access: the cert proxy listener aws_lb_listener.cert_proxy on port 5262 terminates TLS") == true)
+        #expect(
+            result.brief == [
+                "CP004 \(location(of: "protocol          = \"TLS\"", in: terraform, path: "infra/main.tf"))"
+            ])
+        #expect(
+            result.messages("CP004").first?.hasPrefix(
+                "deployment access: the cert proxy listener aws_lb_listener.cert_proxy on port 5262 terminates TLS")
+                == true)
     }
 
     @Test func cp007TargetGroupWithoutTLS() async throws {
         let terraform = AWSFixture.terraform(mode: .reencrypt, nodes: disjoint, targetProtocol: "\"HTTP\"")
         let result = try await scan(terraform)
-        #expect(result.brief == ["CP007 \(location(of: "resource \"aws_lb_target_group_attachment\"", in: terraform, path: "infra/main.tf"))"])
-        #expect(result.messages("CP007") == [
-            "deployment access: aws_lb_listener.https terminates TLS on port 443 and forwards to aws_lb_target_group_attachment.https[wsa1.example.dmz] (wsa1.example.dmz), aws_lb_target_group_attachment.https[wsa2.example.dmz] (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
-        ])
+        #expect(
+            result.brief == [
+                "CP007 \(location(of: "resource \"aws_lb_target_group_attachment\"", in: terraform, path: "infra/main.tf"))"
+            ])
+        #expect(
+            result.messages("CP007") == [
+                "deployment access: aws_lb_listener.https terminates TLS on port 443 and forwards to aws_lb_target_group_attachment.https[wsa1.example.dmz] (wsa1.example.dmz), aws_lb_target_group_attachment.https[wsa2.example.dmz] (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
+            ])
     }
 
     @Test func acmIssuedCertificatesAreJudgedByTheirNames() async throws {
         let terraform = AWSFixture.terraform(mode: .reencrypt, nodes: disjoint).replacing(
             "  certificate_body = file(\"certs/public.pem\")",
-            with: "  domain_name               = \"access.example.com\"\n  subject_alternative_names = [\"wsa1.example.dmz\", \"wsa2.example.dmz\"]\n  validation_method         = \"DNS\"")
+            with:
+                "  domain_name               = \"access.example.com\"\n  subject_alternative_names = [\"wsa1.example.dmz\", \"wsa2.example.dmz\"]\n  validation_method         = \"DNS\""
+        )
         let result = try await scan(terraform)
         #expect(result.brief == [])  // row 5: SAN, re-encryption, no 5263
         let deployment = try #require(result.topology.deployments.first)
@@ -126,12 +149,18 @@ enum AWSFixture {
     }
 
     @Test func anUnknownProtocolIsCP031AndNeverAGuess() async throws {
-        let terraform = "variable \"cert_proxy_protocol\" {\n  type = string\n}\n\n" + AWSFixture.terraform(mode: .reencrypt, nodes: disjoint, certProxyProtocol: "var.cert_proxy_protocol")
+        let terraform =
+            "variable \"cert_proxy_protocol\" {\n  type = string\n}\n\n"
+            + AWSFixture.terraform(mode: .reencrypt, nodes: disjoint, certProxyProtocol: "var.cert_proxy_protocol")
         let result = try await scan(terraform)
-        #expect(result.brief == ["CP031 \(location(of: "protocol          = var.cert_proxy_protocol", in: terraform, path: "infra/main.tf"))"])
-        #expect(result.messages("CP031") == [
-            "deployment access: the aws_lb_listener.cert_proxy listener on port 5262 has facts certlint cannot evaluate: protocol (var.cert_proxy_protocol has no default and no value in a tfvars file or module call); give the values in a tfvars file, and the checks of port 5262 will run"
-        ])
+        #expect(
+            result.brief == [
+                "CP031 \(location(of: "protocol          = var.cert_proxy_protocol", in: terraform, path: "infra/main.tf"))"
+            ])
+        #expect(
+            result.messages("CP031") == [
+                "deployment access: the aws_lb_listener.cert_proxy listener on port 5262 has facts certlint cannot evaluate: protocol (var.cert_proxy_protocol has no default and no value in a tfvars file or module call); give the values in a tfvars file, and the checks of port 5262 will run"
+            ])
         // A tfvars value settles it.
         let settled = try await scan(terraform, files: ["infra/terraform.tfvars": "cert_proxy_protocol = \"TLS\"\n"])
         #expect(settled.brief.map { String($0.prefix(5)) } == ["CP004"])
@@ -190,16 +219,27 @@ enum AWSFixture {
             }
 
             """
-        let manifest = self.manifest.replacing("    load-balancer: [infra]\n", with: "    lb-mode: reencrypt\n    public-certificate: certs/public.pem\n")
+        let manifest = self.manifest.replacing(
+            "    load-balancer: [infra]\n", with: "    lb-mode: reencrypt\n    public-certificate: certs/public.pem\n")
         var result = try await scan(root, files: ["certlint.yaml": manifest, "infra/modules/lb/main.tf": module])
         #expect(result.brief == [])
         let listener = try #require(result.topology.deployments.first?.listeners.first?.listener)
         #expect(listener.name == "aws_lb_listener.cert_proxy")
         #expect(listener.members.map(\.host) == ["wsa1.example.dmz", "wsa2.example.dmz"])
-        #expect(result.topology.deployments.first?.listeners.first?.joinedBy == "its backend server wsa1.example.dmz is a node of the deployment")
+        #expect(
+            result.topology.deployments.first?.listeners.first?.joinedBy
+                == "its backend server wsa1.example.dmz is a node of the deployment")
 
-        result = try await scan(root, files: ["certlint.yaml": manifest, "infra/modules/lb/main.tf": module, "infra/prod.auto.tfvars": "cert_proxy_protocol = \"TLS\"\n"])
-        #expect(result.brief == ["CP004 \(location(of: "protocol          = var.protocol", in: module, path: "infra/modules/lb/main.tf"))"])
+        result = try await scan(
+            root,
+            files: [
+                "certlint.yaml": manifest, "infra/modules/lb/main.tf": module,
+                "infra/prod.auto.tfvars": "cert_proxy_protocol = \"TLS\"\n",
+            ])
+        #expect(
+            result.brief == [
+                "CP004 \(location(of: "protocol          = var.protocol", in: module, path: "infra/modules/lb/main.tf"))"
+            ])
     }
 }
 

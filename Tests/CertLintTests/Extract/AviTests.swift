@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CertLint
 
 @Suite struct AviTests {
@@ -102,7 +103,9 @@ import Testing
         let terraform = Self.terraform(certProxySSL: true)
         let result = try await scan(terraform)
         #expect(result.findings.map(\.ruleID) == ["CP004"])
-        #expect(result.findings.first?.location.line == terraform.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { $0.contains("services {") }! + 1)
+        #expect(
+            result.findings.first?.location.line == terraform.split(separator: "\n", omittingEmptySubsequences: false)
+                .lastIndex { $0.contains("services {") }! + 1)
     }
 
     @Test func withoutTheRemotePortPolicyIsCP008() async throws {

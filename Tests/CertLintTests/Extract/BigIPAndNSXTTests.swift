@@ -1,10 +1,17 @@
 import Testing
+
 @testable import CertLint
 
 enum BigIPFixture {
-    static func terraform(mode: LoadBalancerMode, nodes: [String], certProxyProfiles: String = "[\"/Common/fastL4\"]", serverSSL: Bool = true, remotePortRule: Bool = true) -> String {
+    static func terraform(
+        mode: LoadBalancerMode, nodes: [String], certProxyProfiles: String = "[\"/Common/fastL4\"]",
+        serverSSL: Bool = true, remotePortRule: Bool = true
+    ) -> String {
         let https = mode == .reencrypt
-        let profiles = https ? "[\"/Common/http\", bigip_ltm_profile_client_ssl.access.name\(serverSSL ? ", \"/Common/serverssl\"" : "")]" : "[\"/Common/fastL4\"]"
+        let profiles =
+            https
+            ? "[\"/Common/http\", bigip_ltm_profile_client_ssl.access.name\(serverSSL ? ", \"/Common/serverssl\"" : "")]"
+            : "[\"/Common/fastL4\"]"
         return """
             resource "bigip_ssl_certificate" "access" {
               name      = "access.crt"
@@ -77,7 +84,10 @@ enum BigIPFixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromBigIPTerraform(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": matrixCase.manifest(declaring: false), "f5/main.tf": BigIPFixture.terraform(mode: matrixCase.mode, nodes: matrixCase.nodes)],
+            files: [
+                "certlint.yaml": matrixCase.manifest(declaring: false),
+                "f5/main.tf": BigIPFixture.terraform(mode: matrixCase.mode, nodes: matrixCase.nodes),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false))
@@ -97,28 +107,41 @@ enum BigIPFixture {
     }
 
     @Test func cp004ClientSSLOnTheCertProxyVirtualServer() async throws {
-        let terraform = BigIPFixture.terraform(mode: .reencrypt, nodes: nodes, certProxyProfiles: "[\"/Common/tcp\", \"/Common/clientssl\"]")
+        let terraform = BigIPFixture.terraform(
+            mode: .reencrypt, nodes: nodes, certProxyProfiles: "[\"/Common/tcp\", \"/Common/clientssl\"]")
         let result = try await scan(terraform)
-        #expect(result.brief == ["CP004 \(location(of: "profiles    = [\"/Common/tcp\", \"/Common/clientssl\"]", in: terraform, path: "f5/main.tf"))"])
+        #expect(
+            result.brief == [
+                "CP004 \(location(of: "profiles    = [\"/Common/tcp\", \"/Common/clientssl\"]", in: terraform, path: "f5/main.tf"))"
+            ])
     }
 
     @Test func cp007WithoutAServerSSLProfile() async throws {
         let terraform = BigIPFixture.terraform(mode: .reencrypt, nodes: nodes, serverSSL: false)
         let result = try await scan(terraform)
         #expect(result.findings.map(\.ruleID) == ["CP007"])
-        #expect(result.brief == ["CP007 \(location(of: "resource \"bigip_ltm_pool_attachment\" \"access\"", in: terraform, path: "f5/main.tf"))"])
+        #expect(
+            result.brief == [
+                "CP007 \(location(of: "resource \"bigip_ltm_pool_attachment\" \"access\"", in: terraform, path: "f5/main.tf"))"
+            ])
     }
 
     @Test func cp008WithoutTheRemotePortIRule() async throws {
         let terraform = BigIPFixture.terraform(mode: .reencrypt, nodes: nodes, remotePortRule: false)
         let result = try await scan(terraform)
-        #expect(result.brief == ["CP008 \(location(of: "resource \"bigip_ltm_virtual_server\" \"https\"", in: terraform, path: "f5/main.tf"))"])
+        #expect(
+            result.brief == [
+                "CP008 \(location(of: "resource \"bigip_ltm_virtual_server\" \"https\"", in: terraform, path: "f5/main.tf"))"
+            ])
         #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
     }
 }
 
 enum NSXTFixture {
-    static func terraform(certProxyProfile: String = "nsxt_policy_lb_fast_tcp_application_profile.tcp.path", remotePort: Bool = true, serverSSL: Bool = true) -> String {
+    static func terraform(
+        certProxyProfile: String = "nsxt_policy_lb_fast_tcp_application_profile.tcp.path", remotePort: Bool = true,
+        serverSSL: Bool = true
+    ) -> String {
         """
         resource "nsxt_policy_lb_http_application_profile" "http" {
           display_name    = "access-http"

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 enum CloudFormationFixture {
     static func template(
-        mode: LoadBalancerMode, certProxyProtocol: String = "TCP", names: [String] = ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"],
+        mode: LoadBalancerMode, certProxyProtocol: String = "TCP",
+        names: [String] = ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"],
         nodes: [String] = ["wsa1.example.dmz", "wsa2.example.dmz"]
     ) -> String {
         let https = mode == .reencrypt
@@ -87,7 +89,8 @@ enum CloudFormationFixture {
 
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromCloudFormation(_ matrixCase: MatrixCase) async throws {
-        let template = CloudFormationFixture.template(mode: matrixCase.mode, names: Self.acmNames[matrixCase.certificate]!, nodes: matrixCase.nodes)
+        let template = CloudFormationFixture.template(
+            mode: matrixCase.mode, names: Self.acmNames[matrixCase.certificate]!, nodes: matrixCase.nodes)
         let repository = try FixtureRepository(
             files: ["certlint.yaml": matrixCase.manifest(declaring: false), "cfn/access.yaml": template],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
@@ -107,7 +110,8 @@ enum CloudFormationFixture {
 
         """
 
-    func scan(_ template: String, name: String = "cfn/access.yaml", manifest: String? = nil) async throws -> ScanResult {
+    func scan(_ template: String, name: String = "cfn/access.yaml", manifest: String? = nil) async throws -> ScanResult
+    {
         try await FixtureRepository(
             files: ["certlint.yaml": manifest ?? self.manifest, name: template],
             certificates: ["certs/ca.pem": "ca", "certs/san.pem": "san-disjoint"]
@@ -135,7 +139,8 @@ enum CloudFormationFixture {
     }
 
     @Test func unsupportedPassthroughWithAWildcardIsCP003() async throws {
-        let manifest = self.manifest.replacing("service-certificate: certs/san.pem", with: "service-certificate: certs/wildcard.pem")
+        let manifest = self.manifest.replacing(
+            "service-certificate: certs/san.pem", with: "service-certificate: certs/wildcard.pem")
         let repository = try FixtureRepository(
             files: ["certlint.yaml": manifest, "cfn/access.yaml": CloudFormationFixture.template(mode: .passthrough)],
             certificates: ["certs/ca.pem": "ca", "certs/wildcard.pem": "wildcard"])
@@ -146,7 +151,9 @@ enum CloudFormationFixture {
         let template = CloudFormationFixture.template(mode: .reencrypt, certProxyProtocol: "TLS")
         let result = try await scan(template)
         // The value of `Protocol:` (line 51), where the !Ref starts.
-        #expect(location(of: "Protocol: !Ref CertProxyProtocol", in: template, path: "cfn/access.yaml") == "cfn/access.yaml:51:7")
+        #expect(
+            location(of: "Protocol: !Ref CertProxyProtocol", in: template, path: "cfn/access.yaml")
+                == "cfn/access.yaml:51:7")
         #expect(result.brief == ["CP004 cfn/access.yaml:51:17"])
     }
 
@@ -154,7 +161,9 @@ enum CloudFormationFixture {
         let template = CloudFormationFixture.template(mode: .reencrypt).replacing("    Default: TCP\n", with: "")
         let result = try await scan(template)
         #expect(result.findings.map(\.ruleID) == ["CP031"])
-        #expect(result.messages("CP031").first?.contains("Protocol (parameter CertProxyProtocol has no Default and its value is given at deploy time)") == true)
+        #expect(
+            result.messages("CP031").first?.contains(
+                "Protocol (parameter CertProxyProtocol has no Default and its value is given at deploy time)") == true)
     }
 
     @Test func jsonTemplatesAndLongFormFunctions() async throws {
@@ -184,9 +193,13 @@ enum CloudFormationFixture {
         #expect(result.brief == ["CP004 cfn/cert-proxy.json:10:21"])
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: Fixtures.shared.appendingPathComponent("corpus/cloudformation").path)))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(
+                atPath: Fixtures.shared.appendingPathComponent("corpus/cloudformation").path)))
     func corpusTemplatesYieldListeners() throws {
-        let file = Fixtures.shared.appendingPathComponent("corpus/cloudformation/aws-cloudformation-templates/ElasticLoadBalancing/NetworkLoadBalancerWithEIPs.yaml")
+        let file = Fixtures.shared.appendingPathComponent(
+            "corpus/cloudformation/aws-cloudformation-templates/ElasticLoadBalancing/NetworkLoadBalancerWithEIPs.yaml")
         let bytes = try [UInt8](Data(contentsOf: file))
         let scanned = ScannedFile(path: "nlb.yaml", bytes: bytes)
         #expect(CloudFormationExtractor().claims(scanned))

@@ -1,11 +1,16 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 enum KubernetesFixture {
-    static func manifests(mode: LoadBalancerMode, certificate: String, certProxyAnnotations: String = "", certProxyTarget: Int = 5262, backendHTTPS: Bool = true, remotePort: Bool = true) -> String {
+    static func manifests(
+        mode: LoadBalancerMode, certificate: String, certProxyAnnotations: String = "", certProxyTarget: Int = 5262,
+        backendHTTPS: Bool = true, remotePort: Bool = true
+    ) -> String {
         let pem = Data(Fixtures.certificate(certificate).utf8).base64EncodedString()
-        let web = mode == .reencrypt
+        let web =
+            mode == .reencrypt
             ? """
             apiVersion: v1
             kind: Secret
@@ -86,7 +91,11 @@ enum KubernetesFixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromKubernetes(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": manifest(matrixCase), "k8s/access.yaml": KubernetesFixture.manifests(mode: matrixCase.mode, certificate: matrixCase.certificate)],
+            files: [
+                "certlint.yaml": manifest(matrixCase),
+                "k8s/access.yaml": KubernetesFixture.manifests(
+                    mode: matrixCase.mode, certificate: matrixCase.certificate),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false, loadBalancerLine: true))
@@ -104,15 +113,23 @@ enum KubernetesFixture {
     @Test func listenerRules() async throws {
         var manifests = KubernetesFixture.manifests(
             mode: .reencrypt, certificate: "san-disjoint",
-            certProxyAnnotations: "\n    service.beta.kubernetes.io/aws-load-balancer-ssl-cert: arn:aws:acm:eu-west-1:123456789012:certificate/abc\n    service.beta.kubernetes.io/aws-load-balancer-ssl-ports: \"5262\"")
+            certProxyAnnotations:
+                "\n    service.beta.kubernetes.io/aws-load-balancer-ssl-cert: arn:aws:acm:eu-west-1:123456789012:certificate/abc\n    service.beta.kubernetes.io/aws-load-balancer-ssl-ports: \"5262\""
+        )
         var result = try await scan(manifests)
         // The port entry `- name: cert-proxy` (its mapping starts after "- ").
-        let portLine = manifests.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { $0.contains("- name: cert-proxy") }! + 1
+        let portLine =
+            manifests.split(separator: "\n", omittingEmptySubsequences: false).lastIndex {
+                $0.contains("- name: cert-proxy")
+            }! + 1
         #expect(result.brief == ["CP004 k8s/access.yaml:\(portLine):7"])
 
         manifests = KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint", certProxyTarget: 443)
         result = try await scan(manifests)
-        let targetLine = manifests.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { $0.contains("targetPort: 443") }! + 1
+        let targetLine =
+            manifests.split(separator: "\n", omittingEmptySubsequences: false).lastIndex {
+                $0.contains("targetPort: 443")
+            }! + 1
         #expect(result.brief == ["CP005 k8s/access.yaml:\(targetLine):19"])
 
         manifests = KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint", backendHTTPS: false)
@@ -125,7 +142,8 @@ enum KubernetesFixture {
     }
 
     @Test func invalidBase64InATLSSecretIsCP900NamingTheKey() async throws {
-        let manifests = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: broken\ntype: kubernetes.io/tls\ndata:\n  tls.crt: not*base64!\n"
+        let manifests =
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: broken\ntype: kubernetes.io/tls\ndata:\n  tls.crt: not*base64!\n"
         let result = try await scan(manifests)
         #expect(result.brief.filter { $0.hasPrefix("CP900") } == ["CP900 k8s/access.yaml:7:12"])
         #expect(result.messages("CP900") == ["Kubernetes: the Secret's data.tls.crt is not valid base64"])
@@ -134,10 +152,14 @@ enum KubernetesFixture {
     @Test func helmTemplatesAreNotedNotParsed() async throws {
         let repository = try FixtureRepository(files: [
             "chart/Chart.yaml": "apiVersion: v2\nname: access\n",
-            "chart/templates/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  type: LoadBalancer\n",
+            "chart/templates/service.yaml":
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  type: LoadBalancer\n",
         ])
         let result = try await repository.scan()
         #expect(result.findings.isEmpty)
-        #expect(result.notes.map(\.message) == ["is a template ({{ … }}), e.g. of a Helm chart; not read as Kubernetes YAML"])
+        #expect(
+            result.notes.map(\.message) == [
+                "is a template ({{ … }}), e.g. of a Helm chart; not read as Kubernetes YAML"
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CertLint
 
 /// One regression test per class of configuration where certlint's reading once differed from
@@ -35,15 +36,16 @@ import Testing
     // MARK: HAProxy
 
     @Test func tcpFrontendUpgradedByAnHTTPBackendWorksAtLayer7() async throws {
-        let config = Self.haproxyHead + """
-            frontend fe_5262
-                bind :5262
-                mode tcp
-                default_backend be_5262
-            backend be_5262
-                mode http
-                server node1 node1.example.com:5262
-            """
+        let config =
+            Self.haproxyHead + """
+                frontend fe_5262
+                    bind :5262
+                    mode tcp
+                    default_backend be_5262
+                backend be_5262
+                    mode http
+                    server node1 node1.example.com:5262
+                """
         let result = try await scan(["lb/haproxy.cfg": config])
         let at = location(of: "mode http", in: config, path: "lb/haproxy.cfg")
         #expect(rules(result, ["CP004"]) == ["CP004 \(at)"])
@@ -67,17 +69,29 @@ import Testing
 
     @Test(arguments: [
         // Another header name.
-        ("    option forwardfor header X-Client\n    http-request set-header RemotePort %[src_port]", "", ["X-Forwarded-For"]),
+        (
+            "    option forwardfor header X-Client\n    http-request set-header RemotePort %[src_port]", "",
+            ["X-Forwarded-For"]
+        ),
         // The load balancer's own port, not the client's.
         ("    option forwardfor\n    http-request set-header RemotePort %[dst_port]", "", ["RemotePort"]),
         // What the client sent, copied.
-        ("    http-request set-header X-Forwarded-For %[req.hdr(x-forwarded-for)]\n    http-request set-header RemotePort %[src_port]", "", ["X-Forwarded-For"]),
+        (
+            "    http-request set-header X-Forwarded-For %[req.hdr(x-forwarded-for)]\n    http-request set-header RemotePort %[src_port]",
+            "", ["X-Forwarded-For"]
+        ),
         // A dash makes another header.
         ("    option forwardfor\n    http-request add-header Remote-Port %[src_port]", "", ["RemotePort"]),
         // The backend's rule runs last and overwrites the frontend's.
-        ("    http-request set-header RemotePort %[src_port]\n    option forwardfor", "    http-request set-header RemotePort %[dst_port]", ["RemotePort"]),
+        (
+            "    http-request set-header RemotePort %[src_port]\n    option forwardfor",
+            "    http-request set-header RemotePort %[dst_port]", ["RemotePort"]
+        ),
         // A copy made after the frontend set the client's address is the client's address.
-        ("    http-request set-header X-Forwarded-For %[src]\n    http-request set-header RemotePort %[src_port]", "    http-request set-header X-Forwarded-For %[req.hdr(x-forwarded-for)]", []),
+        (
+            "    http-request set-header X-Forwarded-For %[src]\n    http-request set-header RemotePort %[src_port]",
+            "    http-request set-header X-Forwarded-For %[req.hdr(x-forwarded-for)]", []
+        ),
     ])
     func headerValuesAndOrder(_ frontend: String, _ backend: String, _ missing: [String]) async throws {
         let config = Self.haproxy443(frontend: frontend, backend: backend)
@@ -85,15 +99,23 @@ import Testing
         if missing.isEmpty {
             #expect(rules(result, ["CP008"]) == [])
         } else {
-            #expect(rules(result, ["CP008"]) == ["CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"])
-            #expect(result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))") == true)
+            #expect(
+                rules(result, ["CP008"]) == [
+                    "CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"
+                ])
+            #expect(
+                result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))")
+                    == true)
         }
     }
 
     @Test func optionForwardforOfATCPFrontendStaysOffAfterTheUpgrade() async throws {
-        let config = Self.haproxy443(frontend: "    option forwardfor\n    http-request set-header RemotePort %[src_port]", frontendMode: "tcp")
+        let config = Self.haproxy443(
+            frontend: "    option forwardfor\n    http-request set-header RemotePort %[src_port]", frontendMode: "tcp")
         let result = try await scan(["lb/haproxy.cfg": config])
-        #expect(rules(result, ["CP008"]) == ["CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"])
+        #expect(
+            rules(result, ["CP008"]) == ["CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"]
+        )
         #expect(result.messages("CP008").first?.contains("does not insert X-Forwarded-For") == true)
     }
 
@@ -127,7 +149,10 @@ import Testing
         // Any proxy_set_header in the location drops all of the server's.
         ("proxy_set_header Host $host;", ["X-Forwarded-For", "RemotePort"]),
         ("proxy_set_header RemotePort $server_port;", ["X-Forwarded-For", "RemotePort"]),
-        ("proxy_set_header X-Forwarded-For $http_x_forwarded_for; proxy_set_header RemotePort $remote_port;", ["X-Forwarded-For"]),
+        (
+            "proxy_set_header X-Forwarded-For $http_x_forwarded_for; proxy_set_header RemotePort $remote_port;",
+            ["X-Forwarded-For"]
+        ),
         ("", []),
     ])
     func proxySetHeaderInheritanceAndValues(_ location: String, _ missing: [String]) async throws {
@@ -136,13 +161,19 @@ import Testing
         if missing.isEmpty {
             #expect(rules(result, ["CP008"]) == [])
         } else {
-            #expect(rules(result, ["CP008"]) == ["CP008 \(CertLintTests.location(of: "server {", in: config, path: "lb/nginx.conf"))"])
-            #expect(result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))") == true)
+            #expect(
+                rules(result, ["CP008"]) == [
+                    "CP008 \(CertLintTests.location(of: "server {", in: config, path: "lb/nginx.conf"))"
+                ])
+            #expect(
+                result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))")
+                    == true)
         }
     }
 
     @Test func aCatchAllServerIsNotTheVIPs() async throws {
-        let catchAll = "    server {\n        listen 443 ssl default_server;\n        server_name _;\n        ssl_certificate /etc/nginx/other.pem;\n        return 444;\n    }\n"
+        let catchAll =
+            "    server {\n        listen 443 ssl default_server;\n        server_name _;\n        ssl_certificate /etc/nginx/other.pem;\n        return 444;\n    }\n"
         let config = Self.nginx(http: catchAll + Self.vipServer.replacing("LOCATION", with: ""))
         let result = try await scan(["lb/nginx.conf": config])
         let joined = try #require(result.topology.deployments.first).listeners(.service).map(\.listener.name)
@@ -151,8 +182,11 @@ import Testing
     }
 
     @Test func sslOnAnotherServersListenMakesTheSocketTLS() async throws {
-        let other = "    server {\n        listen 443 ssl;\n        server_name other.example.com;\n        return 404;\n    }\n"
-        let config = Self.nginx(http: "    ssl_certificate /etc/nginx/public.pem;\n" + other + Self.vipServer.replacing("LOCATION", with: "").replacing("listen 443 ssl;", with: "listen 443;"))
+        let other =
+            "    server {\n        listen 443 ssl;\n        server_name other.example.com;\n        return 404;\n    }\n"
+        let config = Self.nginx(
+            http: "    ssl_certificate /etc/nginx/public.pem;\n" + other
+                + Self.vipServer.replacing("LOCATION", with: "").replacing("listen 443 ssl;", with: "listen 443;"))
         let result = try await scan(["lb/nginx.conf": config])
         let listener = try #require(result.topology.deployments.first?.listeners(.service).first?.listener)
         #expect(listener.name == "server access.example.com")
@@ -183,16 +217,22 @@ import Testing
 
     @Test func includesAreRelativeToThePrefixNotToTheIncludingFile() async throws {
         let site = Self.vipServer.replacing("LOCATION", with: "")
-            .replacing("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header RemotePort $remote_port;", with: "include snippets/headers.conf;")
+            .replacing(
+                "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n        proxy_set_header RemotePort $remote_port;",
+                with: "include snippets/headers.conf;")
         let files = [
             "lb/nginx.conf": Self.nginx(http: "    include sites/*.conf;"),
             "lb/sites/access.conf": site,
             "lb/snippets/headers.conf": "proxy_set_header X-Forwarded-For $remote_addr;\n",
             // What a reader relative to the including file would take instead.
-            "lb/sites/snippets/headers.conf": "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n",
+            "lb/sites/snippets/headers.conf":
+                "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n",
         ]
         let result = try await scan(files)
-        #expect(rules(result, ["CP008"]) == ["CP008 \(CertLintTests.location(of: "server {", in: site, path: "lb/sites/access.conf"))"])
+        #expect(
+            rules(result, ["CP008"]) == [
+                "CP008 \(CertLintTests.location(of: "server {", in: site, path: "lb/sites/access.conf"))"
+            ])
         #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
     }
 }

@@ -1,11 +1,16 @@
 import Testing
+
 @testable import CertLint
 
 enum NGINXFixture {
-    static func configuration(mode: LoadBalancerMode, nodes: [String], certProxyListen: String = "listen 5262;", scheme: String = "https", remotePort: Bool = true, certProxyPort: Int = 5262) -> String {
+    static func configuration(
+        mode: LoadBalancerMode, nodes: [String], certProxyListen: String = "listen 5262;", scheme: String = "https",
+        remotePort: Bool = true, certProxyPort: Int = 5262
+    ) -> String {
         let upstream443 = nodes.map { "        server \($0):443;" }.joined(separator: "\n")
         let upstream5262 = nodes.map { "        server \($0):\(certProxyPort);" }.joined(separator: "\n")
-        let web = mode == .reencrypt
+        let web =
+            mode == .reencrypt
             ? """
             http {
                 upstream access_nodes {
@@ -58,7 +63,10 @@ enum NGINXFixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromNGINX(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": matrixCase.manifest(declaring: false), "nginx/nginx.conf": NGINXFixture.configuration(mode: matrixCase.mode, nodes: matrixCase.nodes)],
+            files: [
+                "certlint.yaml": matrixCase.manifest(declaring: false),
+                "nginx/nginx.conf": NGINXFixture.configuration(mode: matrixCase.mode, nodes: matrixCase.nodes),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false))
@@ -70,15 +78,19 @@ enum NGINXFixture {
         var files = extra
         files["certlint.yaml"] = matrixCase.manifest(declaring: false)
         files["nginx/nginx.conf"] = configuration
-        return try await FixtureRepository(files: files, certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"]).scan()
+        return try await FixtureRepository(
+            files: files, certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"]
+        ).scan()
     }
 
     let nodes = ["wsa1.example.dmz", "wsa2.example.dmz"]
 
     @Test func listenerRulesOnTheWrongLine() async throws {
-        var configuration = NGINXFixture.configuration(mode: .reencrypt, nodes: nodes, certProxyListen: "listen 5262 ssl;")
+        var configuration = NGINXFixture.configuration(
+            mode: .reencrypt, nodes: nodes, certProxyListen: "listen 5262 ssl;")
         var result = try await scan(configuration)
-        #expect(result.brief == ["CP004 \(location(of: "listen 5262 ssl;", in: configuration, path: "nginx/nginx.conf"))"])
+        #expect(
+            result.brief == ["CP004 \(location(of: "listen 5262 ssl;", in: configuration, path: "nginx/nginx.conf"))"])
 
         configuration = NGINXFixture.configuration(mode: .reencrypt, nodes: nodes, certProxyPort: 443)
         result = try await scan(configuration)
@@ -89,7 +101,10 @@ enum NGINXFixture {
 
         configuration = NGINXFixture.configuration(mode: .reencrypt, nodes: nodes, scheme: "http")
         result = try await scan(configuration)
-        #expect(result.brief == ["CP007 \(location(of: "server wsa1.example.dmz:443;", in: configuration, path: "nginx/nginx.conf"))"])
+        #expect(
+            result.brief == [
+                "CP007 \(location(of: "server wsa1.example.dmz:443;", in: configuration, path: "nginx/nginx.conf"))"
+            ])
 
         configuration = NGINXFixture.configuration(mode: .reencrypt, nodes: nodes, remotePort: false)
         result = try await scan(configuration)
@@ -117,21 +132,32 @@ enum NGINXFixture {
             }
             """
         let snippet = "proxy_set_header RemotePort $remote_port;\n"
-        let result = try await scan(main, extra: ["nginx/conf.d/access.conf": site, "nginx/snippets/remote-port.conf": snippet])
+        let result = try await scan(
+            main, extra: ["nginx/conf.d/access.conf": site, "nginx/snippets/remote-port.conf": snippet])
         let https = try #require(result.topology.deployments.first?.listeners.first { $0.role == .service }?.listener)
         #expect(https.file == "nginx/conf.d/access.conf")
         #expect(https.terminatesTLS)
-        #expect(https.pools.map(\.remotePortHeader) == [SourceLocation(path: "nginx/snippets/remote-port.conf", line: 1, column: 1)])
-        #expect(result.notes.map(\.message) == ["line 4: include missing/*.conf matches no file in the repository; its directives are not read"])
+        #expect(
+            https.pools.map(\.remotePortHeader) == [
+                SourceLocation(path: "nginx/snippets/remote-port.conf", line: 1, column: 1)
+            ])
+        #expect(
+            result.notes.map(\.message) == [
+                "line 4: include missing/*.conf matches no file in the repository; its directives are not read"
+            ])
 
-        let cycle = try await scan("events {}\nhttp {\n    include loop.conf;\n}\n", extra: ["nginx/loop.conf": "server {\n    listen 8080;\n    include nginx.conf;\n}\n"])
+        let cycle = try await scan(
+            "events {}\nhttp {\n    include loop.conf;\n}\n",
+            extra: ["nginx/loop.conf": "server {\n    listen 8080;\n    include nginx.conf;\n}\n"])
         #expect(cycle.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/nginx.conf:3:5"])
-        #expect(cycle.messages("CP900") == ["NGINX: include cycle: nginx/loop.conf → nginx/nginx.conf → nginx/loop.conf"])
+        #expect(
+            cycle.messages("CP900") == ["NGINX: include cycle: nginx/loop.conf → nginx/nginx.conf → nginx/loop.conf"])
 
         // A broken file read on its own and included twice is one CP900.
         let broken = "server {\n    listen 443 ssl\n}\n"
         let twice = try await scan(
-            "events {}\nhttp {\n    include conf.d/broken.conf;\n    include conf.d/*.conf;\n}\n", extra: ["nginx/conf.d/broken.conf": broken])
+            "events {}\nhttp {\n    include conf.d/broken.conf;\n    include conf.d/*.conf;\n}\n",
+            extra: ["nginx/conf.d/broken.conf": broken])
         #expect(twice.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/conf.d/broken.conf:3:1"])
         #expect(twice.messages("CP900") == ["NGINX: directive \"listen\" is not terminated by \";\""])
     }
@@ -142,6 +168,7 @@ enum NGINXFixture {
         #expect(broken.messages("CP900") == ["NGINX: directive \"listen\" is not terminated by \";\""])
         let template = try await scan("server {\n    listen 80;\n    server_name {{ site.domain }};\n}\n")
         #expect(template.findings.filter { $0.ruleID == "CP900" }.isEmpty)
-        #expect(template.notes.map(\.message) == ["is a template ({{ … }} or {% … %}); not read as NGINX configuration"])
+        #expect(
+            template.notes.map(\.message) == ["is a template ({{ … }} or {% … %}); not read as NGINX configuration"])
     }
 }

@@ -1,8 +1,12 @@
 import Testing
+
 @testable import CertLint
 
 enum NetScalerFixture {
-    static func configuration(mode: LoadBalancerMode, nodes: [String], certProxyType: String = "TCP", serviceProtocol: String = "SSL", remotePort: Bool = true, certProxyPort: Int = 5262) -> String {
+    static func configuration(
+        mode: LoadBalancerMode, nodes: [String], certProxyType: String = "TCP", serviceProtocol: String = "SSL",
+        remotePort: Bool = true, certProxyPort: Int = 5262
+    ) -> String {
         let reencrypt = mode == .reencrypt
         var lines = [
             "#NS13.1 Build 49.13",
@@ -38,7 +42,10 @@ enum NetScalerFixture {
     @Test(arguments: MatrixCase.all)
     func matrixRowsFromNSConf(_ matrixCase: MatrixCase) async throws {
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": matrixCase.manifest(declaring: false), "netscaler/ns.conf": NetScalerFixture.configuration(mode: matrixCase.mode, nodes: matrixCase.nodes)],
+            files: [
+                "certlint.yaml": matrixCase.manifest(declaring: false),
+                "netscaler/ns.conf": NetScalerFixture.configuration(mode: matrixCase.mode, nodes: matrixCase.nodes),
+            ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
         #expect(result.brief == matrixCase.expectedBrief(declaring: false))
@@ -58,16 +65,28 @@ enum NetScalerFixture {
     @Test func listenerRules() async throws {
         var configuration = NetScalerFixture.configuration(mode: .reencrypt, nodes: nodes, certProxyType: "SSL_TCP")
         var result = try await scan(configuration)
-        #expect(result.brief == ["CP004 \(location(of: "add lb vserver vs_cert_proxy", in: configuration, path: "netscaler/ns.conf"))"])
+        #expect(
+            result.brief == [
+                "CP004 \(location(of: "add lb vserver vs_cert_proxy", in: configuration, path: "netscaler/ns.conf"))"
+            ])
         configuration = NetScalerFixture.configuration(mode: .reencrypt, nodes: nodes, certProxyPort: 443)
         result = try await scan(configuration)
-        #expect(result.brief == ["CP005 \(location(of: "bind serviceGroup sg_cert_proxy wsa1 443", in: configuration, path: "netscaler/ns.conf"))"])
+        #expect(
+            result.brief == [
+                "CP005 \(location(of: "bind serviceGroup sg_cert_proxy wsa1 443", in: configuration, path: "netscaler/ns.conf"))"
+            ])
         configuration = NetScalerFixture.configuration(mode: .reencrypt, nodes: nodes, serviceProtocol: "HTTP")
         result = try await scan(configuration)
-        #expect(result.brief == ["CP007 \(location(of: "bind serviceGroup sg_access wsa1 443", in: configuration, path: "netscaler/ns.conf"))"])
+        #expect(
+            result.brief == [
+                "CP007 \(location(of: "bind serviceGroup sg_access wsa1 443", in: configuration, path: "netscaler/ns.conf"))"
+            ])
         configuration = NetScalerFixture.configuration(mode: .reencrypt, nodes: nodes, remotePort: false)
         result = try await scan(configuration)
-        #expect(result.brief == ["CP008 \(location(of: "add lb vserver vs_access", in: configuration, path: "netscaler/ns.conf"))"])
+        #expect(
+            result.brief == [
+                "CP008 \(location(of: "add lb vserver vs_access", in: configuration, path: "netscaler/ns.conf"))"
+            ])
     }
 
     @Test func anUnclosedQuoteIsCP900() async throws {

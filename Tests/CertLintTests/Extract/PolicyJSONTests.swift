@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// NSX-T Policy API JSON and Avi (configuration JSON and Ansible) in the same cases as the
@@ -16,13 +17,16 @@ enum PolicyFixture {
 
     static func escaped(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\\n") }
 
-    static func text(_ format: Format, mode: LoadBalancerMode, nodes: [String], certificate: String, knobs: Knobs = Knobs()) -> String {
+    static func text(
+        _ format: Format, mode: LoadBalancerMode, nodes: [String], certificate: String, knobs: Knobs = Knobs()
+    ) -> String {
         let tls = mode == .reencrypt
         let pem = escaped(Fixtures.certificate(certificate))
         switch format {
         case .nsxJSON:
             let members443 = nodes.map { "{\"ip_address\": \"\($0)\", \"port\": \"443\"}" }.joined(separator: ", ")
-            let members5262 = nodes.map { "{\"ip_address\": \"\($0)\", \"port\": \"\(knobs.certProxyPort)\"}" }.joined(separator: ", ")
+            let members5262 = nodes.map { "{\"ip_address\": \"\($0)\", \"port\": \"\(knobs.certProxyPort)\"}" }.joined(
+                separator: ", ")
             return """
                 {
                   "resource_type": "Infra",
@@ -51,8 +55,11 @@ enum PolicyFixture {
 
                 """
         case .aviJSON, .aviAnsible:
-            let servers443 = nodes.map { "{\"hostname\": \"\($0)\", \"ip\": {\"addr\": \"\($0)\", \"type\": \"DNS\"}, \"port\": 443}" }.joined(separator: ", ")
-            let servers5262 = nodes.map { "{\"hostname\": \"\($0)\", \"port\": \(knobs.certProxyPort)}" }.joined(separator: ", ")
+            let servers443 = nodes.map {
+                "{\"hostname\": \"\($0)\", \"ip\": {\"addr\": \"\($0)\", \"type\": \"DNS\"}, \"port\": 443}"
+            }.joined(separator: ", ")
+            let servers5262 = nodes.map { "{\"hostname\": \"\($0)\", \"port\": \(knobs.certProxyPort)}" }.joined(
+                separator: ", ")
             let records = """
                 "SSLKeyAndCertificate": [{"name": "access", "certificate": {"certificate": "\(pem)"}}],
                 "HTTPPolicySet": [{"name": "remote-port", "http_request_policy": {"rules": [{"name": "insert", "hdr_action": [{"action": "HTTP_ADD_HDR", "hdr": {"name": "\(knobs.remotePort ? "RemotePort" : "X-Note")"}}]}]}}],
@@ -73,7 +80,9 @@ enum PolicyFixture {
             if format == .aviJSON { return "{\n\(records)\n}\n" }
             // Ansible: the same records as an avi_config fact, lower-cased as the aviconfig role has them.
             let lowered = records.replacingOccurrences(of: "\"SSLKeyAndCertificate\"", with: "\"sslkeyandcertificate\"")
-                .replacingOccurrences(of: "\"HTTPPolicySet\"", with: "\"httppolicyset\"").replacingOccurrences(of: "\"Pool\"", with: "\"pool\"")
+                .replacingOccurrences(of: "\"HTTPPolicySet\"", with: "\"httppolicyset\"").replacingOccurrences(
+                    of: "\"Pool\"", with: "\"pool\""
+                )
                 .replacingOccurrences(of: "\"VirtualService\"", with: "\"virtualservice\"")
             return "- name: Workspace ONE Access on Avi\n  set_fact:\n    avi_config: {\n\(lowered)\n    }\n"
         }
@@ -92,7 +101,9 @@ struct PolicyMatrixCase: CustomTestStringConvertible, Sendable {
     let format: PolicyFixture.Format
     let matrixCase: MatrixCase
     var testDescription: String { "\(format.rawValue): \(matrixCase.testDescription)" }
-    static let all = PolicyFixture.Format.allCases.flatMap { format in MatrixCase.all.map { PolicyMatrixCase(format: format, matrixCase: $0) } }
+    static let all = PolicyFixture.Format.allCases.flatMap { format in
+        MatrixCase.all.map { PolicyMatrixCase(format: format, matrixCase: $0) }
+    }
 }
 
 @Suite struct PolicyJSONTests {
@@ -102,7 +113,9 @@ struct PolicyMatrixCase: CustomTestStringConvertible, Sendable {
         let repository = try FixtureRepository(
             files: [
                 "certlint.yaml": matrixCase.manifest(declaring: false),
-                PolicyFixture.path(policyCase.format): PolicyFixture.text(policyCase.format, mode: matrixCase.mode, nodes: matrixCase.nodes, certificate: matrixCase.certificate),
+                PolicyFixture.path(policyCase.format): PolicyFixture.text(
+                    policyCase.format, mode: matrixCase.mode, nodes: matrixCase.nodes,
+                    certificate: matrixCase.certificate),
             ],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": matrixCase.certificate])
         let result = try await repository.scan()
@@ -115,7 +128,11 @@ struct PolicyMatrixCase: CustomTestStringConvertible, Sendable {
         let row5 = MatrixCase.all.first { $0.label == "row 5" && !$0.with5263 }!
         func scan(_ knobs: PolicyFixture.Knobs) async throws -> [String] {
             let repository = try FixtureRepository(
-                files: ["certlint.yaml": row5.manifest(declaring: false), PolicyFixture.path(format): PolicyFixture.text(format, mode: .reencrypt, nodes: row5.nodes, certificate: "san-disjoint", knobs: knobs)],
+                files: [
+                    "certlint.yaml": row5.manifest(declaring: false),
+                    PolicyFixture.path(format): PolicyFixture.text(
+                        format, mode: .reencrypt, nodes: row5.nodes, certificate: "san-disjoint", knobs: knobs),
+                ],
                 certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
             return try await repository.scan().findings.map { "\($0.ruleID) \($0.location.path)" }
         }
@@ -154,10 +171,13 @@ struct PolicyMatrixCase: CustomTestStringConvertible, Sendable {
             """
         let manifest = MatrixCase.all.first { $0.label == "row 5" && !$0.with5263 }!.manifest(declaring: true)
         let repository = try FixtureRepository(
-            files: ["certlint.yaml": manifest, "ansible/avi.yml": tasks], certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
+            files: ["certlint.yaml": manifest, "ansible/avi.yml": tasks],
+            certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
         let result = try await repository.scan()
         // The service entry `- port: 5262 …` of the second task; its mapping starts after "- ".
-        let line = tasks.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("- port: 5262") }! + 1
+        let line =
+            tasks.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("- port: 5262") }!
+            + 1
         #expect(result.brief == ["CP004 ansible/avi.yml:\(line):9"])
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 @Suite struct CertificateReaderTests {
     @Test func readsChainsAndKeysWithTheirLines() throws {
-        let text = "subject: leaf\n" + Fixtures.certificate("san-disjoint-chain") + Fixtures.certificate("example-key") + Fixtures.certificate("example-key-encrypted")
+        let text =
+            "subject: leaf\n" + Fixtures.certificate("san-disjoint-chain") + Fixtures.certificate("example-key")
+            + Fixtures.certificate("example-key-encrypted")
         let file = try CertificateReader.readPEM(path: "bundle.pem", text: text)
         #expect(file.certificates.map(\.location.line) == [2, 23])
         #expect(file.leaf?.dnsNames == ["access.example.com", "wsa1.example.dmz", "wsa2.example.dmz"])
@@ -15,11 +18,15 @@ import Testing
     }
 
     @Test func legacyEncryptedAndOpenSSHKeys() {
-        #expect(CertificateReader.isEncrypted(label: "RSA PRIVATE KEY", headers: ["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,00"], body: ""))
+        #expect(
+            CertificateReader.isEncrypted(
+                label: "RSA PRIVATE KEY", headers: ["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,00"], body: ""))
         #expect(!CertificateReader.isEncrypted(label: "RSA PRIVATE KEY", headers: [], body: ""))
         // "openssh-key-v1\0" + length-prefixed cipher name "none"
-        let plain = Data("openssh-key-v1\0".utf8 + [0, 0, 0, 4] + Array("none".utf8) + [0, 0, 0, 0]).base64EncodedString()
-        let aes = Data("openssh-key-v1\0".utf8 + [0, 0, 0, 10] + Array("aes256-ctr".utf8) + [0, 0, 0, 0]).base64EncodedString()
+        let plain = Data("openssh-key-v1\0".utf8 + [0, 0, 0, 4] + Array("none".utf8) + [0, 0, 0, 0])
+            .base64EncodedString()
+        let aes = Data("openssh-key-v1\0".utf8 + [0, 0, 0, 10] + Array("aes256-ctr".utf8) + [0, 0, 0, 0])
+            .base64EncodedString()
         #expect(!CertificateReader.isEncrypted(label: "OPENSSH PRIVATE KEY", headers: [], body: plain))
         #expect(CertificateReader.isEncrypted(label: "OPENSSH PRIVATE KEY", headers: [], body: aes))
     }
@@ -27,14 +34,17 @@ import Testing
     @Test func brokenBlocksAreFormatErrors() {
         let certificate = Fixtures.certificate("wildcard")
         let unterminated = certificate.replacingOccurrences(of: "-----END CERTIFICATE-----", with: "")
-        #expect(throws: FormatError("PEM block \"CERTIFICATE\" has no matching -----END CERTIFICATE----- line", line: 1)) {
+        #expect(
+            throws: FormatError("PEM block \"CERTIFICATE\" has no matching -----END CERTIFICATE----- line", line: 1)
+        ) {
             try CertificateReader.readPEM(path: "x.pem", text: unterminated)
         }
         let lines = certificate.split(separator: "\n")
         let truncated = ([lines[0], lines[1], lines[2]] + [lines.last!]).joined(separator: "\n")
         #expect(throws: FormatError.self) { try CertificateReader.readPEM(path: "x.pem", text: truncated) }
         #expect(throws: FormatError("PEM block \"CERTIFICATE\" is not valid base64", line: 1)) {
-            try CertificateReader.readPEM(path: "x.pem", text: "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
+            try CertificateReader.readPEM(
+                path: "x.pem", text: "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")
         }
     }
 
@@ -43,7 +53,9 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: Fixtures.certificates.appendingPathComponent("wildcard.der")))
         let file = try CertificateReader.readDER(path: "a.der", bytes: bytes)
         #expect(file.leaf?.sha256 == pem.leaf?.sha256)
-        #expect(throws: FormatError.self) { try CertificateReader.readDER(path: "b.der", bytes: [0x30, 0x03, 0x02, 0x01]) }
+        #expect(throws: FormatError.self) {
+            try CertificateReader.readDER(path: "b.der", bytes: [0x30, 0x03, 0x02, 0x01])
+        }
     }
 
     @Test func weakKeysAreNotParseErrors() throws {
@@ -53,4 +65,3 @@ import Testing
         #expect(file.unusable.map(\.reason) == ["RSA key under 2048 bits"])
     }
 }
-

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import CertLint
 
 @Suite struct HAProxyParserTests {
     @Test func splitsSectionsAndWordsWithQuotesEscapesAndComments() throws {
-        let config = try HAProxyParser.parse("""
+        let config = try HAProxyParser.parse(
+            """
             global # comment
                 log stdout format raw local0
             frontend "fe access"
@@ -13,7 +15,11 @@ import Testing
         #expect(config.sections.map(\.kind) == ["global", "frontend"])
         #expect(config.sections[1].name == "fe access")
         let words = config.sections[1].directives.map { $0.words.map(\.text) }
-        #expect(words == [["http-request", "set-header", "X-Note", "a # b"], ["http-request", "set-header", "X-Esc", "a b", "single \"q\""]])
+        #expect(
+            words == [
+                ["http-request", "set-header", "X-Note", "a # b"],
+                ["http-request", "set-header", "X-Esc", "a b", "single \"q\""],
+            ])
         #expect(config.sections[1].directives[0].line == 4)
         #expect(config.sections[1].directives[0].words[3].column == 36)
     }
@@ -25,7 +31,11 @@ import Testing
     }
 
     @Test func directiveOutsideASectionIsAnError() {
-        #expect(throws: FormatError("'bind' stands outside any section; HAProxy expects 'global', 'defaults', 'frontend', 'backend' or 'listen' first", line: 2, column: 1)) {
+        #expect(
+            throws: FormatError(
+                "'bind' stands outside any section; HAProxy expects 'global', 'defaults', 'frontend', 'backend' or 'listen' first",
+                line: 2, column: 1)
+        ) {
             try HAProxyParser.parse("# header\nbind :443\n")
         }
     }
@@ -35,7 +45,8 @@ import Testing
     }
 
     @Test func bindAddressesPortsAndRanges() throws {
-        let found = try listeners("""
+        let found = try listeners(
+            """
             frontend fe
                 bind 10.0.0.1:443,[::]:8443 ssl crt a.pem crt b.pem
                 bind ipv4@*:5262-5263
@@ -43,12 +54,16 @@ import Testing
             """)
         #expect(found.map(\.port) == [443, 8443, 5262, 5263])
         #expect(found[0].terminatesTLS && !found[2].terminatesTLS)
-        #expect(found[0].certificates.map { if case .file(let file) = $0 { return file.path } else { return "" } } == ["a.pem", "b.pem"])
+        #expect(
+            found[0].certificates.map { if case .file(let file) = $0 { return file.path } else { return "" } } == [
+                "a.pem", "b.pem",
+            ])
         #expect(found.allSatisfy { $0.layer == .l4 })  // HAProxy's default mode is tcp
     }
 
     @Test func defaultsAreInheritedAndNamedDefaultsFollowFrom() throws {
-        let found = try listeners("""
+        let found = try listeners(
+            """
             defaults web
                 mode http
                 option forwardfor
@@ -75,7 +90,10 @@ import Testing
     }
 
     @Test func badPortsAreFormatErrors() {
-        #expect(throws: FormatError("'70000' in bind address ':70000' is not a port or port range (1–65535)", line: 2, column: 10)) {
+        #expect(
+            throws: FormatError(
+                "'70000' in bind address ':70000' is not a port or port range (1–65535)", line: 2, column: 10)
+        ) {
             try listeners("frontend fe\n    bind :70000\n")
         }
         #expect(throws: FormatError("'server' needs a name and an address", line: 2, column: 5)) {
@@ -88,14 +106,16 @@ import Testing
         #expect(extractor.claims(ScannedFile(path: "lb/haproxy.cfg", bytes: Array("frontend fe\n  bind :443\n".utf8))))
         #expect(extractor.claims(ScannedFile(path: "etc/haproxy", bytes: Array("listen l\n".utf8))))
         #expect(!extractor.claims(ScannedFile(path: "setup.cfg", bytes: Array("[metadata]\nname = x\n".utf8))))
-        #expect(!extractor.claims(ScannedFile(path: "nginx.conf", bytes: Array("http { server { listen 443; } }\n".utf8))))
+        #expect(
+            !extractor.claims(ScannedFile(path: "nginx.conf", bytes: Array("http { server { listen 443; } }\n".utf8))))
     }
 }
 
 @Suite struct LineEndingTests {
     @Test func crlfFilesReadLikeLFFiles() async throws {
         let crlf = { (text: String) in text.replacingOccurrences(of: "\n", with: "\r\n") }
-        let haproxy = GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
+        let haproxy = GoodDeployment.haproxy.replacing(
+            "bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
         let repository = try GoodDeployment.repository(manifest: crlf(GoodDeployment.manifest), haproxy: crlf(haproxy))
         try repository.write("certs/access.pem", crlf(Fixtures.certificate("san-disjoint")))
         let result = try await repository.scan()
@@ -107,10 +127,19 @@ import Testing
 
 @Suite struct ForwardingHeaderTests {
     @Test func spellingsOfTheTwoHeaders() {
-        #expect(["X-Forwarded-For", "x_forwarded_for", "\"X-Forwarded-For\""].map { ForwardingHeader(name: $0) } == [.forwardedFor, .forwardedFor, .forwardedFor])
-        #expect(["RemotePort", "Remoteport", "Remote-Port", "Remote Port"].map { ForwardingHeader(name: $0) } == [.remotePort, .remotePort, .remotePort, .remotePort])
+        #expect(
+            ["X-Forwarded-For", "x_forwarded_for", "\"X-Forwarded-For\""].map { ForwardingHeader(name: $0) } == [
+                .forwardedFor, .forwardedFor, .forwardedFor,
+            ])
+        #expect(
+            ["RemotePort", "Remoteport", "Remote-Port", "Remote Port"].map { ForwardingHeader(name: $0) } == [
+                .remotePort, .remotePort, .remotePort, .remotePort,
+            ])
         #expect(ForwardingHeader(name: "X-Forwarded-Port") == nil)
-        #expect(ForwardingHeader.insertedByIRule("when HTTP_REQUEST {\n  HTTP::header insert \"RemotePort\" [TCP::client_port]\n  HTTP::header replace X-Forwarded-For [IP::client_addr]\n  HTTP::header remove Server\n}") == [.remotePort, .forwardedFor])
+        #expect(
+            ForwardingHeader.insertedByIRule(
+                "when HTTP_REQUEST {\n  HTTP::header insert \"RemotePort\" [TCP::client_port]\n  HTTP::header replace X-Forwarded-For [IP::client_addr]\n  HTTP::header remove Server\n}"
+            ) == [.remotePort, .forwardedFor])
         #expect(ForwardingHeader.insertedByIRule("when HTTP_REQUEST { HTTP::header insert X-Note 1 }").isEmpty)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SwiftASN1
 import Testing
 import X509
+
 @testable import CertLint
 
 /// Certificates OpenSSL reads and swift-certificates refuses (RFC 5280 asks parsers to accept
@@ -10,16 +11,24 @@ import X509
     static var opensslPresent: Bool { FileManager.default.fileExists(atPath: "/usr/bin/openssl") }
 
     @Test(.enabled(if: opensslPresent)) func negativeSerialNumberFromOpenSSL() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-negative-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-negative-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let made = try run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", folder.appendingPathComponent("key").path,
-            "-out", folder.appendingPathComponent("neg.pem").path, "-subj", "/CN=negative.example.com", "-set_serial", "-5", "-days", "30",
-        ])
+        let made = try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                folder.appendingPathComponent("key").path,
+                "-out", folder.appendingPathComponent("neg.pem").path, "-subj", "/CN=negative.example.com",
+                "-set_serial", "-5", "-days", "30",
+            ])
         try #require(made.status == 0, "openssl: \(made.error)")
         let pem = try String(contentsOf: folder.appendingPathComponent("neg.pem"), encoding: .utf8)
-        #expect(try run("/usr/bin/openssl", ["x509", "-in", folder.appendingPathComponent("neg.pem").path, "-noout", "-serial"]).output == "serial=-05\n")
+        #expect(
+            try run(
+                "/usr/bin/openssl", ["x509", "-in", folder.appendingPathComponent("neg.pem").path, "-noout", "-serial"]
+            ).output == "serial=-05\n")
         #expect(throws: (any Error).self) { try Certificate(pemEncoded: pem) }
 
         let file = try CertificateReader.readPEM(path: "neg.pem", text: pem)
@@ -36,22 +45,28 @@ import X509
         let pem = PEMDocument(type: "CERTIFICATE", derBytes: der).pemString
         #expect(throws: (any Error).self) { try Certificate(derEncoded: der) }
         if Self.opensslPresent {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-unique-\(UUID().uuidString).pem")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "certlint-unique-\(UUID().uuidString).pem")
             try Data(pem.utf8).write(to: folder)
             defer { try? FileManager.default.removeItem(at: folder) }
             let text = try run("/usr/bin/openssl", ["x509", "-in", folder.path, "-noout", "-text"])
-            #expect(text.status == 0 && text.output.contains("Issuer Unique ID") && text.output.contains("Subject Unique ID"), "openssl: \(text.error)")
+            #expect(
+                text.status == 0 && text.output.contains("Issuer Unique ID")
+                    && text.output.contains("Subject Unique ID"), "openssl: \(text.error)")
         }
         let file = try CertificateReader.readPEM(path: "unique.pem", text: pem)
         #expect(file.certificates.map(\.dnsNames) == [["unique.example.com"]])
         #expect(file.certificates.map(\.readLeniently) == [["an issuer unique ID", "a subject unique ID"]])
         // The identity is the certificate's own DER, not what was read.
-        #expect(file.certificates.first?.sha256 == CertificateInfo(certificate: issued.certificate, der: der, location: .file("x")).sha256)
+        #expect(
+            file.certificates.first?.sha256
+                == CertificateInfo(certificate: issued.certificate, der: der, location: .file("x")).sha256)
     }
 
     /// zlint's test certificates (in the RealWorld corpus) that swift-certificates refuses.
     static func zlint(_ name: String) throws -> CertificateInfo {
-        let url = Fixtures.testsDirectory.appendingPathComponent("RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
+        let url = Fixtures.testsDirectory.appendingPathComponent(
+            "RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         return try #require(try CertificateReader.readPEM(path: "\(name).pem", text: text).certificates.first)
     }
@@ -61,7 +76,10 @@ import X509
         #expect(md5.unsupportedSignatureOID == "1.2.840.113549.1.1.4")
         #expect(CertificateHealthRule.weaknesses(md5) == ["MD5 or MD2 signature"])
         let pss = try Self.zlint("rsassapssWithSHA256")
-        #expect(pss.readLeniently == ["the signature algorithm 1.2.840.113549.1.1.10, which swift-certificates does not support"])
+        #expect(
+            pss.readLeniently == [
+                "the signature algorithm 1.2.840.113549.1.1.10, which swift-certificates does not support"
+            ])
         #expect(CertificateHealthRule.weaknesses(pss) == [])
     }
 
@@ -76,27 +94,36 @@ import X509
 
     @Test func derStrictnessIsRewritten() throws {
         let utc = try Self.zlint("utcNoSeconds").readLeniently
-        #expect(utc == [
-            "a validity time not in DER form", "a public key swift-certificates cannot read", "an issuer unique ID", "a subject unique ID",
-            "the signature algorithm 1.2.840.113549.1.1.4, which swift-certificates does not support",
-        ])
+        #expect(
+            utc == [
+                "a validity time not in DER form", "a public key swift-certificates cannot read", "an issuer unique ID",
+                "a subject unique ID",
+                "the signature algorithm 1.2.840.113549.1.1.4, which swift-certificates does not support",
+            ])
         #expect(try Self.zlint("caOrgNameEmpty").readLeniently == ["a name whose SET OF is not in DER order"])
         let version1 = try Self.zlint("certVersion1NoExtensions").readLeniently
-        #expect(version1 == ["version 1 written out (DER leaves a DEFAULT value out)", "a public key swift-certificates cannot read"])
+        #expect(
+            version1 == [
+                "version 1 written out (DER leaves a DEFAULT value out)", "a public key swift-certificates cannot read",
+            ])
         // A key swift-crypto will not load is still measured from its DER.
         let version1Key = try Self.zlint("certVersion1NoExtensions")
         #expect(version1Key.unloadedRSAKeyBits.map { $0 < 2048 } == true)
         // openssl x509 -text: "Public-Key: (1024 bit)", sha1WithRSAEncryption.
-        #expect(CertificateHealthRule.weaknesses(version1Key) == ["RSA key of 1024 bits (minimum 2048)", "SHA-1 signature"])
-        #expect(try Self.zlint("extSANDuplicated").readLeniently == ["an extension that appears twice (the first is read)"])
+        #expect(
+            CertificateHealthRule.weaknesses(version1Key) == ["RSA key of 1024 bits (minimum 2048)", "SHA-1 signature"])
+        #expect(
+            try Self.zlint("extSANDuplicated").readLeniently == ["an extension that appears twice (the first is read)"])
     }
 
     /// swift-crypto double-frees an RSA key BoringSSL refuses: such a key must never reach it.
     @Test func rsaKeysBoringSSLRefusesNeverReachSwiftCrypto() throws {
         let der = { (name: String) throws -> [UInt8] in
-            let url = Fixtures.testsDirectory.appendingPathComponent("RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
+            let url = Fixtures.testsDirectory.appendingPathComponent(
+                "RealWorld/valid/certificates/zmap+zlint/v3/testdata/\(name).pem")
             let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
-            let body = text.components(separatedBy: "-----BEGIN CERTIFICATE-----")[1].components(separatedBy: "-----END CERTIFICATE-----")[0]
+            let body = text.components(separatedBy: "-----BEGIN CERTIFICATE-----")[1].components(
+                separatedBy: "-----END CERTIFICATE-----")[0]
             return [UInt8](try #require(Data(base64Encoded: body.split(whereSeparator: \.isNewline).joined())))
         }
         #expect(RSAKeyGuard.certificateHasRefusedKey(try der("evenRsaMod")))
@@ -115,7 +142,9 @@ import X509
     }
 
     @Test func otherBrokenDERStaysAFormatError() {
-        #expect(throws: FormatError.self) { try CertificateReader.readDER(path: "x.der", bytes: [0x30, 0x03, 0x02, 0x01, 0x80]) }
+        #expect(throws: FormatError.self) {
+            try CertificateReader.readDER(path: "x.der", bytes: [0x30, 0x03, 0x02, 0x01, 0x80])
+        }
     }
 
     /// The certificate with `[1]` and `[2]` unique IDs after its public key (version 3 allows them).
@@ -123,7 +152,8 @@ import X509
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
         let root = try DER.parse(serializer.serializedBytes)
-        guard case .constructed(let parts) = root.content, case .constructed(let tbsParts) = Array(parts)[0].content else { throw ASN1Error.invalidASN1Object(reason: "not a certificate") }
+        guard case .constructed(let parts) = root.content, case .constructed(let tbsParts) = Array(parts)[0].content
+        else { throw ASN1Error.invalidASN1Object(reason: "not a certificate") }
         let outer = Array(parts)
         var fields = Array(tbsParts).map(\.encodedBytes)
         // version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, then [1], [2].

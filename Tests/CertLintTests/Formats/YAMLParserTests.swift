@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CertLint
 
 @Suite struct YAMLParserTests {
@@ -56,13 +57,18 @@ import Testing
         do {
             _ = try YAMLParser().parse(text)
         } catch {
-            #expect(error.message == "aliases expand to more than 1000000 nodes (or 61 MiB of text); refusing to expand further (alias bomb?)")
+            #expect(
+                error.message
+                    == "aliases expand to more than 1000000 nodes (or 61 MiB of text); refusing to expand further (alias bomb?)"
+            )
             #expect(error.position.line == 6)  // a5 is the first to pass a million nodes
         }
     }
 
     @Test func deepNestingIsBounded() {
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        #expect(throws: FormatError("nesting is deeper than 400 levels", line: 1, column: 401)) { try YAMLParser().parse(text) }
+        #expect(throws: FormatError("nesting is deeper than 400 levels", line: 1, column: 401)) {
+            try YAMLParser().parse(text)
+        }
     }
 }

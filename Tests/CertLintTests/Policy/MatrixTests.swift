@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CertLint
 
 /// Every row of the decision matrix, with and without port 5263, and the combinations the
@@ -13,16 +14,29 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
     /// The one matrix rule expected (CP001, CP002, CP003), or nil for a clean verdict.
     let expected: String?
 
-    var testDescription: String { "\(label), \(certificate), \(mode.rawValue), 5263 \(with5263 ? "configured" : "absent")" }
+    var testDescription: String {
+        "\(label), \(certificate), \(mode.rawValue), 5263 \(with5263 ? "configured" : "absent")"
+    }
 
-    var nodes: [String] { namespace == .shared ? ["wsa1.example.com", "wsa2.example.com"] : ["wsa1.example.dmz", "wsa2.example.dmz"] }
+    var nodes: [String] {
+        namespace == .shared ? ["wsa1.example.com", "wsa2.example.com"] : ["wsa1.example.dmz", "wsa2.example.dmz"]
+    }
 
     static let all: [MatrixCase] = {
         var cases: [MatrixCase] = []
-        func add(_ label: String, _ namespace: Namespace, _ certificates: [String], _ mode: LoadBalancerMode, without: String?, with: String?) {
+        func add(
+            _ label: String, _ namespace: Namespace, _ certificates: [String], _ mode: LoadBalancerMode,
+            without: String?, with: String?
+        ) {
             for certificate in certificates {
-                cases.append(MatrixCase(label: label, namespace: namespace, certificate: certificate, mode: mode, with5263: false, expected: without))
-                cases.append(MatrixCase(label: label, namespace: namespace, certificate: certificate, mode: mode, with5263: true, expected: with))
+                cases.append(
+                    MatrixCase(
+                        label: label, namespace: namespace, certificate: certificate, mode: mode, with5263: false,
+                        expected: without))
+                cases.append(
+                    MatrixCase(
+                        label: label, namespace: namespace, certificate: certificate, mode: mode, with5263: true,
+                        expected: with))
             }
         }
         add("row 1", .shared, ["wildcard", "san-shared"], .reencrypt, without: nil, with: "CP002")
@@ -99,7 +113,8 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
     /// `manifest(declaring:)` with `load-balancer: [folder]` before `cert-proxy:`, for formats
     /// whose listeners cannot be linked by node names (cloud targets, pods).
     func manifest(loadBalancer folder: String) -> String {
-        manifest(declaring: false).replacingOccurrences(of: "    cert-proxy:\n", with: "    load-balancer: [\(folder)]\n    cert-proxy:\n")
+        manifest(declaring: false).replacingOccurrences(
+            of: "    cert-proxy:\n", with: "    load-balancer: [\(folder)]\n    cert-proxy:\n")
     }
 
     /// The matrix finding with its location; one line lower when `load-balancer:` was added.
@@ -143,16 +158,20 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
             files: ["certlint.yaml": single.manifest(declaring: false), "lb/haproxy.cfg": single.haproxy()],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": "single-host"])
         let result = try await repository.scan()
-        #expect(result.messages("CP001") == [
-            "deployment access: row 4 of the decision matrix (disjoint namespace (example.com / example.dmz), Single Host CN certificate certs/public.pem, 443 SSL re-encryption (from lb/haproxy.cfg:9:5)) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
-        ])
-        let unlisted = MatrixCase.all.first { $0.label == "unlisted" && $0.namespace == .disjoint && $0.certificate == "wildcard" }!
+        #expect(
+            result.messages("CP001") == [
+                "deployment access: row 4 of the decision matrix (disjoint namespace (example.com / example.dmz), Single Host CN certificate certs/public.pem, 443 SSL re-encryption (from lb/haproxy.cfg:9:5)) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
+            ])
+        let unlisted = MatrixCase.all.first {
+            $0.label == "unlisted" && $0.namespace == .disjoint && $0.certificate == "wildcard"
+        }!
         let other = try FixtureRepository(
             files: ["certlint.yaml": unlisted.manifest(declaring: true)],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": "wildcard"])
-        #expect(try await other.scan().messages("CP003") == [
-            "deployment access: disjoint namespace (example.com / example.dmz), Wildcard certificate certs/public.pem, 443 SSL passthrough (from lb-mode in certlint.yaml) is not a row of the decision matrix: under passthrough the nodes present the public certificate themselves, and a wildcard for the public domain does not cover node names in another domain"
-        ])
+        #expect(
+            try await other.scan().messages("CP003") == [
+                "deployment access: disjoint namespace (example.com / example.dmz), Wildcard certificate certs/public.pem, 443 SSL passthrough (from lb-mode in certlint.yaml) is not a row of the decision matrix: under passthrough the nodes present the public certificate themselves, and a wildcard for the public domain does not cover node names in another domain"
+            ])
     }
 
     @Test func partialSANIsASingleHostCNThatNamesTheMissingNodes() async throws {
@@ -174,7 +193,10 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
         let result = try await repository.scan()
         #expect(result.brief == ["CP001 certlint.yaml:4:11"])
         #expect(result.messages("CP001").first?.contains("Single Host CN certificate certs/partial.pem") == true)
-        #expect(result.messages("CP001").first?.contains("it names the VIP and wsa1.example.com but not wsa2.example.com, so it counts as Single Host CN") == true)
+        #expect(
+            result.messages("CP001").first?.contains(
+                "it names the VIP and wsa1.example.com but not wsa2.example.com, so it counts as Single Host CN")
+                == true)
     }
 
     @Test func nodesInASubDomainAreDisjointAndNotCoveredByTheWildcard() async throws {
@@ -211,21 +233,29 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
         var manifest = "version: 1\nsettings: {system-trust: false, trust-anchors: [certs/ca.pem]}\ndeployments:\n"
         for (row, domain, certificate, mode) in rows {
             let key = mode == "passthrough" ? "service-certificate" : "public-certificate"
-            manifest += "  - name: row\(row)\n    vip: access.example.com\n    nodes: [wsa1.\(domain), wsa2.\(domain)]\n    lb-mode: \(mode)\n    \(key): certs/\(certificate).pem\n"
+            manifest +=
+                "  - name: row\(row)\n    vip: access.example.com\n    nodes: [wsa1.\(domain), wsa2.\(domain)]\n    lb-mode: \(mode)\n    \(key): certs/\(certificate).pem\n"
         }
         let repository = try FixtureRepository(
             files: ["certlint.yaml": manifest],
-            certificates: Dictionary(uniqueKeysWithValues: ["ca", "wildcard", "single-host", "san-shared", "san-disjoint"].map { ("certs/\($0).pem", $0) }))
+            certificates: Dictionary(
+                uniqueKeysWithValues: ["ca", "wildcard", "single-host", "san-shared", "san-disjoint"].map {
+                    ("certs/\($0).pem", $0)
+                }))
         let result = try await repository.scan()
         #expect(result.brief == ["CP001 certlint.yaml:9:11", "CP001 certlint.yaml:19:11"])
         #expect(result.findings.map(\.subject) == ["deployment row2 / matrix", "deployment row4 / matrix"])
-        #expect(result.findings.allSatisfy { $0.message.contains("row \($0.subject.dropFirst(14).prefix(1)) of the decision matrix") })
+        #expect(
+            result.findings.allSatisfy {
+                $0.message.contains("row \($0.subject.dropFirst(14).prefix(1)) of the decision matrix")
+            })
     }
 }
 
 @Suite struct CatalogTests {
     @Test func everyCatalogRuleHasACheckAndEveryCheckACatalogEntry() {
-        let checked = Set((builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs).map(\.rawValue))
+        let checked = Set(
+            (builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs).map(\.rawValue))
         let catalogued = Set(RuleCatalog.builtIn.rules.map(\.id))
         #expect(checked == catalogued)
         // The typed IDs are generated from the same catalog, in its order.
@@ -250,8 +280,12 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
         for namespace in [Namespace.shared, .disjoint] {
             for type in CertificateType.allCases {
                 for mode in [LoadBalancerMode.reencrypt, .passthrough] {
-                    let rows = matrix.rows.filter { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }
-                    let unsupported = matrix.unsupported.filter { $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode }
+                    let rows = matrix.rows.filter {
+                        $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode
+                    }
+                    let unsupported = matrix.unsupported.filter {
+                        $0.namespace == namespace && $0.certificateTypes.contains(type) && $0.mode == mode
+                    }
                     #expect(rows.count + unsupported.count == 1, "\(namespace) \(type) \(mode)")
                 }
             }

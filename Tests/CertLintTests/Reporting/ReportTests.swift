@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Golden outputs for every format, fingerprints that survive moved lines, and the official
@@ -18,21 +19,28 @@ import Testing
             manifest: GoodDeployment.manifest
                 + "    cert-proxy:\n      # certlint:ignore CP002 reason=\"kept during the node migration\" until=2027-03-01\n      secondary-port: 5263\n",
             haproxy: haproxy,
-            extra: ["lb/old haproxy.cfg": "frontend legacy\n    bind :80 \"unterminated\n", "secrets/tls.key": Fixtures.certificate("example-key")],
+            extra: [
+                "lb/old haproxy.cfg": "frontend legacy\n    bind :80 \"unterminated\n",
+                "secrets/tls.key": Fixtures.certificate("example-key"),
+            ],
             certificates: ["certs/expiring.pem": "expiring"])
         try repository.write("docs/topology.png", Data([0x89, 0x50, 0x4E, 0x47, 0x00]))
         return repository
     }
 
     static func normalised(_ text: String, root: String) -> String {
-        text.replacingOccurrences(of: URL(fileURLWithPath: root, isDirectory: true).absoluteString, with: "file:///REPOSITORY/")
+        text.replacingOccurrences(
+            of: URL(fileURLWithPath: root, isDirectory: true).absoluteString, with: "file:///REPOSITORY/")
     }
 
     @Test func goldenOutputs() async throws {
         let repository = try Self.goldenRepository()
         let result = try await repository.scan()
         let update = ProcessInfo.processInfo.environment["CERTLINT_UPDATE_GOLDEN"] == "1"
-        for (format, name) in [(OutputFormat.text, "report.txt"), (.json, "report.json"), (.sarif, "report.sarif"), (.junit, "report.xml"), (.github, "report.github")] {
+        for (format, name) in [
+            (OutputFormat.text, "report.txt"), (.json, "report.json"), (.sarif, "report.sarif"), (.junit, "report.xml"),
+            (.github, "report.github"),
+        ] {
             let rendered = Self.normalised(format.render(result), root: repository.root.resolvingSymlinksInPath().path)
             let url = Fixtures.golden.appendingPathComponent(name)
             if update {
@@ -40,7 +48,9 @@ import Testing
                 continue
             }
             let expected = try String(contentsOf: url, encoding: .utf8)
-            #expect(rendered == expected, "\(name) differs from the golden file; rerun with CERTLINT_UPDATE_GOLDEN=1 if the change is intended")
+            #expect(
+                rendered == expected,
+                "\(name) differs from the golden file; rerun with CERTLINT_UPDATE_GOLDEN=1 if the change is intended")
         }
     }
 
@@ -50,14 +60,20 @@ import Testing
         let moved = try String(contentsOf: repository.root.appendingPathComponent("lb/haproxy.cfg"), encoding: .utf8)
         try repository.write("lb/haproxy.cfg", "# moved down by a comment block\n#\n#\n" + moved)
         let after = try await repository.scan()
-        let fingerprint = { (result: ScanResult) in result.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map { "\($0.ruleID) \($0.fingerprint)" } }
+        let fingerprint = { (result: ScanResult) in
+            result.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map { "\($0.ruleID) \($0.fingerprint)" }
+        }
         #expect(!fingerprint(before).isEmpty)
         #expect(fingerprint(before) == fingerprint(after))
-        #expect(before.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map { $0.location.line + 3 }
-            == after.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map(\.location.line))
+        #expect(
+            before.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map { $0.location.line + 3 }
+                == after.findings.filter { $0.location.path == "lb/haproxy.cfg" }.map(\.location.line))
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: Fixtures.shared.appendingPathComponent("schemas").path), "../shared/schemas is not beside this checkout"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: Fixtures.shared.appendingPathComponent("schemas").path),
+            "../shared/schemas is not beside this checkout"))
     func reportsValidateAgainstTheOfficialSchemas() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-schemas-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -68,7 +84,8 @@ import Testing
         scans.append(("golden", try await golden.scan()))
         scans.append(("clean", try await GoodDeployment.repository().scan()))
         // A repository with an origin remote, for versionControlProvenance, and a path that needs percent-encoding.
-        let versioned = try GoodDeployment.repository(extra: ["keys/my key #1.pem": Fixtures.certificate("example-key")])
+        let versioned = try GoodDeployment.repository(extra: ["keys/my key #1.pem": Fixtures.certificate("example-key")]
+        )
         try versioned.git("init", "-q", "-b", "main")
         try versioned.git("config", "user.email", "t@example.com")
         try versioned.git("config", "user.name", "t")
@@ -79,7 +96,10 @@ import Testing
         #expect(versionedResult.provenance?.branch == "main")
         scans.append(("versioned", versionedResult))
 
-        var arguments = [Fixtures.packageRoot.appendingPathComponent("Scripts/validate-reports.py").path, Fixtures.shared.appendingPathComponent("schemas").path]
+        var arguments = [
+            Fixtures.packageRoot.appendingPathComponent("Scripts/validate-reports.py").path,
+            Fixtures.shared.appendingPathComponent("schemas").path,
+        ]
         for (name, result) in scans {
             let sarif = out.appendingPathComponent("\(name).sarif")
             let junit = out.appendingPathComponent("\(name).xml")
@@ -108,7 +128,9 @@ import Testing
     @Test func jobsDoNotChangeTheOutput() async throws {
         let repository = try ReportTests.goldenRepository()
         for index in 0..<40 {
-            try repository.write("teams/t\(index)/haproxy.cfg", GoodDeployment.haproxy.replacingOccurrences(of: "access_https", with: "web\(index)"))
+            try repository.write(
+                "teams/t\(index)/haproxy.cfg",
+                GoodDeployment.haproxy.replacingOccurrences(of: "access_https", with: "web\(index)"))
             try repository.write("teams/t\(index)/notes.md", "# team \(index)\n")
         }
         var options = ScanOptions()

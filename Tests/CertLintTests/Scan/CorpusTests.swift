@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Real configuration files and certificates written by others (../shared/corpus): certlint
@@ -27,16 +28,25 @@ import Testing
         #expect(result.brief == [])
         // Notes only for what the corpus lacks or cannot be read as configuration, and the NGINX
         // prefix assumed for h5bp's site template (it lies outside the main file's folder).
-        let unexplained = result.notes.filter { !$0.message.contains("matches no file in the repository") && !$0.message.hasPrefix("is a template") }
+        let unexplained = result.notes.filter {
+            !$0.message.contains("matches no file in the repository") && !$0.message.hasPrefix("is a template")
+        }
         let template = "nginx/h5bp/conf.d/templates/example.com.conf"
         #expect(unexplained.filter { $0.path != template } == [])
-        #expect(unexplained.filter { $0.path == template }.map(\.message) == [(19, "certificate_files.conf"), (20, "policy_balanced.conf"), (36, "certificate_files.conf"), (37, "policy_balanced.conf")].map { line, file in
-            "line \(line): include h5bp/tls/\(file) names no file under nginx/h5bp/conf.d/templates (the folder of \(template), NGINX's prefix); read from nginx/h5bp instead"
-        })
+        #expect(
+            unexplained.filter { $0.path == template }.map(\.message)
+                == [
+                    (19, "certificate_files.conf"), (20, "policy_balanced.conf"), (36, "certificate_files.conf"),
+                    (37, "policy_balanced.conf"),
+                ].map { line, file in
+                    "line \(line): include h5bp/tls/\(file) names no file under nginx/h5bp/conf.d/templates (the folder of \(template), NGINX's prefix); read from nginx/h5bp instead"
+                })
         // The PEM files were read, not passed over: every one yields certificates.
         let pemFiles = files.filter { $0.hasSuffix(".pem") }
         #expect(!pemFiles.isEmpty)
         #expect(Set(result.topology.certificateFiles.map(\.path)) == Set(pemFiles))
-        #expect(result.topology.certificateFiles.filter { $0.certificates.isEmpty }.map { "\($0.path) \($0.unusable)" } == [])
+        #expect(
+            result.topology.certificateFiles.filter { $0.certificates.isEmpty }.map { "\($0.path) \($0.unusable)" }
+                == [])
     }
 }

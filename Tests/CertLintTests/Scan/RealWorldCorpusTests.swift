@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Valid files from other projects (mostly their own test suites of valid input, which were
@@ -30,7 +31,9 @@ import Testing
 
     @Test func everyFileHasItsProvenance() throws {
         let table = try String(contentsOf: Self.root.appendingPathComponent("PROVENANCE.tsv"), encoding: .utf8)
-        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        let rows = table.split(separator: "\n").dropFirst().map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false)
+        }
         #expect(rows.allSatisfy { $0.count == 5 && $0[2].count == 40 && !$0[4].isEmpty })
         let listed = Set(rows.map { String($0[0]) })
         let present = Set(Self.files("valid").map { "valid/\($0)" } + Self.files("invalid").map { "invalid/\($0)" })
@@ -42,11 +45,17 @@ import Testing
         #expect(files.count >= 2000)
         // Every format certlint reads from other people's repositories is represented.
         let formats = Set(files.map { String($0.prefix { $0 != "/" }) })
-        #expect(formats == ["as3", "avi", "certificates", "cloudformation", "haproxy", "kubernetes", "netscaler", "nginx", "terraform"])
+        #expect(
+            formats == [
+                "as3", "avi", "certificates", "cloudformation", "haproxy", "kubernetes", "netscaler", "nginx",
+                "terraform",
+            ])
         let result = try await scan("valid")
         #expect(result.filesScanned == files.count)
         let forbidden = Set((1...13).map { String(format: "CP%03d", $0) } + ["CP030", "CP031", "CP900"])
-        let wrong = result.findings.filter { forbidden.contains($0.ruleID) }.map { "\($0.ruleID) \($0.location): \($0.message)" }
+        let wrong = result.findings.filter { forbidden.contains($0.ruleID) }.map {
+            "\($0.ruleID) \($0.location): \($0.message)"
+        }
         #expect(wrong == [], "\(wrong.count) findings on valid files:\n\(wrong.prefix(30).joined(separator: "\n"))")
     }
 
@@ -55,7 +64,10 @@ import Testing
         #expect(!files.isEmpty)
         let result = try await scan("invalid")
         // Paths are relative to the repository that holds the folder (this checkout, or none).
-        let reported = Set(result.findings.filter { $0.ruleID == "CP900" }.map { $0.location.path.components(separatedBy: "RealWorld/invalid/").last! })
+        let reported = Set(
+            result.findings.filter { $0.ruleID == "CP900" }.map {
+                $0.location.path.components(separatedBy: "RealWorld/invalid/").last!
+            })
         #expect(reported == Set(files))
     }
 }

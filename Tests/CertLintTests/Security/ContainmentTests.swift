@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// No file outside the repository is opened, in any mode: hostile layouts scanned under
@@ -13,15 +14,22 @@ import Testing
     static func hostileRepository(outside: URL) throws -> FixtureRepository {
         let secret = outside.appendingPathComponent("secret")
         try FileManager.default.createDirectory(at: secret, withIntermediateDirectories: true)
-        try "frontend leaked\n    bind :5262 ssl crt /leaked.pem\n".write(to: secret.appendingPathComponent("haproxy.cfg"), atomically: true, encoding: .utf8)
-        try Fixtures.certificate("ca").write(to: secret.appendingPathComponent("ca.pem"), atomically: true, encoding: .utf8)
-        try "server { listen 5262 ssl; }\n".write(to: secret.appendingPathComponent("leak.conf"), atomically: true, encoding: .utf8)
+        try "frontend leaked\n    bind :5262 ssl crt /leaked.pem\n".write(
+            to: secret.appendingPathComponent("haproxy.cfg"), atomically: true, encoding: .utf8)
+        try Fixtures.certificate("ca").write(
+            to: secret.appendingPathComponent("ca.pem"), atomically: true, encoding: .utf8)
+        try "server { listen 5262 ssl; }\n".write(
+            to: secret.appendingPathComponent("leak.conf"), atomically: true, encoding: .utf8)
         let repository = try GoodDeployment.repository(
-            manifest: GoodDeployment.manifest.replacing("service-certificate: certs/node.pem", with: "service-certificate: ../\(outside.lastPathComponent)/secret/ca.pem"),
+            manifest: GoodDeployment.manifest.replacing(
+                "service-certificate: certs/node.pem",
+                with: "service-certificate: ../\(outside.lastPathComponent)/secret/ca.pem"),
             extra: [
                 "lb2/haproxy.cfg": "frontend f\n    bind :443\n",
-                "tf/main.tf": "locals {\n  a = file(\"/etc/passwd\")\n  b = file(\"\(secret.path)/ca.pem\")\n  c = templatefile(\"../../\(outside.lastPathComponent)/secret/ca.pem\", {})\n}\n",
-                "nginx/nginx.conf": "events {}\nhttp {\n  include \(secret.path)/*.conf;\n  include ../../\(outside.lastPathComponent)/secret/leak.conf;\n}\n",
+                "tf/main.tf":
+                    "locals {\n  a = file(\"/etc/passwd\")\n  b = file(\"\(secret.path)/ca.pem\")\n  c = templatefile(\"../../\(outside.lastPathComponent)/secret/ca.pem\", {})\n}\n",
+                "nginx/nginx.conf":
+                    "events {}\nhttp {\n  include \(secret.path)/*.conf;\n  include ../../\(outside.lastPathComponent)/secret/leak.conf;\n}\n",
             ],
             certificates: [:])
         try repository.git("init", "-q", "-b", "main")
@@ -30,12 +38,15 @@ import Testing
         try repository.commitAll("layout")
         let root = repository.root
         try FileManager.default.removeItem(at: root.appendingPathComponent("lb2"))
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("lb2").path, withDestinationPath: secret.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("lb2").path, withDestinationPath: secret.path)
         for (link, target) in [
-            ("passwd.cfg", "/etc/passwd"), ("secret.pem", secret.path + "/ca.pem"), ("up", ".."), ("loop-a", "loop-b"), ("loop-b", "loop-a"),
+            ("passwd.cfg", "/etc/passwd"), ("secret.pem", secret.path + "/ca.pem"), ("up", ".."), ("loop-a", "loop-b"),
+            ("loop-b", "loop-a"),
             ("self", "self"), ("certs/relative-out.pem", "../../\(outside.lastPathComponent)/secret/ca.pem"),
         ] {
-            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent(link).path, withDestinationPath: target)
+            try FileManager.default.createSymbolicLink(
+                atPath: root.appendingPathComponent(link).path, withDestinationPath: target)
         }
         try repository.git("add", "passwd.cfg", "secret.pem", "up", "certs/relative-out.pem")
         return repository
@@ -43,16 +54,23 @@ import Testing
 
     /// Every file a run of certlint opened, as the kernel resolved it.
     static func openedFiles(_ arguments: [String]) throws -> (status: Int32, files: [String], output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-strace-\(UUID().uuidString).txt").path
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-strace-\(UUID().uuidString).txt"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let result = try run(strace!, ["-f", "-y", "-qq", "-e", "trace=open,openat,openat2,creat", "-o", log, CommandLineTests.binary] + arguments)
+        let result = try run(
+            strace!,
+            ["-f", "-y", "-qq", "-e", "trace=open,openat,openat2,creat", "-o", log, CommandLineTests.binary] + arguments
+        )
         let text = try String(contentsOfFile: log, encoding: .utf8)
         var files: [String] = []
         for line in text.split(separator: "\n") {
             // `openat(AT_FDCWD</x>, "name", O_RDONLY) = 3</real/path>`: what was reached is after "= N<".
             guard let equals = line.range(of: ") = ", options: .backwards) else { continue }
             let result = line[equals.upperBound...]
-            guard let open = result.firstIndex(of: "<"), let close = result.lastIndex(of: ">"), open < close else { continue }
+            guard let open = result.firstIndex(of: "<"), let close = result.lastIndex(of: ">"), open < close else {
+                continue
+            }
             files.append(String(result[result.index(after: open)..<close]))
         }
         return (result.status, files, result.output + result.error)
@@ -61,8 +79,10 @@ import Testing
     static func isSystemFile(_ path: String) -> Bool {
         let home = FileManager.default.homeDirectoryForCurrentUser.path
         let allowed = [
-            "/etc/ld.so.cache", "/etc/ssl/", "/etc/ca-certificates", "/etc/pki/", "/etc/gitconfig", "/etc/gitattributes", "/etc/gitignore",
-            "/etc/localtime", "/usr/", "/lib", "/opt/swift/", "/proc/", "/sys/", "/dev/", "\(home)/.gitconfig", "\(home)/.config/git/",
+            "/etc/ld.so.cache", "/etc/ssl/", "/etc/ca-certificates", "/etc/pki/", "/etc/gitconfig",
+            "/etc/gitattributes", "/etc/gitignore",
+            "/etc/localtime", "/usr/", "/lib", "/opt/swift/", "/proc/", "/sys/", "/dev/", "\(home)/.gitconfig",
+            "\(home)/.config/git/",
             "pipe:", "socket:", "anon_inode:",
         ]
         return allowed.contains { path.hasPrefix($0) }
@@ -70,12 +90,14 @@ import Testing
 
     @Test(.enabled(if: strace != nil, "strace is not installed (.ci/run installs it)"))
     func hostileLayoutsOpenNothingOutsideTheRepository() throws {
-        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-outside-\(UUID().uuidString)")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-outside-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outside) }
         let repository = try Self.hostileRepository(outside: outside)
         let root = repository.root.resolvingSymlinksInPath().path
         for mode in [[], ["--staged"], ["--rev", "HEAD"]] {
-            let run = try Self.openedFiles(["scan", repository.path, "--as-of", "2026-06-01", "--format", "json"] + mode)
+            let run = try Self.openedFiles(
+                ["scan", repository.path, "--as-of", "2026-06-01", "--format", "json"] + mode)
             #expect(run.status == 0, "\(mode): \(run.output.prefix(2000))")
             let strays = run.files.filter { !($0 == root || $0.hasPrefix(root + "/")) && !Self.isSystemFile($0) }
             #expect(strays.isEmpty, "\(mode) opened \(strays)")
@@ -94,16 +116,21 @@ import Testing
     }
 
     @Test func readsThroughLinksThatStayInside() throws {
-        let repository = try FixtureRepository(files: ["config/lb/haproxy.cfg": "frontend f\n    bind :5262 ssl crt /x.pem\n"])
-        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("lb").path, withDestinationPath: "config/lb")
+        let repository = try FixtureRepository(files: [
+            "config/lb/haproxy.cfg": "frontend f\n    bind :5262 ssl crt /x.pem\n"
+        ])
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.root.appendingPathComponent("lb").path, withDestinationPath: "config/lb")
         let contained = ContainedFile(root: repository.root.resolvingSymlinksInPath().path)
         guard case .bytes(let bytes) = contained.read("lb/haproxy.cfg", sizeLimit: 1 << 20) else {
             Issue.record("a folder link inside the repository was not followed")
             return
         }
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("frontend f"))
-        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("a").path, withDestinationPath: "b")
-        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("b").path, withDestinationPath: "a")
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.root.appendingPathComponent("a").path, withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.root.appendingPathComponent("b").path, withDestinationPath: "a")
         guard case .refused(let reason) = contained.read("a/x.cfg", sizeLimit: 1 << 20) else {
             Issue.record("a link loop was read")
             return

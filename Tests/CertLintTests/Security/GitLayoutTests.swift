@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Every Git layout scans the right root, or is refused with what to do: `.git` files
@@ -16,20 +17,27 @@ import Testing
     }
 
     static func files() -> [String: String] {
-        var files = ["certlint.yaml": GoodDeployment.manifest, "lb/haproxy.cfg": GoodDeployment.haproxy, "keys/a.pem": Fixtures.certificate("example-key")]
+        var files = [
+            "certlint.yaml": GoodDeployment.manifest, "lb/haproxy.cfg": GoodDeployment.haproxy,
+            "keys/a.pem": Fixtures.certificate("example-key"),
+        ]
         for (path, name) in GoodDeployment.certificates { files[path] = Fixtures.certificate(name) }
         return files
     }
 
     func scan(_ path: String, _ extra: [String] = []) throws -> (status: Int32, output: String, error: String) {
-        try run(CommandLineTests.binary, ["scan", path, "--as-of", "2026-06-01", "--format", "github"] + extra, environment: ["NO_COLOR": "1"])
+        try run(
+            CommandLineTests.binary, ["scan", path, "--as-of", "2026-06-01", "--format", "github"] + extra,
+            environment: ["NO_COLOR": "1"])
     }
 
-    static let finding = "::error file=keys/a.pem,line=1,col=1,title=CP023 private-key-committed::keys/a.pem holds an unencrypted private key (PRIVATE KEY); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store\n"
+    static let finding =
+        "::error file=keys/a.pem,line=1,col=1,title=CP023 private-key-committed::keys/a.pem holds an unencrypted private key (PRIVATE KEY); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store\n"
 
     @Test func separateGitDirAndLinkedWorktree() throws {
         let work = try FixtureRepository(files: Self.files())
-        let gitDir = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-gitdir-\(UUID().uuidString)")
+        let gitDir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-gitdir-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: gitDir) }
         try work.git("init", "-q", "-b", "main", "--separate-git-dir", gitDir.path)
         try Self.committed(work)
@@ -38,7 +46,8 @@ import Testing
             #expect(result.status == 1, "\(extra): \(result.error)")
             #expect(result.output == Self.finding, "\(extra)")
         }
-        let tree = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-worktree-\(UUID().uuidString)")
+        let tree = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-worktree-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tree) }
         try work.git("worktree", "add", "-q", tree.path)
         let linked = try scan(tree.path)
@@ -62,7 +71,8 @@ import Testing
     @Test func bareRepositoryScansRevisionsOnly() throws {
         let source = try FixtureRepository(files: Self.files(), git: true)
         try Self.committed(source)
-        let bare = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-bare-\(UUID().uuidString).git")
+        let bare = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-bare-\(UUID().uuidString).git")
         defer { try? FileManager.default.removeItem(at: bare) }
         try run("/usr/bin/git", ["clone", "-q", "--bare", source.path, bare.path])
         let revision = try scan(bare.path, ["--rev", "HEAD"])
@@ -70,7 +80,10 @@ import Testing
         #expect(revision.output == Self.finding)
         let workingTree = try scan(bare.path)
         #expect(workingTree.status == 2)
-        #expect(workingTree.error == "certlint: error: \(bare.path) is a bare repository: it has no work tree or index to scan. Scan a revision with --rev REV (e.g. --rev HEAD).\n")
+        #expect(
+            workingTree.error
+                == "certlint: error: \(bare.path) is a bare repository: it has no work tree or index to scan. Scan a revision with --rev REV (e.g. --rev HEAD).\n"
+        )
     }
 
     @Test func shallowCloneAndSparseCheckout() throws {
@@ -78,7 +91,8 @@ import Testing
         try Self.committed(source)
         try source.write("README", "second commit\n")
         try source.commitAll("second")
-        let shallow = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-shallow-\(UUID().uuidString)")
+        let shallow = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-shallow-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: shallow) }
         try run("/usr/bin/git", ["clone", "-q", "--depth", "1", "file://" + source.path, shallow.path])
         for extra in [[], ["--rev", "HEAD"]] {
@@ -107,11 +121,16 @@ import Testing
         let truncated = try scan(repository.path, ["--rev", "HEAD"])
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(truncated.status == 2)
-        #expect(truncated.error.hasPrefix("certlint: error: Git: reading object \(id) did not finish within 5 s; the object is probably corrupt."))
+        #expect(
+            truncated.error.hasPrefix(
+                "certlint: error: Git: reading object \(id) did not finish within 5 s; the object is probably corrupt.")
+        )
         // Damaged (another content under the same name): libgit2 says so at once.
         try Data([0x78, 0x01] + Array(repeating: UInt8(0x41), count: 20)).write(to: object)
         let damaged = try scan(repository.path, ["--staged"])
         #expect(damaged.status == 2)
-        #expect(damaged.error.hasPrefix("certlint: error: Git objects could not be read: lb/haproxy.cfg: reading object \(id): "))
+        #expect(
+            damaged.error.hasPrefix(
+                "certlint: error: Git objects could not be read: lb/haproxy.cfg: reading object \(id): "))
     }
 }

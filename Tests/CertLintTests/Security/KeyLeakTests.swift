@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// No output of any command carries key material: a repository seeded with private keys of every
@@ -19,9 +20,11 @@ import Testing
     static func seededRepository(_ keys: KeyMaterial) throws -> FixtureRepository {
         let haproxy = GoodDeployment.haproxy
             .replacing("    http-request set-header RemotePort %[src_port]\n", with: "")
-            .replacing("frontend access_https\n", with: "frontend access_https  # \(oneLine(keys["haproxy-comment"]))\n")
+            .replacing(
+                "frontend access_https\n", with: "frontend access_https  # \(oneLine(keys["haproxy-comment"]))\n")
         let manifest = GoodDeployment.manifest.replacing(
-            "nodes: [wsa1.example.dmz, wsa2.example.dmz]", with: "nodes: [wsa1.example.dmz, wsa2.example.dmz]  # \(oneLine(keys["haproxy-comment"]))")
+            "nodes: [wsa1.example.dmz, wsa2.example.dmz]",
+            with: "nodes: [wsa1.example.dmz, wsa2.example.dmz]  # \(oneLine(keys["haproxy-comment"]))")
         let truncated = keys["truncated"].pem
         let der = keys["avi-der"].body
         let block = keys["yaml-block"].pem.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")
@@ -43,9 +46,12 @@ import Testing
                 "k8s/secret.yaml":
                     "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.key: "
                     + Data(keys["k8s-base64"].pem.utf8).base64EncodedString() + ": broken\n",
-                "k8s/block.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\nstringData:\n  tls.key: |\n\(block)\n  bad: [\n",
-                "tf/main.tf": "resource \"tls_private_key\" \"x\" {\n  private_key_pem = \"\(escaped(keys["terraform"]))\n",
-                "avi/ssl.json": "{\"VirtualService\": [], \"SSLKeyAndCertificate\": [{\"name\": \"x\", \"key\": \"\(der)\", \"x\": ]}]}\n",
+                "k8s/block.yaml":
+                    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\nstringData:\n  tls.key: |\n\(block)\n  bad: [\n",
+                "tf/main.tf":
+                    "resource \"tls_private_key\" \"x\" {\n  private_key_pem = \"\(escaped(keys["terraform"]))\n",
+                "avi/ssl.json":
+                    "{\"VirtualService\": [], \"SSLKeyAndCertificate\": [{\"name\": \"x\", \"key\": \"\(der)\", \"x\": ]}]}\n",
             ])
     }
 
@@ -58,19 +64,33 @@ import Testing
         func file(_ name: String) -> String { outside.appendingPathComponent(name).path }
         var outputs: [(String, String)] = []
         func record(_ what: String, _ arguments: [String], expecting status: Int32) throws {
-            let result = try run(CommandLineTests.binary, arguments, environment: ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"])
+            let result = try run(
+                CommandLineTests.binary, arguments, environment: ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"])
             #expect(result.status == status, "\(what): \(result.error)")
             outputs.append((what + " (standard output)", result.output))
             outputs.append((what + " (standard error)", result.error))
         }
         for format in OutputFormat.allCases {
-            try record("scan --format \(format.rawValue)", ["scan", repository.path, "--as-of", "2026-06-01", "--format", format.rawValue], expecting: 1)
+            try record(
+                "scan --format \(format.rawValue)",
+                ["scan", repository.path, "--as-of", "2026-06-01", "--format", format.rawValue], expecting: 1)
         }
         try record(
-            "scan with files", ["scan", repository.path, "--as-of", "2026-06-01", "--sarif", file("r.sarif"), "--junit", file("r.xml"), "--json", file("r.json")],
+            "scan with files",
+            [
+                "scan", repository.path, "--as-of", "2026-06-01", "--sarif", file("r.sarif"), "--junit", file("r.xml"),
+                "--json", file("r.json"),
+            ],
             expecting: 1)
-        try record("baseline", ["baseline", repository.path, "--as-of", "2026-06-01", "--output", file("baseline.json")], expecting: 0)
-        try record("verify", ["verify", repository.path, "--as-of", "2026-06-01", "--timeout", "2", "--endpoint", "wsa1.example.dmz:5262@127.0.0.1:1", "--sarif", file("v.sarif")], expecting: 1)
+        try record(
+            "baseline", ["baseline", repository.path, "--as-of", "2026-06-01", "--output", file("baseline.json")],
+            expecting: 0)
+        try record(
+            "verify",
+            [
+                "verify", repository.path, "--as-of", "2026-06-01", "--timeout", "2", "--endpoint",
+                "wsa1.example.dmz:5262@127.0.0.1:1", "--sarif", file("v.sarif"),
+            ], expecting: 1)
         try proxyRun(repository, stage: outside, record: record)
         for name in ["r.sarif", "r.xml", "r.json", "baseline.json", "v.sarif", "p.sarif", "report.jsonl"] {
             outputs.append((name, try String(contentsOfFile: file(name), encoding: .utf8)))
@@ -81,26 +101,43 @@ import Testing
         }
         // The scan saw what it had to: every unencrypted key is CP023, the one-line and cut-short ones included.
         let scan = try await repository.scan()
-        #expect(scan.findings.filter { $0.ruleID == "CP023" }.map(\.location.description) == [
-            "keys/ed25519.pem:1:1", "keys/id_openssh:1:1", "keys/oneline.pem:1:1", "keys/pkcs1.key:1:1", "keys/pkcs8.pem:1:1",
-            "keys/sec1.pem:1:1", "keys/truncated.pem:1:1",
-        ])
+        #expect(
+            scan.findings.filter { $0.ruleID == "CP023" }.map(\.location.description) == [
+                "keys/ed25519.pem:1:1", "keys/id_openssh:1:1", "keys/oneline.pem:1:1", "keys/pkcs1.key:1:1",
+                "keys/pkcs8.pem:1:1",
+                "keys/sec1.pem:1:1", "keys/truncated.pem:1:1",
+            ])
         let snippets = scan.findings.compactMap(\.snippet)
-        #expect(snippets.contains { $0.contains("-----BEGIN PRIVATE KEY-----[private key redacted, ") && $0.hasSuffix("-----END PRIVATE KEY-----") })
-        #expect(outputs.contains { $0.1.contains("frontend access_https  # -----BEGIN PRIVATE KEY-----[private key redacted, ") })
+        #expect(
+            snippets.contains {
+                $0.contains("-----BEGIN PRIVATE KEY-----[private key redacted, ")
+                    && $0.hasSuffix("-----END PRIVATE KEY-----")
+            })
+        #expect(
+            outputs.contains {
+                $0.1.contains("frontend access_https  # -----BEGIN PRIVATE KEY-----[private key redacted, ")
+            })
         #expect(snippets.contains { $0.contains("\"privateKey\": \"[private key redacted, ") })
         #expect(snippets.contains { $0.contains("\"ciphertext\": \"[passphrase redacted, 8 bytes]\"") })
-        #expect(snippets.contains { $0.contains("\"SSLKeyAndCertificate\": [{\"name\": \"x\", \"key\": \"[private key redacted, ") })
+        #expect(
+            snippets.contains {
+                $0.contains("\"SSLKeyAndCertificate\": [{\"name\": \"x\", \"key\": \"[private key redacted, ")
+            })
     }
 
     /// `certlint proxy --duration 1` with nodes that do not answer: its report, SARIF and messages.
-    func proxyRun(_ repository: FixtureRepository, stage folder: URL, record: (String, [String], Int32) throws -> Void) throws {
+    func proxyRun(_ repository: FixtureRepository, stage folder: URL, record: (String, [String], Int32) throws -> Void)
+        throws
+    {
         let key = folder.appendingPathComponent("terminate.key").path
         let certificate = folder.appendingPathComponent("terminate.pem").path
-        let made = try run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-days", "30", "-subj", "/CN=access.example.com",
-        ])
+        let made = try run(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key, "-out", certificate,
+                "-days", "30", "-subj", "/CN=access.example.com",
+            ])
         #expect(made.status == 0, "\(made.error)")
         let stage = """
             version: 1
@@ -116,7 +153,10 @@ import Testing
         try stage.write(toFile: stagePath, atomically: true, encoding: .utf8)
         try record(
             "proxy",
-            ["proxy", repository.path, "--as-of", "2026-06-01", "--stage", stagePath, "--duration", "1", "--report", folder.appendingPathComponent("report.jsonl").path,
-             "--sarif", folder.appendingPathComponent("p.sarif").path], 1)
+            [
+                "proxy", repository.path, "--as-of", "2026-06-01", "--stage", stagePath, "--duration", "1", "--report",
+                folder.appendingPathComponent("report.jsonl").path,
+                "--sarif", folder.appendingPathComponent("p.sarif").path,
+            ], 1)
     }
 }

@@ -22,7 +22,9 @@ struct KeyMaterial {
         defer { try? FileManager.default.removeItem(at: folder) }
         func openssl(_ arguments: [String]) throws -> String {
             let result = try run("/usr/bin/env", ["openssl"] + arguments)
-            guard result.status == 0 else { throw KeyMaterialError.openssl(arguments.joined(separator: " "), result.error) }
+            guard result.status == 0 else {
+                throw KeyMaterialError.openssl(arguments.joined(separator: " "), result.error)
+            }
             return result.output
         }
         let rsa = folder.appendingPathComponent("rsa.pem").path
@@ -32,18 +34,25 @@ struct KeyMaterial {
         func ec() throws -> String { try openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout"]) }
         let legacy = folder.appendingPathComponent("legacy.pem").path
         try ec().write(toFile: legacy, atomically: true, encoding: .utf8)
-        func pkcs8EC() throws -> String { try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"]) }
+        func pkcs8EC() throws -> String {
+            try openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        }
         var keys = [
             Key(name: "pkcs8-rsa", pem: try String(contentsOfFile: rsa, encoding: .utf8)),
             Key(name: "pkcs1-rsa", pem: try openssl(["rsa", "-in", rsa2, "-traditional"])),
             Key(name: "sec1-ec", pem: try ec()),
             Key(name: "ed25519", pem: try openssl(["genpkey", "-algorithm", "ed25519"])),
-            Key(name: "encrypted-pkcs8", pem: try openssl(["pkcs8", "-topk8", "-in", rsa, "-v2", "aes256", "-passout", "pass:secret"])),
-            Key(name: "legacy-encrypted", pem: try openssl(["ec", "-in", legacy, "-aes256", "-passout", "pass:secret"])),
+            Key(
+                name: "encrypted-pkcs8",
+                pem: try openssl(["pkcs8", "-topk8", "-in", rsa, "-v2", "aes256", "-passout", "pass:secret"])),
+            Key(
+                name: "legacy-encrypted", pem: try openssl(["ec", "-in", legacy, "-aes256", "-passout", "pass:secret"])),
             Key(name: "openssh", pem: Self.openSSH()),
         ]
         // Keys for the other shapes (one line, cut short, inside JSON, YAML, HCL, base64 of PEM, bare DER).
-        for name in ["one-line", "truncated", "as3", "k8s-base64", "terraform", "haproxy-comment", "avi-der", "yaml-block"] {
+        for name in [
+            "one-line", "truncated", "as3", "k8s-base64", "terraform", "haproxy-comment", "avi-der", "yaml-block",
+        ] {
             keys.append(Key(name: name, pem: try pkcs8EC()))
         }
         self.keys = keys
@@ -69,7 +78,6 @@ struct KeyMaterial {
         return "-----BEGIN OPENSSH PRIVATE KEY-----\n\(body)\n-----END OPENSSH PRIVATE KEY-----\n"
     }
 
-
     /// The first piece of key material found in `text`, or nil.
     func leak(in text: String) -> String? {
         let bytes = Array(text.utf8)
@@ -84,4 +92,3 @@ struct KeyMaterial {
 enum KeyMaterialError: Error {
     case openssl(String, String)
 }
-

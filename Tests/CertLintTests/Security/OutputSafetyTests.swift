@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Outputs never destroy: no write through a link, over a device, a pipe or a folder; a failed
@@ -30,7 +31,9 @@ import Testing
             #expect(result.status == 2)
             #expect(result.output.isEmpty)
             #expect(
-                result.error == "certlint: error: output \(path) \(problem). Pass the path of a regular file in a writable folder, or - for standard output.\n")
+                result.error
+                    == "certlint: error: output \(path) \(problem). Pass the path of a regular file in a writable folder, or - for standard output.\n"
+            )
         }
         let baseline = try certlint(["baseline", repository.path, "--output", link])
         #expect(baseline.status == 2)
@@ -51,15 +54,20 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("{\n  \"$schema\""))
         var info = stat()
         #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repository.path).filter { $0.contains(".certlint-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: repository.path).filter {
+            $0.contains(".certlint-")
+        }
         #expect(leftovers.isEmpty)
-        let toStandardOutput = try certlint(["scan", repository.path, "--as-of", "2026-06-01", "--format", "json", "--sarif", "-"])
+        let toStandardOutput = try certlint([
+            "scan", repository.path, "--as-of", "2026-06-01", "--format", "json", "--sarif", "-",
+        ])
         #expect(toStandardOutput.status == 0)
         #expect(toStandardOutput.output.hasPrefix("{\n  \"$schema\""))
     }
 
     @Test func aFailedWriteToStandardOutputIsExit2() throws {
-        let repository = try GoodDeployment.repository(haproxy: GoodDeployment.haproxy.replacing("    option forwardfor\n", with: ""))
+        let repository = try GoodDeployment.repository(
+            haproxy: GoodDeployment.haproxy.replacing("    option forwardfor\n", with: ""))
         // A full disk.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
@@ -71,7 +79,10 @@ import Testing
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 2)
-        #expect(message == "certlint: error: standard output cannot be written (No space left on device). Check the pipe or the disk certlint writes to.\n")
+        #expect(
+            message
+                == "certlint: error: standard output cannot be written (No space left on device). Check the pipe or the disk certlint writes to.\n"
+        )
         // A reader that went away (`certlint scan | head -0`): the pipe has no reader left.
         let pipe = Pipe()
         try pipe.fileHandleForReading.close()
@@ -86,6 +97,9 @@ import Testing
         let brokenMessage = String(decoding: brokenErrors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         broken.waitUntilExit()
         #expect(broken.terminationReason == .exit && broken.terminationStatus == 2)
-        #expect(brokenMessage == "certlint: error: standard output cannot be written (Broken pipe). Check the pipe or the disk certlint writes to.\n")
+        #expect(
+            brokenMessage
+                == "certlint: error: standard output cannot be written (Broken pipe). Check the pipe or the disk certlint writes to.\n"
+        )
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// File names and contents with terminal control sequences: text and GitHub output show them as
@@ -12,8 +13,10 @@ import Testing
     static func repository() throws -> FixtureRepository {
         let haproxy = GoodDeployment.haproxy
             .replacing("    http-request set-header RemotePort %[src_port]\n", with: "")
-            .replacing("frontend access_https\n", with: "frontend access_https # \u{1B}[31mred\u{9B}2J\u{7F}\u{202E}txt.exe\n")
-        return try GoodDeployment.repository(haproxy: haproxy, extra: [hostileName: Fixtures.certificate("example-key")])
+            .replacing(
+                "frontend access_https\n", with: "frontend access_https # \u{1B}[31mred\u{9B}2J\u{7F}\u{202E}txt.exe\n")
+        return try GoodDeployment.repository(
+            haproxy: haproxy, extra: [hostileName: Fixtures.certificate("example-key")])
     }
 
     @Test func everyFormatKeepsControlCharactersInert() async throws {
@@ -23,17 +26,28 @@ import Testing
         for format in OutputFormat.allCases {
             let text = format.render(result)
             let raw = text.unicodeScalars.filter { scalar in
-                (scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r") || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{202E}"
+                (scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r")
+                    || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{202E}"
             }
-            #expect(raw.isEmpty, "\(format.rawValue) carries raw control characters: \(raw.map { String($0.value, radix: 16) })")
+            #expect(
+                raw.isEmpty,
+                "\(format.rawValue) carries raw control characters: \(raw.map { String($0.value, radix: 16) })")
         }
         let text = OutputFormat.text.render(result)
-        #expect(text.contains("certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem:1:1: error: certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem holds an unencrypted private key"))
+        #expect(
+            text.contains(
+                "certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem:1:1: error: certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem holds an unencrypted private key"
+            ))
         #expect(text.contains("    frontend access_https # \\x1b[31mred\\u{9b}2J\\x7f\\u{202e}txt.exe\n    ^\n"))
         let github = OutputFormat.github.render(result)
-        #expect(github.contains("::error file=certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem,line=1,col=1,title=CP023 private-key-committed::"))
+        #expect(
+            github.contains(
+                "::error file=certs/\\x1b]0;pwned\\x07\\x1b[2Jkey.pem,line=1,col=1,title=CP023 private-key-committed::")
+        )
         let json = OutputFormat.json.render(result)
-        #expect(json.contains("\"path\" : \"certs\\/\\u001b]0;pwned\\u0007\\u001b[2Jkey.pem\"") || json.contains("\"path\" : \"certs/\\u001b]0;pwned\\u0007\\u001b[2Jkey.pem\""))
+        #expect(
+            json.contains("\"path\" : \"certs\\/\\u001b]0;pwned\\u0007\\u001b[2Jkey.pem\"")
+                || json.contains("\"path\" : \"certs/\\u001b]0;pwned\\u0007\\u001b[2Jkey.pem\""))
     }
 
     @Test func colourCodesAreCertlintsOwnOnly() async throws {

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Working tree, index and revision: each reads its own version of the files.
 @Suite struct GitModeTests {
-    let terminated = GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
+    let terminated = GoodDeployment.haproxy.replacing(
+        "bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
     var cp004: String { "CP004 \(location(of: "bind :5262", in: terminated, path: "lb/haproxy.cfg"))" }
 
     func committedGoodRepository() throws -> FixtureRepository {
@@ -63,11 +65,15 @@ import Testing
         let manifest = GoodDeployment.manifest
         try repository.write("infra/access/certlint.yaml", manifest)
         try repository.write("infra/access/lb/haproxy.cfg", terminated)
-        for (path, name) in GoodDeployment.certificates { try repository.write("infra/access/\(path)", Fixtures.certificate(name)) }
+        for (path, name) in GoodDeployment.certificates {
+            try repository.write("infra/access/\(path)", Fixtures.certificate(name))
+        }
         try repository.write("other/keys/a.pem", Fixtures.certificate("example-key"))
         try repository.commitAll("layout")
         let result = try await repository.scan(["infra/access"])
-        #expect(result.brief == ["CP004 infra/\(location(of: "bind :5262", in: terminated, path: "access/lb/haproxy.cfg"))"])
+        #expect(
+            result.brief == ["CP004 infra/\(location(of: "bind :5262", in: terminated, path: "access/lb/haproxy.cfg"))"]
+        )
         // The folder's own certlint.yaml provides the settings (trust anchors) of a sub-folder scan.
         #expect(result.settings.source == "infra/access/certlint.yaml")
         let whole = try await repository.scan()
@@ -87,16 +93,25 @@ import Testing
 
     @Test func symbolicLinks() async throws {
         let repository = try committedGoodRepository()
-        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-outside-\(UUID().uuidString).pem")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-outside-\(UUID().uuidString).pem")
         try Fixtures.certificate("example-key").write(to: outside, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: outside) }
-        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("leak.pem").path, withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.root.appendingPathComponent("leak.pem").path, withDestinationPath: outside.path)
         // An in-repository link is followed when a configuration names it.
-        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("certs/current.pem").path, withDestinationPath: "access.pem")
-        try repository.write("lb/haproxy.cfg", GoodDeployment.haproxy.replacing("certs/access.pem", with: "certs/current.pem"))
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.root.appendingPathComponent("certs/current.pem").path, withDestinationPath: "access.pem")
+        try repository.write(
+            "lb/haproxy.cfg", GoodDeployment.haproxy.replacing("certs/access.pem", with: "certs/current.pem"))
         let result = try await repository.scan()
         #expect(result.brief == [])
-        #expect(result.notes == [ScanNote(path: "leak.pem", message: "is a symbolic link to \(outside.path), outside the repository; not followed")])
+        #expect(
+            result.notes == [
+                ScanNote(
+                    path: "leak.pem",
+                    message: "is a symbolic link to \(outside.path), outside the repository; not followed")
+            ])
         #expect(result.topology.deployments.first?.publicCertificate?.path == "certs/current.pem")
         try repository.commitAll("links")
         let committed = try await repository.scan(mode: .revision("HEAD"))
@@ -110,6 +125,8 @@ import Testing
         try folder.write(".git-backup/keys.pem", Fixtures.certificate("example-key"))
         let result = try await folder.scan()
         #expect(result.brief == ["CP023 .git-backup/keys.pem:1:1"])
-        await #expect(throws: CertLintError.needsRepository(path: folder.path, mode: .index)) { try await folder.scan(mode: .index) }
+        await #expect(throws: CertLintError.needsRepository(path: folder.path, mode: .index)) {
+            try await folder.scan(mode: .index)
+        }
     }
 }

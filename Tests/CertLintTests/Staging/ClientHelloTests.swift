@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NIOSSL
 import Testing
+
 @testable import CertLintStaging
 
 @Suite struct ClientHelloTests {
@@ -9,7 +10,8 @@ import Testing
     static func clientHello(serverName: String?) throws -> ByteBuffer {
         let channel = EmbeddedChannel()
         let context = try NIOSSLContext(configuration: .makeClientConfiguration())
-        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: serverName))
+        try channel.pipeline.syncOperations.addHandler(
+            try NIOSSLClientHandler(context: context, serverHostname: serverName))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
         var hello = ByteBuffer()
         while var part = try channel.readOutbound(as: ByteBuffer.self) { hello.writeBuffer(&part) }

@@ -1,9 +1,10 @@
+import CertLintStaging
 import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+
 @testable import CertLint
-import CertLintStaging
 
 extension Staging {
     /// The proxy under faults: nodes down or resetting, clients half-closing, stalling, flooding or
@@ -13,7 +14,8 @@ extension Staging {
 
         /// One good exchange through the passthrough listener.
         static func stillServes(_ ports: [Int: Int]) async throws -> Bool {
-            let exchange = try await TestClient.exchange(port: ports[5262]!, tls: false, payload: line, expect: line.count)
+            let exchange = try await TestClient.exchange(
+                port: ports[5262]!, tls: false, payload: line, expect: line.count)
             return exchange.received == line
         }
 
@@ -32,15 +34,22 @@ extension Staging {
             #expect(record.detail?.contains("wsa1.example.com:5262 at 127.0.0.1:") == true)
             #expect(record.detail?.contains("refused the connection (connection refused)") == true)
             let report = await LiveRun.proxyReport(proxy, probes: probes, scan: scan)
-            let found = report.activeFindings.map { "\($0.ruleID) \($0.location.path):\($0.location.line) \($0.subject)" }.sorted()
-            #expect(found == [
-                "CP015 certlint.yaml:8 deployment access / live wsa1.example.com:5262",
-                "CP015 certlint.yaml:8 deployment access / live wsa2.example.com:5262",
-                "CP015 lb/haproxy.cfg:23 deployment access / proxy 5262 to wsa1.example.com:5262",
-                "CP015 lb/haproxy.cfg:24 deployment access / proxy 5262 to wsa2.example.com:5262",
-            ])
-            let message = try #require(report.activeFindings.first { $0.subject.hasSuffix("proxy 5262 to wsa1.example.com:5262") }?.message)
-            #expect(message.hasPrefix("deployment access: 1 connection on listener 5262 (frontend cert_proxy) could not reach wsa1.example.com:5262 at 127.0.0.1:"))
+            let found = report.activeFindings.map {
+                "\($0.ruleID) \($0.location.path):\($0.location.line) \($0.subject)"
+            }.sorted()
+            #expect(
+                found == [
+                    "CP015 certlint.yaml:8 deployment access / live wsa1.example.com:5262",
+                    "CP015 certlint.yaml:8 deployment access / live wsa2.example.com:5262",
+                    "CP015 lb/haproxy.cfg:23 deployment access / proxy 5262 to wsa1.example.com:5262",
+                    "CP015 lb/haproxy.cfg:24 deployment access / proxy 5262 to wsa2.example.com:5262",
+                ])
+            let message = try #require(
+                report.activeFindings.first { $0.subject.hasSuffix("proxy 5262 to wsa1.example.com:5262") }?.message)
+            #expect(
+                message.hasPrefix(
+                    "deployment access: 1 connection on listener 5262 (frontend cert_proxy) could not reach wsa1.example.com:5262 at 127.0.0.1:"
+                ))
             #expect(message.hasSuffix(": refused the connection (connection refused) (1×)"))
         }
 
@@ -65,11 +74,13 @@ extension Staging {
             let harness = try await ProxyHarness(options)
             defer { Task { await harness.stop() } }
             let (proxy, ports, _, _) = try await harness.start()
-            let exchange = try await TestClient.exchange(port: ports[5262]!, tls: false, payload: Self.line, expect: 1_000_000)
+            let exchange = try await TestClient.exchange(
+                port: ports[5262]!, tls: false, payload: Self.line, expect: 1_000_000)
             #expect(exchange.closedByPeer)
             #expect(exchange.received.count <= 100_000)
             // The 443 listener is unaffected.
-            let response = try await TestClient.https(port: ports[443]!, request: "GET / HTTP/1.1\r\nHost: access.example.com\r\n\r\n")
+            let response = try await TestClient.https(
+                port: ports[443]!, request: "GET / HTTP/1.1\r\nHost: access.example.com\r\n\r\n")
             #expect(response.hasPrefix("HTTP/1.1 200 OK"))
             await proxy.shutdown()
             let reset = try #require(proxy.log.records.first { $0.listenerPort == 5262 })
@@ -82,7 +93,8 @@ extension Staging {
             defer { Task { await harness.stop() } }
             let (proxy, ports, _, _) = try await harness.start()
             let payload = [UInt8](repeating: 0x5a, count: 300_000)
-            let exchange = try await TestClient.exchange(port: ports[5262]!, tls: false, payload: payload, halfClose: true)
+            let exchange = try await TestClient.exchange(
+                port: ports[5262]!, tls: false, payload: payload, halfClose: true)
             // The client stopped sending; the node echoed everything and then finished too.
             #expect(exchange.received.count == payload.count)
             #expect(exchange.closedByPeer)
@@ -100,7 +112,9 @@ extension Staging {
             let served = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<1_000 {
                     group.addTask {
-                        try await TestClient.exchange(port: port, tls: false, payload: payload, expect: payload.count, timeout: .seconds(30)).received == payload
+                        try await TestClient.exchange(
+                            port: port, tls: false, payload: payload, expect: payload.count, timeout: .seconds(30)
+                        ).received == payload
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -118,7 +132,8 @@ extension Staging {
             let (proxy, ports, _, _) = try await harness.start()
             // Three bytes of a TLS record header, then nothing: on the passthrough and the terminating port.
             for port in [ports[5262]!, ports[443]!] {
-                let exchange = try await TestClient.exchange(port: port, tls: false, payload: [0x16, 0x03, 0x01], timeout: .seconds(15))
+                let exchange = try await TestClient.exchange(
+                    port: port, tls: false, payload: [0x16, 0x03, 0x01], timeout: .seconds(15))
                 #expect(exchange.closedByPeer, "the proxy must close the stalled client (handshake-timeout 2 s)")
             }
             #expect(try await Self.stillServes(ports))
@@ -131,7 +146,9 @@ extension Staging {
             let harness = try await ProxyHarness(.plain)
             defer { Task { await harness.stop() } }
             let (proxy, ports, _, _) = try await harness.start()
-            let exchange = try await TestClient.exchange(port: ports[443]!, tls: false, payload: Array("GET / HTTP/1.1\r\nHost: access.example.com\r\n\r\n".utf8))
+            let exchange = try await TestClient.exchange(
+                port: ports[443]!, tls: false, payload: Array("GET / HTTP/1.1\r\nHost: access.example.com\r\n\r\n".utf8)
+            )
             #expect(exchange.closedByPeer)
             #expect(try await Self.stillServes(ports))
             await proxy.shutdown()
@@ -167,7 +184,8 @@ extension Staging {
             let harness = try await ProxyHarness(options)
             defer { Task { await harness.stop() } }
             let (proxy, ports, _, _) = try await harness.start()
-            let exchange = try await TestClient.exchange(port: ports[5262]!, tls: false, payload: Self.line, timeout: .seconds(10))
+            let exchange = try await TestClient.exchange(
+                port: ports[5262]!, tls: false, payload: Self.line, timeout: .seconds(10))
             #expect(exchange.received == Self.line && exchange.closedByPeer)
             await proxy.shutdown()
             #expect(proxy.log.records.first?.closeReason == .idleTimeout)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import CertLint
 
 /// The folder of this test target's fixtures (test certificates, golden files).
@@ -12,7 +13,8 @@ enum Fixtures {
     static let asOf = try! ScanOptions.date("2026-06-01")
 
     static func certificate(_ name: String) -> String {
-        (try? String(contentsOf: certificates.appendingPathComponent("\(name).pem"), encoding: .utf8)) ?? "missing fixture \(name)"
+        (try? String(contentsOf: certificates.appendingPathComponent("\(name).pem"), encoding: .utf8))
+            ?? "missing fixture \(name)"
     }
 }
 
@@ -78,7 +80,9 @@ final class FixtureRepository {
 
 /// Runs a program and returns its exit status and standard output (standard error appended).
 @discardableResult
-func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String, error: String) {
+func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (
+    status: Int32, output: String, error: String
+) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

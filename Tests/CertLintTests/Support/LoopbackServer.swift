@@ -32,11 +32,16 @@ final class LoopbackServer: @unchecked Sendable {
     var requestedNames: [String] { names.withLockedValue { $0 } }
 
     /// `tls`: a certificate chain and key, or nil for plain TCP.
-    init(tls: IssuedTestCertificate?, behaviour: Behaviour, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
+    init(
+        tls: IssuedTestCertificate?, behaviour: Behaviour,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws {
         let context: NIOSSLContext? = try tls.map { identity in
             let chain = try NIOSSLCertificate.fromPEMBytes(Array(identity.chainPEM.utf8))
             let key = try NIOSSLPrivateKey(bytes: Array(identity.keyPEM.utf8), format: .pem)
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+            return try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
         }
         let names = self.names
         channel = try await ServerBootstrap(group: group)
@@ -47,10 +52,12 @@ final class LoopbackServer: @unchecked Sendable {
                     let sync = channel.pipeline.syncOperations
                     // A hung service never gets to its TLS handshake.
                     if let context, !behaviour.isHung {
-                        try sync.addHandler(ByteToMessageHandler(SNIHandler { result in
-                            if case .hostname(let name) = result { names.withLockedValue { $0.append(name) } }
-                            return channel.eventLoop.makeSucceededVoidFuture()
-                        }))
+                        try sync.addHandler(
+                            ByteToMessageHandler(
+                                SNIHandler { result in
+                                    if case .hostname(let name) = result { names.withLockedValue { $0.append(name) } }
+                                    return channel.eventLoop.makeSucceededVoidFuture()
+                                }))
                         try sync.addHandler(NIOSSLServerHandler(context: context))
                     }
                     switch behaviour {
@@ -89,7 +96,8 @@ private final class HTTPEchoHandler: ChannelInboundHandler, @unchecked Sendable 
         guard let end = received.range(of: "\r\n\r\n") else { return }
         let head = String(received[..<end.lowerBound])
         received = String(received[end.upperBound...])
-        let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(head.utf8.count)\r\n\r\n\(head)"
+        let response =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(head.utf8.count)\r\n\r\n\(head)"
         context.writeAndFlush(NIOAny(context.channel.allocator.buffer(string: response)), promise: nil)
     }
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
@@ -113,7 +121,8 @@ private final class ResetHandler: ChannelInboundHandler, @unchecked Sendable {
 private final class PlainHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let answer = context.channel.allocator.buffer(string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let answer = context.channel.allocator.buffer(
+            string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         let channel = context.channel
         context.writeAndFlush(NIOAny(answer)).whenComplete { _ in channel.close(promise: nil) }
     }

@@ -25,21 +25,27 @@ enum TestClient {
     ) async throws -> ClientExchange {
         let loop = group.next()
         let done = loop.makePromise(of: ClientExchange.self)
-        let collector = Collector(expect: expect, payload: payload, halfClose: halfClose, done: done, startsOnHandshake: tls)
-        let context: NIOSSLContext? = tls ? try {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .noHostnameVerification
-            return try NIOSSLContext(configuration: configuration)
-        }() : nil
+        let collector = Collector(
+            expect: expect, payload: payload, halfClose: halfClose, done: done, startsOnHandshake: tls)
+        let context: NIOSSLContext? =
+            tls
+            ? try {
+                var configuration = TLSConfiguration.makeClientConfiguration()
+                configuration.certificateVerification = .noHostnameVerification
+                return try NIOSSLContext(configuration: configuration)
+            }() : nil
         let channel = try await ClientBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let context {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: sni) { certificates, verdict in
-                            collector.presented = certificates.compactMap { try? Certificate(derEncoded: $0.toDERBytes()) }
-                            verdict.succeed(.certificateVerified)
-                        })
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: context, serverHostname: sni) { certificates, verdict in
+                                collector.presented = certificates.compactMap {
+                                    try? Certificate(derEncoded: $0.toDERBytes())
+                                }
+                                verdict.succeed(.certificateVerified)
+                            })
                     }
                     try channel.pipeline.syncOperations.addHandler(collector)
                 }
@@ -54,7 +60,8 @@ enum TestClient {
 
     /// An HTTPS request through TLS; returns the whole response text.
     static func https(port: Int, request: String) async throws -> String {
-        let exchange = try await exchange(port: port, tls: true, sni: "access.example.com", payload: Array(request.utf8))
+        let exchange = try await exchange(
+            port: port, tls: true, sni: "access.example.com", payload: Array(request.utf8))
         return String(decoding: exchange.received, as: UTF8.self)
     }
 }
@@ -71,7 +78,9 @@ private final class Collector: ChannelInboundHandler, @unchecked Sendable {
     private var received: [UInt8] = []
     private var closed = false
 
-    init(expect: Int?, payload: [UInt8], halfClose: Bool, done: EventLoopPromise<ClientExchange>, startsOnHandshake: Bool) {
+    init(
+        expect: Int?, payload: [UInt8], halfClose: Bool, done: EventLoopPromise<ClientExchange>, startsOnHandshake: Bool
+    ) {
         self.expect = expect
         self.payload = payload
         self.halfClose = halfClose

@@ -41,7 +41,8 @@ struct TestPKI: Sendable {
         let now = Date()
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-86_400 * 2), notValidAfter: now.addingTimeInterval(validDays * 86_400),
+            notValidBefore: now.addingTimeInterval(-86_400 * 2),
+            notValidAfter: now.addingTimeInterval(validDays * 86_400),
             issuer: caCertificate.subject, subject: try DistinguishedName { CommonName(names[0]) },
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Self.serverExtensions(names),
@@ -60,7 +61,9 @@ struct TestPKI: Sendable {
             notValidBefore: now.addingTimeInterval(-86_400), notValidAfter: now.addingTimeInterval(365 * 86_400),
             issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try serverExtensions(names), issuerPrivateKey: .init(key))
-        return IssuedTestCertificate(certificate: certificate, keyPEM: key.pemRepresentation, chainPEM: try certificate.serializeAsPEM().pemString + "\n")
+        return IssuedTestCertificate(
+            certificate: certificate, keyPEM: key.pemRepresentation,
+            chainPEM: try certificate.serializeAsPEM().pemString + "\n")
     }
 
     private static func serverExtensions(_ names: [String]) throws -> Certificate.Extensions {

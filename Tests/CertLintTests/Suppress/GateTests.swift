@@ -1,13 +1,18 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// Adopting certlint on a repository with findings: baselines, diff mode, settings precedence
 /// and the plain Git hook.
 @Suite struct GateTests {
-    let withoutRemotePort = GoodDeployment.haproxy.replacing("    http-request set-header RemotePort %[src_port]\n", with: "")
+    let withoutRemotePort = GoodDeployment.haproxy.replacing(
+        "    http-request set-header RemotePort %[src_port]\n", with: "")
 
-    func scan(_ repository: FixtureRepository, baseline: String? = nil, diffBase: String? = nil, mode: SourceMode = .workingTree) async throws -> ScanResult {
+    func scan(
+        _ repository: FixtureRepository, baseline: String? = nil, diffBase: String? = nil,
+        mode: SourceMode = .workingTree
+    ) async throws -> ScanResult {
         var options = ScanOptions()
         options.paths = [repository.path]
         options.asOf = Fixtures.asOf
@@ -24,10 +29,14 @@ import Testing
         #expect(first.brief == ["CP008 lb/haproxy.cfg:8:1"])
         try Baseline(findings: first.findings).rendered().write(toFile: file, atomically: true, encoding: .utf8)
         let written = try Baseline.read(file)
-        #expect(written.entries.map { "\($0.rule) \($0.path) \($0.subject)" } == ["CP008 lb/haproxy.cfg deployment access / listener 443 (frontend access_https)"])
+        #expect(
+            written.entries.map { "\($0.rule) \($0.path) \($0.subject)" } == [
+                "CP008 lb/haproxy.cfg deployment access / listener 443 (frontend access_https)"
+            ])
 
         // The offending block moves twenty lines down: still baselined.
-        let moved = withoutRemotePort.replacing("frontend access_https\n", with: String(repeating: "# padding\n", count: 20) + "frontend access_https\n")
+        let moved = withoutRemotePort.replacing(
+            "frontend access_https\n", with: String(repeating: "# padding\n", count: 20) + "frontend access_https\n")
         try repository.write("lb/haproxy.cfg", moved)
         var result = try await scan(repository, baseline: file)
         #expect(result.brief == ["CP008 lb/haproxy.cfg:28:1"])
@@ -36,7 +45,8 @@ import Testing
         #expect(result.exitCode == 0)
 
         // The same problem in another file is new.
-        let other = withoutRemotePort.replacingOccurrences(of: "access_https", with: "access_https_b").replacingOccurrences(of: "cert_proxy", with: "cert_proxy_b")
+        let other = withoutRemotePort.replacingOccurrences(of: "access_https", with: "access_https_b")
+            .replacingOccurrences(of: "cert_proxy", with: "cert_proxy_b")
         try repository.write("lb/b/haproxy.cfg", other)
         result = try await scan(repository, baseline: file)
         #expect(result.activeFindings.map { "\($0.ruleID) \($0.location.path)" } == ["CP008 lb/b/haproxy.cfg"])
@@ -48,21 +58,32 @@ import Testing
         result = try await scan(repository, baseline: file)
         #expect(result.findings.isEmpty)
         #expect(result.baselineUnmatched == written.entries)
-        #expect(OutputFormat.text.render(result).contains("baseline: 1 entry can be pruned with `certlint baseline --prune --output FILE`"))
+        #expect(
+            OutputFormat.text.render(result).contains(
+                "baseline: 1 entry can be pruned with `certlint baseline --prune --output FILE`"))
     }
 
     @Test func baselineFileErrors() throws {
-        #expect(throws: CertLintError.baseline(path: "/nonexistent/b.json", problem: "cannot be read; create it with `certlint baseline --output /nonexistent/b.json`")) {
+        #expect(
+            throws: CertLintError.baseline(
+                path: "/nonexistent/b.json",
+                problem: "cannot be read; create it with `certlint baseline --output /nonexistent/b.json`")
+        ) {
             try Baseline.read("/nonexistent/b.json")
         }
         let repository = try FixtureRepository(files: ["b.json": "{\"version\": 7, \"entries\": []}"])
-        #expect(throws: CertLintError.baseline(path: repository.root.appendingPathComponent("b.json").path, problem: "has version 7; this certlint reads version 1")) {
+        #expect(
+            throws: CertLintError.baseline(
+                path: repository.root.appendingPathComponent("b.json").path,
+                problem: "has version 7; this certlint reads version 1")
+        ) {
             try Baseline.read(repository.root.appendingPathComponent("b.json").path)
         }
     }
 
     func committedRepository() throws -> FixtureRepository {
-        let repository = try GoodDeployment.repository(haproxy: withoutRemotePort, extra: ["keys/old.pem": Fixtures.certificate("example-key")])
+        let repository = try GoodDeployment.repository(
+            haproxy: withoutRemotePort, extra: ["keys/old.pem": Fixtures.certificate("example-key")])
         try repository.git("init", "-q", "-b", "main")
         try repository.git("config", "user.email", "t@example.com")
         try repository.git("config", "user.name", "t")
@@ -74,7 +95,9 @@ import Testing
     @Test func diffModeReportsOnlyChangedFiles() async throws {
         let repository = try committedRepository()
         #expect(try await scan(repository, diffBase: "main").findings.isEmpty)
-        try repository.write("lb/haproxy.cfg", withoutRemotePort.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem"))
+        try repository.write(
+            "lb/haproxy.cfg",
+            withoutRemotePort.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem"))
         var result = try await scan(repository, diffBase: "main")
         #expect(result.brief == ["CP008 lb/haproxy.cfg:8:1", "CP004 lb/haproxy.cfg:20:5"])
         #expect(result.changedFiles == ["lb/haproxy.cfg"])
@@ -98,7 +121,8 @@ import Testing
     }
 
     @Test func settingsPrecedence() async throws {
-        let manifest = GoodDeployment.manifest.replacing("settings:\n", with: "settings:\n  fail-on: warning\n  expiry-warning-days: 10\n")
+        let manifest = GoodDeployment.manifest.replacing(
+            "settings:\n", with: "settings:\n  fail-on: warning\n  expiry-warning-days: 10\n")
         let repository = try GoodDeployment.repository(manifest: manifest)
         var options = ScanOptions()
         options.paths = [repository.path]
@@ -114,7 +138,9 @@ import Testing
         #expect(report.hasPrefix("settings file: certlint.yaml\n"))
         #expect(report.contains("fail-on: never"))
         #expect(report.split(separator: "\n").first { $0.hasPrefix("fail-on:") }?.hasSuffix("(command line)") == true)
-        #expect(report.split(separator: "\n").first { $0.hasPrefix("expiry-warning-days: 10") }?.hasSuffix("(certlint.yaml:4)") == true)
+        #expect(
+            report.split(separator: "\n").first { $0.hasPrefix("expiry-warning-days: 10") }?.hasSuffix(
+                "(certlint.yaml:4)") == true)
         #expect(report.split(separator: "\n").first { $0.hasPrefix("max-file-size:") }?.hasSuffix("(default)") == true)
     }
 
@@ -133,7 +159,9 @@ import Testing
         try repository.git("add", "-A")
         var commit = try run("/usr/bin/git", ["-C", repository.path, "commit", "-q", "-m", "good"])
         #expect(commit.status == 0)
-        try repository.write("lb/haproxy.cfg", GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem"))
+        try repository.write(
+            "lb/haproxy.cfg",
+            GoodDeployment.haproxy.replacing("bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem"))
         try repository.git("add", "lb/haproxy.cfg")
         try repository.write("lb/haproxy.cfg", GoodDeployment.haproxy)
         commit = try run("/usr/bin/git", ["-C", repository.path, "commit", "-q", "-m", "bad"])

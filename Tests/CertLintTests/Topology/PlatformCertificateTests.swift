@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CertLint
 
 /// A listener that names its certificate by a platform object (an ARN, an NSX-T path, an Avi or
@@ -11,7 +12,8 @@ import Testing
     static func manifest(_ matrixCase: MatrixCase, declared: Bool) -> String {
         let nodes = "    nodes: [\(matrixCase.nodes.joined(separator: ", "))]\n"
         let text = matrixCase.manifest(declaring: false)
-        return declared ? text.replacingOccurrences(of: nodes, with: nodes + "    public-certificate: certs/declared.pem\n") : text
+        return declared
+            ? text.replacingOccurrences(of: nodes, with: nodes + "    public-certificate: certs/declared.pem\n") : text
     }
 
     static let reencryptCases = MatrixCase.all.filter { $0.mode == .reencrypt }
@@ -25,9 +27,13 @@ import Testing
         ).scan()
         #expect(declared.brief == matrixCase.expectedBrief(declaring: false, loadBalancerLine: true))
         let bind = location(of: "bind :443", in: haproxy, path: "lb/haproxy.cfg").split(separator: ":")[1]
-        #expect(declared.notes.contains(ScanNote(
-            path: "lb/haproxy.cfg",
-            message: "line \(bind): certificate '/etc/haproxy/certs/public.pem' of frontend access_https is not in the repository; public-certificate certs/declared.pem of deployment access (certlint.yaml) stands in for it")))
+        #expect(
+            declared.notes.contains(
+                ScanNote(
+                    path: "lb/haproxy.cfg",
+                    message:
+                        "line \(bind): certificate '/etc/haproxy/certs/public.pem' of frontend access_https is not in the repository; public-certificate certs/declared.pem of deployment access (certlint.yaml) stands in for it"
+                )))
         let deployment = try #require(declared.topology.deployments.first)
         #expect(deployment.publicCertificate?.path == "certs/declared.pem")
         #expect(deployment.mode?.fromLoadBalancer == true)
@@ -57,24 +63,37 @@ import Testing
     static let formats: [FormatCase] = [
         FormatCase(
             name: "AWS Terraform certificate ARN",
-            files: ["infra/main.tf": AWSFixture.terraform(mode: .reencrypt, nodes: disjoint).replacingOccurrences(
-                of: "certificate_arn   = aws_acm_certificate.access.arn", with: "certificate_arn   = \"arn:aws:acm:eu-west-1:123456789012:certificate/abc\"")],
+            files: [
+                "infra/main.tf": AWSFixture.terraform(mode: .reencrypt, nodes: disjoint).replacingOccurrences(
+                    of: "certificate_arn   = aws_acm_certificate.access.arn",
+                    with: "certificate_arn   = \"arn:aws:acm:eu-west-1:123456789012:certificate/abc\"")
+            ],
             referencePath: "infra/main.tf"),
         FormatCase(
             name: "NSX-T policy JSON certificate path",
-            files: ["nsx/infra.json": PolicyFixture.text(.nsxJSON, mode: .reencrypt, nodes: disjoint, certificate: "san-disjoint").split(separator: "\n")
-                .filter { !$0.contains("ChildTlsCertificate") }.joined(separator: "\n")],
+            files: [
+                "nsx/infra.json": PolicyFixture.text(
+                    .nsxJSON, mode: .reencrypt, nodes: disjoint, certificate: "san-disjoint"
+                ).split(separator: "\n")
+                    .filter { !$0.contains("ChildTlsCertificate") }.joined(separator: "\n")
+            ],
             referencePath: "nsx/infra.json"),
         FormatCase(
             name: "Avi configuration export without the SSL key and certificate object",
-            files: ["avi/config.json": PolicyFixture.text(.aviJSON, mode: .reencrypt, nodes: disjoint, certificate: "san-disjoint").split(separator: "\n")
-                .filter { !$0.contains("\"SSLKeyAndCertificate\"") }.joined(separator: "\n")],
+            files: [
+                "avi/config.json": PolicyFixture.text(
+                    .aviJSON, mode: .reencrypt, nodes: disjoint, certificate: "san-disjoint"
+                ).split(separator: "\n")
+                    .filter { !$0.contains("\"SSLKeyAndCertificate\"") }.joined(separator: "\n")
+            ],
             referencePath: "avi/config.json"),
         FormatCase(
             name: "CloudFormation certificate ARN",
-            files: ["cfn/access.yaml": CloudFormationFixture.template(mode: .reencrypt).replacingOccurrences(
-                of: "CertificateArn: !If [IsProd, !Ref AccessCertificate, !Ref AccessCertificate]",
-                with: "CertificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc")],
+            files: [
+                "cfn/access.yaml": CloudFormationFixture.template(mode: .reencrypt).replacingOccurrences(
+                    of: "CertificateArn: !If [IsProd, !Ref AccessCertificate, !Ref AccessCertificate]",
+                    with: "CertificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/abc")
+            ],
             referencePath: "cfn/access.yaml"),
         FormatCase(
             name: "NetScaler certificate file on the appliance",
@@ -86,8 +105,11 @@ import Testing
             referencePath: "nginx/nginx.conf"),
         FormatCase(
             name: "Kubernetes Secret held by the cluster",
-            files: ["k8s/access.yaml": KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint").components(separatedBy: "---\n")
-                .filter { !$0.contains("kind: Secret") }.joined(separator: "---\n")],
+            files: [
+                "k8s/access.yaml": KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint")
+                    .components(separatedBy: "---\n")
+                    .filter { !$0.contains("kind: Secret") }.joined(separator: "---\n")
+            ],
             referencePath: "k8s/access.yaml", loadBalancer: "k8s"),
     ]
 
@@ -107,13 +129,19 @@ import Testing
     func declarationStandsInForThePlatformsCertificate(_ format: FormatCase) async throws {
         func scan(declared: Bool) async throws -> ScanResult {
             try await FixtureRepository(
-                files: format.files.merging(["certlint.yaml": Self.manifest(declared: declared, loadBalancer: format.loadBalancer)]) { $1 },
+                files: format.files.merging([
+                    "certlint.yaml": Self.manifest(declared: declared, loadBalancer: format.loadBalancer)
+                ]) { $1 },
                 certificates: ["certs/ca.pem": "ca", "certs/declared.pem": "san-disjoint"]
             ).scan()
         }
         let declared = try await scan(declared: true)
         #expect(declared.brief == [])
-        #expect(declared.notes.filter { $0.message.hasSuffix("public-certificate certs/declared.pem of deployment access (certlint.yaml) stands in for it") }.map(\.path) == [format.referencePath])
+        #expect(
+            declared.notes.filter {
+                $0.message.hasSuffix(
+                    "public-certificate certs/declared.pem of deployment access (certlint.yaml) stands in for it")
+            }.map(\.path) == [format.referencePath])
         let deployment = try #require(declared.topology.deployments.first)
         #expect(deployment.publicCertificate?.path == "certs/declared.pem")
         #expect(deployment.classification?.type == .san)

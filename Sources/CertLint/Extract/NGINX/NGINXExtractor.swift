@@ -11,12 +11,20 @@ public struct NGINXExtractor: Extractor {
     public let format = "NGINX"
     public init() {}
 
-    static let keywords: Set<Substring> = ["server", "http", "stream", "upstream", "listen", "location", "proxy_pass", "ssl_certificate"]
+    static let keywords: Set<Substring> = [
+        "server", "http", "stream", "upstream", "listen", "location", "proxy_pass", "ssl_certificate",
+    ]
 
     /// A line that starts with an NGINX context or proxy directive.
     public func claims(_ file: ScannedFile) -> Bool {
-        guard !file.isBinary, file.fileExtension == "conf" || file.name.lowercased().contains("nginx") else { return false }
-        guard ["server", "http", "stream", "listen", "location", "proxy_pass", "ssl_certificate"].contains(where: { file.contains($0) }) else { return false }
+        guard !file.isBinary, file.fileExtension == "conf" || file.name.lowercased().contains("nginx") else {
+            return false
+        }
+        guard
+            ["server", "http", "stream", "listen", "location", "proxy_pass", "ssl_certificate"].contains(where: {
+                file.contains($0)
+            })
+        else { return false }
         let text = String(decoding: file.bytes.prefix(1 << 20), as: UTF8.self)
         return text.textLines.contains { line in
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -30,7 +38,9 @@ public struct NGINXExtractor: Extractor {
         let text = file.byteText()
         // Jinja, Jekyll or Go templates of a configuration are not configuration yet.
         if text.contains("{{") || text.contains("{%") {
-            facts.notes.append(ScanNote(path: file.path, message: "is a template ({{ … }} or {% … %}); not read as NGINX configuration"))
+            facts.notes.append(
+                ScanNote(
+                    path: file.path, message: "is a template ({{ … }} or {% … %}); not read as NGINX configuration"))
             return facts
         }
         facts.nginx = [NGINXSource(path: file.path, directives: try NGINXParser.parse(text, path: file.path))]
@@ -74,7 +84,9 @@ struct NGINXProject {
         var included: Set<String> = []
         for source in sources {
             for include in Self.all("include", in: source.directives) {
-                for argument in include.arguments { included.formUnion(cachedMatch(argument, prefix: directory(source.path)).files) }
+                for argument in include.arguments {
+                    included.formUnion(cachedMatch(argument, prefix: directory(source.path)).files)
+                }
             }
         }
         var listeners: [Listener] = []
@@ -88,7 +100,8 @@ struct NGINXProject {
             splicedDirectives = 0
             overLimit = false
             let expanded = expand(
-                source.directives, path: source.path, prefix: directory(source.path), cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+                source.directives, path: source.path, prefix: directory(source.path), cache: &cache, stack: &stack,
+                notes: &notes, failures: &failures)
             visited.formUnion(visitedFiles)
             listeners += NGINXListeners(base: directory(source.path)).read(expanded)
         }
@@ -133,7 +146,11 @@ struct NGINXProject {
         } else {
             var folder = prefix
             while true {
-                candidates.append((ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern), folder == prefix ? nil : folder))
+                candidates.append(
+                    (
+                        ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern),
+                        folder == prefix ? nil : folder
+                    ))
                 guard !folder.isEmpty else { break }
                 folder = directory(folder)
             }
@@ -152,14 +169,19 @@ struct NGINXProject {
     /// Replaces `include` directives by the directives of the files they name (each keeps its
     /// own file and line).
     private mutating func expand(
-        _ directives: [NGINXDirective], path: String, prefix: String, cache: inout [String: [NGINXDirective]], stack: inout [String],
+        _ directives: [NGINXDirective], path: String, prefix: String, cache: inout [String: [NGINXDirective]],
+        stack: inout [String],
         notes: inout [ScanNote], failures: inout [ParseFailure]
     ) -> [NGINXDirective] {
         var result: [NGINXDirective] = []
         for directive in directives {
             guard directive.name == "include" else {
                 if let block = directive.block {
-                    result.append(directive.with(block: expand(block, path: path, prefix: prefix, cache: &cache, stack: &stack, notes: &notes, failures: &failures)))
+                    result.append(
+                        directive.with(
+                            block: expand(
+                                block, path: path, prefix: prefix, cache: &cache, stack: &stack, notes: &notes,
+                                failures: &failures)))
                 } else {
                     result.append(directive)
                 }
@@ -168,30 +190,44 @@ struct NGINXProject {
             for pattern in directive.arguments {
                 let (files, assumed) = cachedMatch(pattern, prefix: prefix)
                 if files.isEmpty {
-                    notes.append(ScanNote(path: path, message: "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"))
+                    notes.append(
+                        ScanNote(
+                            path: path,
+                            message:
+                                "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"
+                        ))
                 } else if let assumed {
                     let shown = prefix.isEmpty ? "the repository root" : prefix
-                    notes.append(ScanNote(
-                        path: path,
-                        message: "line \(directive.line): include \(pattern) names no file under \(shown) (the folder of \(stack[0]), NGINX's prefix); read from \(assumed.isEmpty ? "the repository root" : assumed) instead"))
+                    notes.append(
+                        ScanNote(
+                            path: path,
+                            message:
+                                "line \(directive.line): include \(pattern) names no file under \(shown) (the folder of \(stack[0]), NGINX's prefix); read from \(assumed.isEmpty ? "the repository root" : assumed) instead"
+                        ))
                 }
                 for file in files {
                     if let cycle = stack.firstIndex(of: file) {
-                        failures.append(ParseFailure(
-                            path: path, format: "NGINX",
-                            error: FormatError("include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))", line: directive.line, column: directive.column)))
+                        failures.append(
+                            ParseFailure(
+                                path: path, format: "NGINX",
+                                error: FormatError(
+                                    "include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))",
+                                    line: directive.line, column: directive.column)))
                         continue
                     }
                     guard !overLimit else { return result }
                     if stack.count >= Self.maximumIncludeDepth || splicedDirectives > Self.maximumDirectives {
                         overLimit = true
-                        let problem = stack.count >= Self.maximumIncludeDepth
+                        let problem =
+                            stack.count >= Self.maximumIncludeDepth
                             ? "includes nest deeper than \(Self.maximumIncludeDepth) files"
                             : "includes expand to more than \(Self.maximumDirectives) directives (the same files included over and over)"
                         failures.append(
                             ParseFailure(
                                 path: path, format: "NGINX",
-                                error: FormatError("\(problem); certlint stops reading includes here", line: directive.line, column: directive.column)))
+                                error: FormatError(
+                                    "\(problem); certlint stops reading includes here", line: directive.line,
+                                    column: directive.column)))
                         return result
                     }
                     if cache[file] == nil {
@@ -206,7 +242,9 @@ struct NGINXProject {
                     stack.append(file)
                     visitedFiles.insert(file)
                     splicedDirectives += cache[file]!.count
-                    result += expand(cache[file]!, path: file, prefix: prefix, cache: &cache, stack: &stack, notes: &notes, failures: &failures)
+                    result += expand(
+                        cache[file]!, path: file, prefix: prefix, cache: &cache, stack: &stack, notes: &notes,
+                        failures: &failures)
                     stack.removeLast()
                 }
             }

@@ -18,7 +18,9 @@ struct NGINXListeners {
         var headers: [NGINXDirective] = []
 
         mutating func apply(_ directives: [NGINXDirective]) {
-            if let certificate = directives.last(where: { $0.name == "ssl_certificate" }) { self.certificate = certificate }
+            if let certificate = directives.last(where: { $0.name == "ssl_certificate" }) {
+                self.certificate = certificate
+            }
             let own = directives.filter { $0.name == "proxy_set_header" }
             if !own.isEmpty { headers = own }
         }
@@ -41,12 +43,15 @@ struct NGINXListeners {
         var upstreams: [String: Upstream] = [:]
         for upstream in directives where upstream.name == "upstream" {
             guard let name = upstream.arguments.first else { continue }
-            upstreams[name] = Upstream(members: upstream.children("server").compactMap { server in
-                guard let address = server.arguments.first else { return nil }
-                let (host, port) = splitHostPort(address)
-                return (host, port, server.location)
-            })
-            let hashed = upstream.children("ip_hash").first != nil || upstream.children("hash").contains { $0.arguments.first == "$remote_addr" }
+            upstreams[name] = Upstream(
+                members: upstream.children("server").compactMap { server in
+                    guard let address = server.arguments.first else { return nil }
+                    let (host, port) = splitHostPort(address)
+                    return (host, port, server.location)
+                })
+            let hashed =
+                upstream.children("ip_hash").first != nil
+                || upstream.children("hash").contains { $0.arguments.first == "$remote_addr" }
             upstreams[name]?.balance = hashed ? .sourceHash : .roundRobin
         }
         var inherited = Inherited()
@@ -56,7 +61,8 @@ struct NGINXListeners {
         let servers = directives.filter { $0.name == "server" && $0.block != nil }
         // An explicit default_server wins over the first server on the port.
         for server in servers {
-            for listen in server.children("listen") where listen.arguments.contains("default_server") || listen.arguments.contains("default") {
+            for listen in server.children("listen")
+            where listen.arguments.contains("default_server") || listen.arguments.contains("default") {
                 defaults.formUnion(ports(listen))
             }
         }
@@ -70,7 +76,8 @@ struct NGINXListeners {
         }
         for server in servers {
             listeners += self.server(
-                in: server, layer: layer, upstreams: upstreams, inherited: inherited, context: name, defaults: &defaults, tlsSockets: tlsSockets)
+                in: server, layer: layer, upstreams: upstreams, inherited: inherited, context: name,
+                defaults: &defaults, tlsSockets: tlsSockets)
         }
         return listeners
     }
@@ -79,9 +86,14 @@ struct NGINXListeners {
     /// UNIX socket or a value certlint cannot read.
     private func ports(_ listen: NGINXDirective) -> [Int] {
         guard let address = listen.arguments.first, !address.hasPrefix("unix:") else { return [] }
-        let portText = address.hasPrefix("[") ? String(address.split(separator: "]").last?.dropFirst() ?? "") : String(address.split(separator: ":").last ?? "")
+        let portText =
+            address.hasPrefix("[")
+            ? String(address.split(separator: "]").last?.dropFirst() ?? "")
+            : String(address.split(separator: ":").last ?? "")
         let bounds = portText.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Int($0) }
-        guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, (1...65535).contains(low), (low...65535).contains(high) else { return [] }
+        guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, (1...65535).contains(low),
+            (low...65535).contains(high)
+        else { return [] }
         return Array(low...min(high, low + Self.maximumPortsPerListen - 1))
     }
 
@@ -100,19 +112,23 @@ struct NGINXListeners {
     /// X-Forwarded-For and RemotePort as the `proxy_set_header` list in effect sends them:
     /// where each is set to the client's address (port), or nil (not set, or set to another
     /// value such as `$http_x_forwarded_for` or `$server_port`).
-    private func insertedHeaders(_ headers: [NGINXDirective]) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
+    private func insertedHeaders(_ headers: [NGINXDirective]) -> (
+        forwardFor: SourceLocation?, remotePort: SourceLocation?
+    ) {
         var found: [ForwardingHeader: SourceLocation?] = [:]
         for directive in headers where directive.arguments.count >= 1 {
             guard let header = ForwardingHeader(httpName: directive.arguments[0]) else { continue }
             let value = directive.arguments.count > 1 ? directive.arguments[1] : ""
-            let client: Set<String> = header == .forwardedFor ? ["$proxy_add_x_forwarded_for", "$remote_addr"] : ["$remote_port"]
+            let client: Set<String> =
+                header == .forwardedFor ? ["$proxy_add_x_forwarded_for", "$remote_addr"] : ["$remote_port"]
             found[header] = client.contains(value) ? directive.location : nil
         }
         return (found[.forwardedFor] ?? nil, found[.remotePort] ?? nil)
     }
 
     private func server(
-        in block: NGINXDirective, layer: Layer, upstreams: [String: Upstream], inherited: Inherited, context: String, defaults: inout Set<Int>,
+        in block: NGINXDirective, layer: Layer, upstreams: [String: Upstream], inherited: Inherited, context: String,
+        defaults: inout Set<Int>,
         tlsSockets: Set<String>
     ) -> [Listener] {
         let directives = block.block ?? []
@@ -149,17 +165,26 @@ struct NGINXListeners {
             if let upstream = upstreams[host] {
                 balance = upstream.balance
                 members = upstream.members.map {
-                    PoolMember(name: $0.host, host: $0.host, port: $0.port, location: $0.location, usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil)
+                    PoolMember(
+                        name: $0.host, host: $0.host, port: $0.port, location: $0.location, usesTLS: usesTLS,
+                        verifiesCertificate: usesTLS, caFile: nil)
                 }
             } else {
                 let defaultPort = layer == .l7 ? (usesTLS ? 443 : 80) : nil
-                members = [PoolMember(name: host, host: host, port: port ?? defaultPort, location: pass.location, usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil)]
+                members = [
+                    PoolMember(
+                        name: host, host: host, port: port ?? defaultPort, location: pass.location, usesTLS: usesTLS,
+                        verifiesCertificate: usesTLS, caFile: nil)
+                ]
             }
             // Headers exist only in http; a stream carries bytes.
             let inserted = layer == .l7 ? insertedHeaders(headers) : (forwardFor: nil, remotePort: nil)
-            backends.append(.pool(Pool(
-                name: host, location: pass.location, members: members, healthCheckPath: nil,
-                forwardedForHeader: inserted.forwardFor, remotePortHeader: inserted.remotePort, balance: balance)))
+            backends.append(
+                .pool(
+                    Pool(
+                        name: host, location: pass.location, members: members, healthCheckPath: nil,
+                        forwardedForHeader: inserted.forwardFor, remotePortHeader: inserted.remotePort, balance: balance
+                    )))
         }
         let names = directives.filter { $0.name == "server_name" }.flatMap(\.arguments)
         let name = "server " + (names.first ?? "at line \(block.line)")
@@ -170,16 +195,23 @@ struct NGINXListeners {
                 let terminates = tlsSockets.contains(socket(listen, port)) || terminatesEverywhere
                 var certificates: [CertificateReference] = []
                 if terminates, let certificate = settings.certificate, let file = certificate.arguments.first {
-                    let at = SourceLocation(path: certificate.path, line: certificate.line, column: certificate.column + certificate.name.count + 1)
+                    let at = SourceLocation(
+                        path: certificate.path, line: certificate.line,
+                        column: certificate.column + certificate.name.count + 1)
                     certificates.append(.file(FileReference(path: file, location: at, baseDirectory: base)))
                 }
                 var listener = Listener(
-                    name: name, file: listen.path, port: port, location: listen.location, sectionLocation: block.location,
-                    layer: layer, layerLocation: block.location, terminatesTLS: terminates, certificates: certificates, backends: backends,
+                    name: name, file: listen.path, port: port, location: listen.location,
+                    sectionLocation: block.location,
+                    layer: layer, layerLocation: block.location, terminatesTLS: terminates, certificates: certificates,
+                    backends: backends,
                     forwardedForHeader: nil, remotePortHeader: nil)
                 if layer == .l7 {
-                    let isDefault = defaults.insert(port).inserted || listen.arguments.contains("default_server") || listen.arguments.contains("default")
-                    listener.virtualHost = VirtualHost(group: "\(context) port \(port)", names: names, isDefault: isDefault)
+                    let isDefault =
+                        defaults.insert(port).inserted || listen.arguments.contains("default_server")
+                        || listen.arguments.contains("default")
+                    listener.virtualHost = VirtualHost(
+                        group: "\(context) port \(port)", names: names, isDefault: isDefault)
                 }
                 listeners.append(listener)
             }

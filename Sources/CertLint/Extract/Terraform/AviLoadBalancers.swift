@@ -19,15 +19,21 @@ struct AviLoadBalancers: TerraformProject.Provider {
     }
 
     /// The layer from the application profile reference: a resource or data source with a name.
-    private func layer(_ attribute: HCLAttribute?, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator) -> Layer? {
+    private func layer(_ attribute: HCLAttribute?, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator)
+        -> Layer?
+    {
         guard let attribute else { return .l7 }  // Avi's default profile is System-HTTP
         var name = evaluator.evaluate(attribute.expression, scope).string
         if let reference = attribute.expression.referenceName {
             let parts = reference.split(separator: ".")
-            if parts.first == "data", parts.count >= 3, let data = evaluator.module.dataSources["\(parts[1]).\(parts[2])"] {
+            if parts.first == "data", parts.count >= 3,
+                let data = evaluator.module.dataSources["\(parts[1]).\(parts[2])"]
+            {
                 name = evaluator.value(data.block.body, "name")?.string
             } else if parts.count >= 2, let resource = evaluator.module.resource("\(parts[0]).\(parts[1])") {
-                name = evaluator.value(resource.block.body, "name")?.string ?? evaluator.value(resource.block.body, "type")?.string
+                name =
+                    evaluator.value(resource.block.body, "name")?.string
+                    ?? evaluator.value(resource.block.body, "type")?.string
             }
         }
         guard let text = name?.lowercased() else { return nil }
@@ -36,34 +42,49 @@ struct AviLoadBalancers: TerraformProject.Provider {
         return nil
     }
 
-    private func listeners(_ resource: TerraformModule.Resource, _ key: String?, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator) -> [Listener] {
+    private func listeners(
+        _ resource: TerraformModule.Resource, _ key: String?, _ scope: TerraformEvaluator.Scope,
+        _ evaluator: TerraformEvaluator
+    ) -> [Listener] {
         let body = resource.block.body
         let blockLocation = SourceLocation(resource.path, resource.block.range)
         let profile = body.attribute("application_profile_ref")
         let profileLocation = profile.map { SourceLocation(resource.path, $0.range) } ?? blockLocation
         var unknowns: [String] = []
-        let layer = self.layer(profile, scope, evaluator) ?? {
-            unknowns.append("application_profile_ref (not a profile certlint can name)")
-            return .l4
-        }()
+        let layer =
+            self.layer(profile, scope, evaluator)
+            ?? {
+                unknowns.append("application_profile_ref (not a profile certlint can name)")
+                return .l4
+            }()
         var certificates: [CertificateReference] = []
         if let attribute = body.attribute("ssl_key_and_certificate_refs") {
             let location = SourceLocation(resource.path, attribute.range)
             let value = evaluator.evaluate(attribute.expression, scope)
             let first = value.list?.first ?? value
             if let certificate = evaluator.referencedResource(first),
-                let file = evaluator.blocks("certificate", in: certificate.block.body, scope: [:]).first.flatMap({ evaluator.fileReference($0.body, "certificate", at: location) })
+                let file = evaluator.blocks("certificate", in: certificate.block.body, scope: [:]).first.flatMap({
+                    evaluator.fileReference($0.body, "certificate", at: location)
+                })
             {
                 certificates.append(.file(file))
             } else {
-                certificates.append(.unreadable(description: "ssl_key_and_certificate_refs", location: location, problem: "is not an avi_sslkeyandcertificate with file() content in this module"))
+                certificates.append(
+                    .unreadable(
+                        description: "ssl_key_and_certificate_refs", location: location,
+                        problem: "is not an avi_sslkeyandcertificate with file() content in this module"))
             }
         }
         // Headers: X-Forwarded-For by the HTTP profile; RemotePort by an HTTP policy set.
         var remotePort: SourceLocation?
         for policies in evaluator.blocks("http_policies", in: body, scope: scope) {
-            guard let set = evaluator.referencedResource(evaluator.value(policies.body, "http_policy_set_ref", policies.scope)) else { continue }
-            if mentionsHeader(.remotePort, in: set.block.body, evaluator) { remotePort = SourceLocation(set.path, set.block.range) }
+            guard
+                let set = evaluator.referencedResource(
+                    evaluator.value(policies.body, "http_policy_set_ref", policies.scope))
+            else { continue }
+            if mentionsHeader(.remotePort, in: set.block.body, evaluator) {
+                remotePort = SourceLocation(set.path, set.block.range)
+            }
         }
         var backends: [BackendReference] = []
         if let attribute = body.attribute("pool_ref") {
@@ -71,7 +92,10 @@ struct AviLoadBalancers: TerraformProject.Provider {
             if let poolResource = evaluator.referencedResource(value), poolResource.type == "avi_pool" {
                 backends.append(.pool(pool(poolResource, evaluator)))
             } else {
-                backends.append(.missing(name: value.string ?? "pool (\(value.unknownReason ?? "not a reference"))", location: SourceLocation(resource.path, attribute.range)))
+                backends.append(
+                    .missing(
+                        name: value.string ?? "pool (\(value.unknownReason ?? "not a reference"))",
+                        location: SourceLocation(resource.path, attribute.range)))
             }
         }
         let name = resource.address + (key.map { "[\($0)]" } ?? "")
@@ -79,7 +103,8 @@ struct AviLoadBalancers: TerraformProject.Provider {
             guard let port = evaluator.value(service.body, "port", service.scope)?.int else { return nil }
             let terminates = evaluator.value(service.body, "enable_ssl", service.scope)?.bool ?? false
             var listener = Listener(
-                name: name, file: resource.path, port: port, location: terminates ? SourceLocation(resource.path, service.body.range) : profileLocation,
+                name: name, file: resource.path, port: port,
+                location: terminates ? SourceLocation(resource.path, service.body.range) : profileLocation,
                 sectionLocation: blockLocation, layer: layer, layerLocation: profileLocation, terminatesTLS: terminates,
                 certificates: terminates ? certificates : [], backends: backends,
                 forwardedForHeader: layer == .l7 ? profileLocation : nil, remotePortHeader: remotePort)
@@ -91,7 +116,9 @@ struct AviLoadBalancers: TerraformProject.Provider {
     /// A header name anywhere in a policy set's `hdr` blocks.
     private func mentionsHeader(_ header: ForwardingHeader, in body: HCLBody, _ evaluator: TerraformEvaluator) -> Bool {
         for block in body.blocks {
-            if block.type == "hdr", let name = evaluator.value(block.body, "name")?.string, ForwardingHeader(name: name) == header {
+            if block.type == "hdr", let name = evaluator.value(block.body, "name")?.string,
+                ForwardingHeader(name: name) == header
+            {
                 return true
             }
             if mentionsHeader(header, in: block.body, evaluator) { return true }
@@ -105,12 +132,19 @@ struct AviLoadBalancers: TerraformProject.Provider {
         let defaultPort = evaluator.value(body, "default_server_port")?.int
         var members: [PoolMember] = []
         for (server, scope) in evaluator.blocks("servers", in: body, scope: [:]) {
-            let address = evaluator.blocks("ip", in: server, scope: scope).first.flatMap { evaluator.value($0.body, "addr", $0.scope)?.string }
-            let host = evaluator.value(server, "hostname", scope)?.string ?? address ?? "a server of \(resource.address)"
-            members.append(PoolMember(
-                name: host, host: host, port: evaluator.value(server, "port", scope)?.int ?? defaultPort,
-                location: SourceLocation(resource.path, server.range), usesTLS: usesTLS, verifiesCertificate: usesTLS, caFile: nil))
+            let address = evaluator.blocks("ip", in: server, scope: scope).first.flatMap {
+                evaluator.value($0.body, "addr", $0.scope)?.string
+            }
+            let host =
+                evaluator.value(server, "hostname", scope)?.string ?? address ?? "a server of \(resource.address)"
+            members.append(
+                PoolMember(
+                    name: host, host: host, port: evaluator.value(server, "port", scope)?.int ?? defaultPort,
+                    location: SourceLocation(resource.path, server.range), usesTLS: usesTLS,
+                    verifiesCertificate: usesTLS, caFile: nil))
         }
-        return Pool(name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members, healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)
+        return Pool(
+            name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members,
+            healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)
     }
 }

@@ -19,7 +19,8 @@ public struct TerraformExtractor: Extractor {
 
     public func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary else { return false }
-        return file.fileExtension == "tf" || file.fileExtension == "tfvars" || file.name.hasSuffix(".tf.json") || file.name.hasSuffix(".tfvars.json")
+        return file.fileExtension == "tf" || file.fileExtension == "tfvars" || file.name.hasSuffix(".tf.json")
+            || file.name.hasSuffix(".tfvars.json")
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
@@ -35,7 +36,9 @@ public struct TerraformExtractor: Extractor {
         } else {
             body = try HCLParser.parse(text)
         }
-        facts.terraform = [TerraformSource(path: file.path, kind: configuration ? .configuration : .variables, body: body)]
+        facts.terraform = [
+            TerraformSource(path: file.path, kind: configuration ? .configuration : .variables, body: body)
+        ]
         return facts
     }
 }

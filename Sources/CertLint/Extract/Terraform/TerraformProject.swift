@@ -10,14 +10,17 @@ public struct TerraformProject {
         func listeners(in evaluator: TerraformEvaluator) -> [Listener]
     }
 
-    static let providers: [any Provider] = [AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers(), AviLoadBalancers()]
+    static let providers: [any Provider] = [
+        AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers(), AviLoadBalancers(),
+    ]
 
     public func listeners() -> [Listener] {
         let configuration = Dictionary(grouping: sources.filter { $0.kind == .configuration }, by: \.directory)
         guard !configuration.isEmpty else { return [] }
         var modules: [String: TerraformModule] = [:]
         for (directory, files) in configuration {
-            modules[directory] = TerraformModule(directory: directory, files: files.sorted { $0.path < $1.path }.map { ($0.path, $0.body) })
+            modules[directory] = TerraformModule(
+                directory: directory, files: files.sorted { $0.path < $1.path }.map { ($0.path, $0.body) })
         }
         let called = Set(modules.values.flatMap { $0.calls.compactMap(\.localSource) })
         let roots = modules.keys.filter { !called.contains($0) }.sorted()
@@ -25,7 +28,9 @@ public struct TerraformProject {
         var listeners: [Listener] = []
         for root in roots {
             let inputs = variableValues(variableFiles[root] ?? [], in: root)
-            guard let evaluator = makeEvaluator(modules, root, inputs: inputs, rootDirectory: root, depth: 0) else { continue }
+            guard let evaluator = makeEvaluator(modules, root, inputs: inputs, rootDirectory: root, depth: 0) else {
+                continue
+            }
             walk(evaluator, depth: 0) { module in
                 for provider in Self.providers { listeners += provider.listeners(in: module) }
             }
@@ -33,13 +38,17 @@ public struct TerraformProject {
         return listeners
     }
 
-    private func makeEvaluator(_ modules: [String: TerraformModule], _ directory: String, inputs: [String: TerraformValue], rootDirectory: String, depth: Int) -> TerraformEvaluator? {
+    private func makeEvaluator(
+        _ modules: [String: TerraformModule], _ directory: String, inputs: [String: TerraformValue],
+        rootDirectory: String, depth: Int
+    ) -> TerraformEvaluator? {
         guard depth < 16, let module = modules[directory] else { return nil }
         return TerraformEvaluator(
             module: module, inputs: inputs, rootDirectory: rootDirectory, readFile: readFile,
             childEvaluator: { call, childInputs in
                 guard let source = call.localSource else { return nil }
-                return self.makeEvaluator(modules, source, inputs: childInputs, rootDirectory: rootDirectory, depth: depth + 1)
+                return self.makeEvaluator(
+                    modules, source, inputs: childInputs, rootDirectory: rootDirectory, depth: depth + 1)
             })
     }
 
@@ -48,7 +57,9 @@ public struct TerraformProject {
         visit(evaluator)
         guard depth < 16 else { return }
         for call in evaluator.module.calls where call.localSource != nil {
-            if let count = call.block.body.attribute("count"), evaluator.evaluate(count.expression).int == 0 { continue }
+            if let count = call.block.body.attribute("count"), evaluator.evaluate(count.expression).int == 0 {
+                continue
+            }
             if let child = evaluator.child(call.name) { walk(child, depth: depth + 1, visit) }
         }
     }
@@ -57,7 +68,9 @@ public struct TerraformProject {
     /// -var-file) count only where they agree, since certlint cannot know which one is used.
     private func variableValues(_ files: [TerraformSource], in directory: String) -> [String: TerraformValue] {
         let files = files.sorted { $0.path < $1.path }
-        let automatic = files.filter { $0.path.hasSuffix("/terraform.tfvars") || $0.path == "terraform.tfvars" || $0.path.hasSuffix(".auto.tfvars") }
+        let automatic = files.filter {
+            $0.path.hasSuffix("/terraform.tfvars") || $0.path == "terraform.tfvars" || $0.path.hasSuffix(".auto.tfvars")
+        }
         let chosen = files.filter { file in !automatic.contains { $0.path == file.path } }
         let literal = TerraformEvaluator(
             module: TerraformModule(directory: directory, files: []), inputs: [:], rootDirectory: directory,
@@ -65,14 +78,18 @@ public struct TerraformProject {
         var values: [String: TerraformValue] = [:]
         var perFile: [[String: TerraformValue]] = []
         for file in chosen {
-            perFile.append(Dictionary(file.body.attributes.map { ($0.name, literal.evaluate($0.expression)) }, uniquingKeysWith: { $1 }))
+            perFile.append(
+                Dictionary(
+                    file.body.attributes.map { ($0.name, literal.evaluate($0.expression)) }, uniquingKeysWith: { $1 }))
         }
         for name in Set(perFile.flatMap(\.keys)) {
             let distinct = Set(perFile.compactMap { $0[name] })
             if distinct.count == 1, perFile.allSatisfy({ $0[name] != nil }) {
                 values[name] = distinct.first!
             } else {
-                values[name] = .unknown("var.\(name) is set differently in \(chosen.map(\.path).joined(separator: ", ")) and certlint cannot know which -var-file is used")
+                values[name] = .unknown(
+                    "var.\(name) is set differently in \(chosen.map(\.path).joined(separator: ", ")) and certlint cannot know which -var-file is used"
+                )
             }
         }
         for file in automatic {

@@ -26,14 +26,17 @@ extension TerraformEvaluator {
         return module.resources.first { resource in
             guard types.contains(resource.type) else { return false }
             let declared = value(resource.block.body, "name")?.string
-            return declared == name || declared.map { $0.split(separator: "/").last.map(String.init) == short } == true || resource.name == short
+            return declared == name || declared.map { $0.split(separator: "/").last.map(String.init) == short } == true
+                || resource.name == short
         }
     }
 
     /// `file("certs/x.pem")` in an argument, as a repository file reference.
     func fileReference(_ body: HCLBody, _ name: String, at location: SourceLocation) -> FileReference? {
-        guard let attribute = body.attribute(name), case .call(let function, let arguments, _, _) = attribute.expression,
-            function == "file" || function == "filebase64", let argument = arguments.first, let written = evaluate(argument).string
+        guard let attribute = body.attribute(name),
+            case .call(let function, let arguments, _, _) = attribute.expression,
+            function == "file" || function == "filebase64", let argument = arguments.first,
+            let written = evaluate(argument).string
         else { return nil }
         return FileReference(path: repositoryPath(written), location: location, baseDirectory: "")
     }
@@ -41,7 +44,9 @@ extension TerraformEvaluator {
 
 extension SourceLocation {
     init(_ path: String, _ range: SourceRange) {
-        self.init(path: path, line: range.start.line, column: range.start.column, endLine: range.end.line, endColumn: range.end.column)
+        self.init(
+            path: path, line: range.start.line, column: range.start.column, endLine: range.end.line,
+            endColumn: range.end.column)
     }
 }
 

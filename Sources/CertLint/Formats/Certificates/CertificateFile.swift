@@ -114,17 +114,22 @@ public enum CertificateReader {
             info.readLeniently = lenient.rewritten
             info.keyUnknown = lenient.keyUnknown
             info.unloadedRSAKeyBits = lenient.rsaKeyBits
-            if lenient.rewritten.contains(where: { $0.hasPrefix("the signature algorithm") }) { info.unsupportedSignatureOID = lenient.signatureAlgorithmOID }
+            if lenient.rewritten.contains(where: { $0.hasPrefix("the signature algorithm") }) {
+                info.unsupportedSignatureOID = lenient.signatureAlgorithmOID
+            }
             return info
         }
     }
 
     public static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
         do {
-            return CertificateFile(path: path, certificates: [try certificate(bytes, location: .file(path))], privateKeys: [])
+            return CertificateFile(
+                path: path, certificates: [try certificate(bytes, location: .file(path))], privateKeys: [])
         } catch {
             if let reason = unusableKey(error) {
-                return CertificateFile(path: path, certificates: [], privateKeys: [], unusable: [UnusableCertificate(location: .file(path), reason: reason)])
+                return CertificateFile(
+                    path: path, certificates: [], privateKeys: [],
+                    unusable: [UnusableCertificate(location: .file(path), reason: reason)])
             }
             throw FormatError("binary file is not a DER certificate: \(describe(error))", line: 1)
         }
@@ -150,7 +155,8 @@ public enum CertificateReader {
                 // A key cut short is still a key: reported as one (CP023), never quoted in a parse error.
                 keys.append(
                     PrivateKeyBlock(
-                        label: label, location: location, encrypted: isEncrypted(label: label, headers: block.headers, body: block.body)))
+                        label: label, location: location,
+                        encrypted: isEncrypted(label: label, headers: block.headers, body: block.body)))
                 continue
             }
             guard block.closed else {
@@ -168,7 +174,9 @@ public enum CertificateReader {
                     unusable.append(UnusableCertificate(location: location, reason: reason))
                     continue
                 }
-                throw FormatError("certificate in the PEM block at line \(startLine) could not be parsed: \(describe(error))", line: startLine)
+                throw FormatError(
+                    "certificate in the PEM block at line \(startLine) could not be parsed: \(describe(error))",
+                    line: startLine)
             }
         }
         return CertificateFile(path: path, certificates: certificates, privateKeys: keys, unusable: unusable)
@@ -223,7 +231,9 @@ struct PEMOpening {
         let afterBegin = trimmed.dropFirst(11)
         guard let close = afterBegin.range(of: "-----") else { return nil }
         let label = afterBegin[..<close.lowerBound]
-        guard !label.isEmpty, label.count <= 64, label.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == " " }) else { return nil }
+        guard !label.isEmpty, label.count <= 64, label.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == " " }) else {
+            return nil
+        }
         self.label = String(label)
         self.rest = afterBegin[close.upperBound...]
     }
@@ -277,7 +287,9 @@ extension CertificateReference {
     /// A certificate written inline in a configuration (an AS3 `Certificate`, a Kubernetes TLS
     /// Secret, an NSX `TlsCertificate`, an Avi SSL key and certificate). A PEM that cannot be
     /// read is a format error of the configuration, at `node`, naming `what`.
-    static func embedded(pem: String, in path: String, what: String, at node: YAMLNode, referencedAt: SourceLocation) throws(FormatError) -> CertificateReference {
+    static func embedded(pem: String, in path: String, what: String, at node: YAMLNode, referencedAt: SourceLocation)
+        throws(FormatError) -> CertificateReference
+    {
         do {
             return .embedded(try CertificateReader.readPEM(path: path, text: pem), referencedAt: referencedAt)
         } catch {

@@ -63,7 +63,9 @@ enum LenientCertificate {
             switch position {
             case 0:
                 if case .primitive(let bytes) = field.content, let positive = unsignedSerial(bytes) {
-                    rewritten.append(bytes.first.map { $0 & 0x80 != 0 } == true ? "a negative serial number" : "a serial number with redundant leading bytes")
+                    rewritten.append(
+                        bytes.first.map { $0 & 0x80 != 0 } == true
+                            ? "a negative serial number" : "a serial number with redundant leading bytes")
                     fields.append(encoded(.integer, positive))
                 } else {
                     fields.append(field.encodedBytes)
@@ -75,7 +77,9 @@ enum LenientCertificate {
             case 3:
                 fields.append(validity(field, &rewritten))
             case 5:
-                if RSAKeyGuard.refuses(spki: field) || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil {
+                if RSAKeyGuard.refuses(spki: field)
+                    || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil
+                {
                     rewritten.append("a public key swift-certificates cannot read")
                     keyUnknown = true
                     rsaKeyBits = RSAKeyGuard.modulusBits(spki: field)
@@ -87,20 +91,26 @@ enum LenientCertificate {
                 fields.append(field.encodedBytes)
             }
         }
-        if !signatureSupported { rewritten.append("the signature algorithm \(signatureOID ?? "?"), which swift-certificates does not support") }
+        if !signatureSupported {
+            rewritten.append(
+                "the signature algorithm \(signatureOID ?? "?"), which swift-certificates does not support")
+        }
         guard !rewritten.isEmpty else { return nil }
         var serializer = DER.Serializer()
         serializer.appendConstructedNode(identifier: .sequence) { certificate in
             certificate.appendConstructedNode(identifier: .sequence) { tbs in
                 for field in fields { tbs.serializeRawBytes(field) }
             }
-            certificate.serializeRawBytes(signatureSupported ? outer[1].encodedBytes : replacementSignature(signatureOID))
+            certificate.serializeRawBytes(
+                signatureSupported ? outer[1].encodedBytes : replacementSignature(signatureOID))
             certificate.serializeRawBytes(outer[2].encodedBytes)
         }
         guard let certificate = try? Certificate(derEncoded: serializer.serializedBytes) else { return nil }
         var unique: [String] = []
         for item in rewritten where !unique.contains(item) { unique.append(item) }
-        return Reading(certificate: certificate, rewritten: unique, keyUnknown: keyUnknown, signatureAlgorithmOID: signatureOID, rsaKeyBits: rsaKeyBits)
+        return Reading(
+            certificate: certificate, rewritten: unique, keyUnknown: keyUnknown, signatureAlgorithmOID: signatureOID,
+            rsaKeyBits: rsaKeyBits)
     }
 
     // MARK: Fields
@@ -157,11 +167,18 @@ enum LenientCertificate {
         var serializer = DER.Serializer()
         serializer.appendConstructedNode(identifier: .sequence) { sequence in
             for time in times {
-                if case .primitive(let bytes) = time.content, let date = looseTime(String(decoding: bytes, as: UTF8.self), generalized: time.identifier == .generalizedTime) {
+                if case .primitive(let bytes) = time.content,
+                    let date = looseTime(
+                        String(decoding: bytes, as: UTF8.self), generalized: time.identifier == .generalizedTime)
+                {
                     let canonical = derTime(date)
-                    if canonical.identifier != time.identifier || canonical.text != String(decoding: bytes, as: UTF8.self) {
+                    if canonical.identifier != time.identifier
+                        || canonical.text != String(decoding: bytes, as: UTF8.self)
+                    {
                         changed = true
-                        sequence.appendPrimitiveNode(identifier: canonical.identifier) { $0 += Array(canonical.text.utf8) }
+                        sequence.appendPrimitiveNode(identifier: canonical.identifier) {
+                            $0 += Array(canonical.text.utf8)
+                        }
                         continue
                     }
                 }
@@ -179,7 +196,9 @@ enum LenientCertificate {
         var offset = 0
         if rest.hasSuffix("Z") {
             rest = rest.dropLast()
-        } else if rest.count >= 5, let sign = rest.dropLast(4).last, sign == "+" || sign == "-", let zone = Int(rest.suffix(4)) {
+        } else if rest.count >= 5, let sign = rest.dropLast(4).last, sign == "+" || sign == "-",
+            let zone = Int(rest.suffix(4))
+        {
             offset = (zone / 100 * 3600 + zone % 100 * 60) * (sign == "+" ? 1 : -1)
             rest = rest.dropLast(5)
         }
@@ -202,7 +221,9 @@ enum LenientCertificate {
             components.year = year < 50 ? 2000 + year : 1900 + year
             base = 2
         }
-        guard let month = number(base, 2), let day = number(base + 2, 2), let hour = number(base + 4, 2) else { return nil }
+        guard let month = number(base, 2), let day = number(base + 2, 2), let hour = number(base + 4, 2) else {
+            return nil
+        }
         components.month = month
         components.day = day
         components.hour = hour
@@ -244,7 +265,9 @@ enum LenientCertificate {
                 changed = true
                 continue
             }
-            if values.count == 3, values[1].identifier == .boolean, case .primitive(let flag) = values[1].content, flag.allSatisfy({ $0 == 0 }) {
+            if values.count == 3, values[1].identifier == .boolean, case .primitive(let flag) = values[1].content,
+                flag.allSatisfy({ $0 == 0 })
+            {
                 rewritten.append("critical FALSE written out (DER leaves a DEFAULT value out)")
                 changed = true
                 var serializer = DER.Serializer()
@@ -273,7 +296,10 @@ enum LenientCertificate {
     private static let supportedSignatures: Set<[UInt8]> = {
         let rsa: [UInt8] = [0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01]
         let ecdsa: [UInt8] = [0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03]
-        return Set([0x05, 0x0B, 0x0C, 0x0D].map { rsa + [$0, 0x05, 0x00] } + [0x02, 0x03, 0x04].map { ecdsa + [$0] } + [[0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70]])
+        return Set(
+            [0x05, 0x0B, 0x0C, 0x0D].map { rsa + [$0, 0x05, 0x00] } + [0x02, 0x03, 0x04].map { ecdsa + [$0] } + [
+                [0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70]
+            ])
     }()
 
     /// sha256WithRSAEncryption, or ecdsa-with-SHA256 for an EC signature algorithm.

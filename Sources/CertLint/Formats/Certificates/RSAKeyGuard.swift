@@ -11,7 +11,9 @@ enum RSAKeyGuard {
 
     /// A certificate whose RSA key is kept from swift-certificates (read leniently instead).
     struct Refused: Error, CustomStringConvertible {
-        var description: String { "its RSA key is one BoringSSL refuses (a negative or even modulus, one over 16,384 bits, or a bad exponent)" }
+        var description: String {
+            "its RSA key is one BoringSSL refuses (a negative or even modulus, one over 16,384 bits, or a bad exponent)"
+        }
     }
 
     /// Whether the SubjectPublicKeyInfo of a DER certificate holds an RSA key BoringSSL refuses.
@@ -50,7 +52,9 @@ enum RSAKeyGuard {
 
     /// The OID of an AlgorithmIdentifier, dotted.
     static func algorithmOID(_ algorithm: ASN1Node) -> String? {
-        guard case .constructed(let parts) = algorithm.content, let first = parts.first(where: { _ in true }) else { return nil }
+        guard case .constructed(let parts) = algorithm.content, let first = parts.first(where: { _ in true }) else {
+            return nil
+        }
         return (try? ASN1ObjectIdentifier(derEncoded: first)).map { "\($0)" }
     }
 

@@ -55,7 +55,10 @@ public enum HAProxyParser {
             guard let first = words.first else { continue }
             if sectionKeywords.contains(first.text) {
                 if let open = current {
-                    sections.append(HAProxySection(kind: open.kind, name: open.name, defaultsName: open.from, line: open.line, directives: open.directives))
+                    sections.append(
+                        HAProxySection(
+                            kind: open.kind, name: open.name, defaultsName: open.from, line: open.line,
+                            directives: open.directives))
                 }
                 var from: String?
                 if words.count >= 4, words[2].text == "from" { from = words[3].text }
@@ -70,7 +73,10 @@ public enum HAProxyParser {
             current!.directives.append(HAProxyDirective(words: words, line: lineNumber))
         }
         if let open = current {
-            sections.append(HAProxySection(kind: open.kind, name: open.name, defaultsName: open.from, line: open.line, directives: open.directives))
+            sections.append(
+                HAProxySection(
+                    kind: open.kind, name: open.name, defaultsName: open.from, line: open.line,
+                    directives: open.directives))
         }
         return HAProxyConfig(sections: sections)
     }
@@ -134,7 +140,8 @@ public enum HAProxyParser {
             }
         }
         if let open = quote {
-            throw FormatError("the quote \(open) opened here is not closed on this line", line: number, column: quoteColumn)
+            throw FormatError(
+                "the quote \(open) opened here is not closed on this line", line: number, column: quoteColumn)
         }
         if inWord { words.append(HAProxyWord(text: word, column: wordColumn)) }
         return words

@@ -20,7 +20,10 @@ public struct HCLParser {
     private mutating func enter() throws(FormatError) {
         depth += 1
         guard depth <= Self.maximumDepth else {
-            throw error("Nesting too deep", "blocks, expressions and templates nest deeper than \(Self.maximumDepth) levels here; certlint does not read further")
+            throw error(
+                "Nesting too deep",
+                "blocks, expressions and templates nest deeper than \(Self.maximumDepth) levels here; certlint does not read further"
+            )
         }
     }
 
@@ -87,7 +90,9 @@ public struct HCLParser {
                 let start = index
                 index += 2
                 while index < text.count && !(text[index] == "*" && peek() == "/") { index += 1 }
-                guard index < text.count else { throw error("Unterminated comment", "this /* comment has no closing */", at: start) }
+                guard index < text.count else {
+                    throw error("Unterminated comment", "this /* comment has no closing */", at: start)
+                }
                 index += 2
             default:
                 return
@@ -107,12 +112,16 @@ public struct HCLParser {
         while true {
             try skipBlanks(newlines: true)
             guard let scalar = current else {
-                if closer != nil { throw error("Unclosed configuration block", "there is no closing brace for the block opened above") }
+                if closer != nil {
+                    throw error("Unclosed configuration block", "there is no closing brace for the block opened above")
+                }
                 return HCLBody(items: items, range: range(from: start))
             }
             if scalar == closer { return HCLBody(items: items, range: range(from: start)) }
             guard isIdentifierStart(scalar) else {
-                throw error("Argument or block definition required", "an argument or block definition is required here, found \(describeCurrent())")
+                throw error(
+                    "Argument or block definition required",
+                    "an argument or block definition is required here, found \(describeCurrent())")
             }
             let itemStart = index
             let name = identifier()
@@ -121,7 +130,8 @@ public struct HCLParser {
                 index += 1
                 try skipBlanks()
                 let expression = try self.expression()
-                items.append(.attribute(HCLAttribute(name: name, expression: expression, range: range(from: itemStart))))
+                items.append(
+                    .attribute(HCLAttribute(name: name, expression: expression, range: range(from: itemStart))))
                 try endOfItem(closer: closer, what: "argument")
                 continue
             }
@@ -129,21 +139,28 @@ public struct HCLParser {
             while let next = current, next != "{" {
                 if next == "\"" {
                     let labelStart = index
-                    guard case .template(let parts, _) = try quotedTemplate(), parts.allSatisfy({ if case .literal = $0 { return true } else { return false } }) else {
-                        throw error("Invalid block label", "block labels are plain strings without interpolation", at: labelStart)
+                    guard case .template(let parts, _) = try quotedTemplate(),
+                        parts.allSatisfy({ if case .literal = $0 { return true } else { return false } })
+                    else {
+                        throw error(
+                            "Invalid block label", "block labels are plain strings without interpolation",
+                            at: labelStart)
                     }
-                    labels.append(parts.map { if case .literal(let text) = $0 { return text } else { return "" } }.joined())
+                    labels.append(
+                        parts.map { if case .literal(let text) = $0 { return text } else { return "" } }.joined())
                 } else if isIdentifierStart(next) {
                     labels.append(identifier())
                 } else {
                     throw error(
                         "Invalid block definition",
-                        "a block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header; found \(describeCurrent())")
+                        "a block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header; found \(describeCurrent())"
+                    )
                 }
                 try skipBlanks()
             }
             guard current == "{" else {
-                throw error("Invalid block definition", "expected \"{\" after the block header, found \(describeCurrent())")
+                throw error(
+                    "Invalid block definition", "expected \"{\" after the block header, found \(describeCurrent())")
             }
             index += 1
             try enter()
@@ -165,7 +182,9 @@ public struct HCLParser {
 
     // MARK: - Expressions
 
-    private static let binaryLevels: [[String]] = [["||"], ["&&"], ["==", "!="], [">=", "<=", ">", "<"], ["+", "-"], ["*", "/", "%"]]
+    private static let binaryLevels: [[String]] = [
+        ["||"], ["&&"], ["==", "!="], [">=", "<=", ">", "<"], ["+", "-"], ["*", "/", "%"],
+    ]
     /// The operators of each level as scalars, longest first, built once.
     private static let operatorScalars: [[(String, [Unicode.Scalar])]] = binaryLevels.map { level in
         level.sorted { $0.count > $1.count }.map { ($0, Array($0.unicodeScalars)) }
@@ -186,7 +205,11 @@ public struct HCLParser {
         try skipBlanks()
         let then = try expression()
         try skipBlanks()
-        guard current == ":" else { throw error("Missing false expression in conditional", "the conditional operator (...?...:...) requires a false expression, delimited by a colon") }
+        guard current == ":" else {
+            throw error(
+                "Missing false expression in conditional",
+                "the conditional operator (...?...:...) requires a false expression, delimited by a colon")
+        }
         index += 1
         try skipBlanks()
         let otherwise = try expression()
@@ -215,10 +238,12 @@ public struct HCLParser {
         // Longest first, so ">=" is not read as ">".
         guard let first = current, "|&=!<>+-*/%".unicodeScalars.contains(first) else { return nil }
         for (op, scalars) in Self.operatorScalars[level] {
-            guard index + scalars.count <= text.count, text[index] == scalars[0], scalars.count == 1 || text[index + 1] == scalars[1] else { continue }
+            guard index + scalars.count <= text.count, text[index] == scalars[0],
+                scalars.count == 1 || text[index + 1] == scalars[1]
+            else { continue }
             if op == ">" || op == "<", let next = peek(), next == "=" { continue }
             if op == "=" { continue }
-            if (op == "*" || op == "/"), let next = peek(), next == "/" || next == "*" { continue }  // a comment
+            if op == "*" || op == "/", let next = peek(), next == "/" || next == "*" { continue }  // a comment
             return op
         }
         return nil
@@ -262,7 +287,9 @@ public struct HCLParser {
                     index += 1
                     flush()
                     var rest: [HCLTraverser] = []
-                    while current == ".", let next = peek(), isIdentifierStart(next) || next.properties.numericType != nil {
+                    while current == ".", let next = peek(),
+                        isIdentifierStart(next) || next.properties.numericType != nil
+                    {
                         index += 1
                         rest.append(try attributeOrLegacyIndex())
                     }
@@ -291,7 +318,11 @@ public struct HCLParser {
                 }
                 let key = try self.expression()
                 try skipBlanks()
-                guard current == "]" else { throw error("Missing close bracket on index", "the index operator must end with a closing bracket (\"]\"), found \(describeCurrent())") }
+                guard current == "]" else {
+                    throw error(
+                        "Missing close bracket on index",
+                        "the index operator must end with a closing bracket (\"]\"), found \(describeCurrent())")
+                }
                 index += 1
                 nesting -= 1
                 steps.append(.index(key))
@@ -313,14 +344,17 @@ public struct HCLParser {
             return .index(.number(Double(digits) ?? 0, range(from: start)))
         }
         guard let scalar = current, isIdentifierStart(scalar) else {
-            throw error("Invalid attribute name", "an attribute name is required after a dot, found \(describeCurrent())")
+            throw error(
+                "Invalid attribute name", "an attribute name is required after a dot, found \(describeCurrent())")
         }
         return .attribute(identifier())
     }
 
     private mutating func primary() throws(FormatError) -> HCLExpression {
         let start = index
-        guard let scalar = current else { throw error("Invalid expression", "expected the start of an expression, but found the end of the file") }
+        guard let scalar = current else {
+            throw error("Invalid expression", "expected the start of an expression, but found the end of the file")
+        }
         switch scalar {
         case "\"":
             return try quotedTemplate()
@@ -332,7 +366,9 @@ public struct HCLParser {
             try skipBlanks()
             let inner = try expression()
             try skipBlanks()
-            guard current == ")" else { throw error("Unbalanced parentheses", "expected a closing parenthesis, found \(describeCurrent())") }
+            guard current == ")" else {
+                throw error("Unbalanced parentheses", "expected a closing parenthesis, found \(describeCurrent())")
+            }
             index += 1
             nesting -= 1
             return .parenthesized(inner, range(from: start))
@@ -390,7 +426,9 @@ public struct HCLParser {
             if let d = current, d.isASCII, d.properties.numericType != nil { digits() } else { index = save }
         }
         let literal = String(String.UnicodeScalarView(text[start..<index]))
-        guard let value = Double(literal) else { throw error("Invalid number literal", "'\(literal)' is not a number", at: start) }
+        guard let value = Double(literal) else {
+            throw error("Invalid number literal", "'\(literal)' is not a number", at: start)
+        }
         return .number(value, range(from: start))
     }
 
@@ -407,7 +445,9 @@ public struct HCLParser {
                 index += 3
                 expandFinal = true
                 try skipBlanks()
-                guard current == ")" else { throw error("Missing close parenthesis", "the expansion symbol (...) must be on the final argument") }
+                guard current == ")" else {
+                    throw error("Missing close parenthesis", "the expansion symbol (...) must be on the final argument")
+                }
                 break
             }
             if current == "," {
@@ -416,7 +456,9 @@ public struct HCLParser {
                 continue
             }
             guard current == ")" else {
-                throw error("Missing argument separator", "a comma is required to separate each function argument from the next, found \(describeCurrent())")
+                throw error(
+                    "Missing argument separator",
+                    "a comma is required to separate each function argument from the next, found \(describeCurrent())")
             }
         }
         index += 1
@@ -426,7 +468,9 @@ public struct HCLParser {
 
     private mutating func keyword(_ word: String) -> Bool {
         let scalars = Array(word.unicodeScalars)
-        guard index + scalars.count <= text.count, Array(text[index..<index + scalars.count]) == scalars else { return false }
+        guard index + scalars.count <= text.count, Array(text[index..<index + scalars.count]) == scalars else {
+            return false
+        }
         if index + scalars.count < text.count, isIdentifierPart(text[index + scalars.count]) { return false }
         return true
     }
@@ -443,14 +487,18 @@ public struct HCLParser {
         }
         var items: [HCLExpression] = []
         while current != "]" {
-            guard current != nil else { throw error("Missing close bracket", "there is no closing bracket for the list opened here", at: start) }
+            guard current != nil else {
+                throw error("Missing close bracket", "there is no closing bracket for the list opened here", at: start)
+            }
             items.append(try expression())
             try skipBlanks()
             if current == "," {
                 index += 1
                 try skipBlanks()
             } else if current != "]" {
-                throw error("Missing item separator", "expected a comma to mark the beginning of the next item, found \(describeCurrent())")
+                throw error(
+                    "Missing item separator",
+                    "expected a comma to mark the beginning of the next item, found \(describeCurrent())")
             }
         }
         index += 1
@@ -470,11 +518,16 @@ public struct HCLParser {
         }
         var items: [HCLObjectItem] = []
         while current != "}" {
-            guard current != nil else { throw error("Missing close brace", "there is no closing brace for the object opened here", at: start) }
+            guard current != nil else {
+                throw error("Missing close brace", "there is no closing brace for the object opened here", at: start)
+            }
             let key = try expression()
             try skipBlanks()
             guard current == "=" || current == ":" else {
-                throw error("Missing key/value separator", "expected an equals sign (\"=\") to mark the beginning of the attribute value, found \(describeCurrent())")
+                throw error(
+                    "Missing key/value separator",
+                    "expected an equals sign (\"=\") to mark the beginning of the attribute value, found \(describeCurrent())"
+                )
             }
             index += 1
             try skipBlanks()
@@ -485,7 +538,10 @@ public struct HCLParser {
             if current == "," || current == "\n" {
                 index += 1
             } else if current != "}" {
-                throw error("Missing attribute separator", "expected a newline or comma to mark the beginning of the next attribute, found \(describeCurrent())")
+                throw error(
+                    "Missing attribute separator",
+                    "expected a newline or comma to mark the beginning of the next attribute, found \(describeCurrent())"
+                )
             }
             try skipBlanks()
         }
@@ -498,7 +554,9 @@ public struct HCLParser {
     private mutating func forClause(object: Bool, closer: Unicode.Scalar) throws(FormatError) -> HCLFor {
         index += 3
         try skipBlanks()
-        guard let first = current, isIdentifierStart(first) else { throw error("Invalid 'for' expression", "a 'for' expression needs an iteration variable") }
+        guard let first = current, isIdentifierStart(first) else {
+            throw error("Invalid 'for' expression", "a 'for' expression needs an iteration variable")
+        }
         var valueVariable = identifier()
         var keyVariable: String?
         try skipBlanks()
@@ -509,19 +567,29 @@ public struct HCLParser {
             valueVariable = identifier()
             try skipBlanks()
         }
-        guard keyword("in") else { throw error("Invalid 'for' expression", "the 'in' keyword must follow the iteration variables, found \(describeCurrent())") }
+        guard keyword("in") else {
+            throw error(
+                "Invalid 'for' expression",
+                "the 'in' keyword must follow the iteration variables, found \(describeCurrent())")
+        }
         index += 2
         try skipBlanks()
         let collection = try expression()
         try skipBlanks()
-        guard current == ":" else { throw error("Invalid 'for' expression", "a colon is required after the collection expression, found \(describeCurrent())") }
+        guard current == ":" else {
+            throw error(
+                "Invalid 'for' expression",
+                "a colon is required after the collection expression, found \(describeCurrent())")
+        }
         index += 1
         try skipBlanks()
         var key: HCLExpression?
         var value = try expression()
         try skipBlanks()
         if object {
-            guard current == "=" && peek() == ">" else { throw error("Invalid 'for' expression", "an object 'for' expression needs \"=>\" between key and value") }
+            guard current == "=" && peek() == ">" else {
+                throw error("Invalid 'for' expression", "an object 'for' expression needs \"=>\" between key and value")
+            }
             index += 2
             try skipBlanks()
             key = value
@@ -541,9 +609,15 @@ public struct HCLParser {
             condition = try expression()
             try skipBlanks()
         }
-        guard current == closer else { throw error("Invalid 'for' expression", "expected \"\(Character(closer))\" to close the 'for' expression, found \(describeCurrent())") }
+        guard current == closer else {
+            throw error(
+                "Invalid 'for' expression",
+                "expected \"\(Character(closer))\" to close the 'for' expression, found \(describeCurrent())")
+        }
         index += 1
-        return HCLFor(keyVariable: keyVariable, valueVariable: valueVariable, collection: collection, key: key, value: value, condition: condition, grouping: grouping)
+        return HCLFor(
+            keyVariable: keyVariable, valueVariable: valueVariable, collection: collection, key: key, value: value,
+            condition: condition, grouping: grouping)
     }
 
     // MARK: - Templates
@@ -552,7 +626,9 @@ public struct HCLParser {
         let start = index
         index += 1
         let parts = try templateParts(quoted: true, until: { parser in parser.current == "\"" }, directiveEnds: [])
-        guard current == "\"" else { throw error("Unterminated template string", "no closing marker was found for the string", at: start) }
+        guard current == "\"" else {
+            throw error("Unterminated template string", "no closing marker was found for the string", at: start)
+        }
         index += 1
         return .template(parts.parts, range(from: start))
     }
@@ -562,10 +638,14 @@ public struct HCLParser {
         index += 2
         let flush = current == "-"
         if flush { index += 1 }
-        guard let first = current, isIdentifierStart(first) else { throw error("Invalid heredoc", "a heredoc needs a delimiter word after <<") }
+        guard let first = current, isIdentifierStart(first) else {
+            throw error("Invalid heredoc", "a heredoc needs a delimiter word after <<")
+        }
         let marker = identifier()
         while let scalar = current, scalar == " " || scalar == "\t" || scalar == "\r" { index += 1 }
-        guard current == "\n" else { throw error("Invalid heredoc", "the heredoc delimiter must be followed by a newline") }
+        guard current == "\n" else {
+            throw error("Invalid heredoc", "the heredoc delimiter must be followed by a newline")
+        }
         index += 1
         // Find the closing line first: a line holding only the marker (after blanks).
         var lineStart = index
@@ -580,14 +660,21 @@ public struct HCLParser {
             }
             lineStart = lineEnd + 1
         }
-        guard let closingLine = closing else { throw error("Unterminated template string", "no closing marker \(marker) was found for the heredoc", at: start) }
+        guard let closingLine = closing else {
+            throw error(
+                "Unterminated template string", "no closing marker \(marker) was found for the heredoc", at: start)
+        }
         let contentStart = index
-        var parsed = try templateParts(quoted: false, until: { parser in parser.index >= closingLine }, directiveEnds: [])
+        var parsed = try templateParts(
+            quoted: false, until: { parser in parser.index >= closingLine }, directiveEnds: [])
         index = closingLine
         while let scalar = current, scalar != "\n" { index += 1 }
         if flush {
-            let lines = String(String.UnicodeScalarView(text[contentStart..<closingLine])).split(separator: "\n", omittingEmptySubsequences: false)
-            let indents = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.prefix { $0 == " " || $0 == "\t" }.count }
+            let lines = String(String.UnicodeScalarView(text[contentStart..<closingLine])).split(
+                separator: "\n", omittingEmptySubsequences: false)
+            let indents = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+                $0.prefix { $0 == " " || $0 == "\t" }.count
+            }
             parsed.parts = Self.stripIndent(parsed.parts, by: indents.min() ?? 0)
         }
         return .template(parsed.parts, range(from: start))
@@ -641,14 +728,22 @@ public struct HCLParser {
         func flushLiteral(stripTrailing: Bool = false) {
             var text = literal
             if stripNextLeading { text = String(text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) }
-            if stripTrailing { while let last = text.last, last == " " || last == "\t" || last == "\n" || last == "\r" { text.removeLast() } }
+            if stripTrailing {
+                while let last = text.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
+                    text.removeLast()
+                }
+            }
             if !text.isEmpty { parts.append(.literal(text)) }
             literal = ""
             stripNextLeading = false
         }
         while index < text.count && !until(self) {
             let scalar = text[index]
-            if quoted && scalar == "\n" { throw error("Unterminated template string", "a quoted string cannot span lines; use a heredoc (<<EOT) for text over several lines") }
+            if quoted && scalar == "\n" {
+                throw error(
+                    "Unterminated template string",
+                    "a quoted string cannot span lines; use a heredoc (<<EOT) for text over several lines")
+            }
             if quoted && scalar == "\\" {
                 literal.unicodeScalars.append(try escape())
                 continue
@@ -687,12 +782,18 @@ public struct HCLParser {
                     try skipBlanks()
                     let stripThen = try closeTemplateSequence(open)
                     nesting -= 1
-                    var then = try templateParts(quoted: quoted, until: until, directiveEnds: ["else", "endif"], stripLeading: stripThen)
+                    var then = try templateParts(
+                        quoted: quoted, until: until, directiveEnds: ["else", "endif"], stripLeading: stripThen)
                     var otherwise = TemplateResult(parts: [], endedBy: then.endedBy, stripAfterEnd: then.stripAfterEnd)
                     if then.endedBy == "else" {
-                        otherwise = try templateParts(quoted: quoted, until: until, directiveEnds: ["endif"], stripLeading: then.stripAfterEnd)
+                        otherwise = try templateParts(
+                            quoted: quoted, until: until, directiveEnds: ["endif"], stripLeading: then.stripAfterEnd)
                     }
-                    guard otherwise.endedBy == "endif" else { throw error("Unterminated template directive", "the %{if} directive opened here has no %{endif}", at: open) }
+                    guard otherwise.endedBy == "endif" else {
+                        throw error(
+                            "Unterminated template directive", "the %{if} directive opened here has no %{endif}",
+                            at: open)
+                    }
                     then.endedBy = nil
                     parts.append(.conditional(condition: condition, then: then.parts, otherwise: otherwise.parts))
                     stripNextLeading = otherwise.stripAfterEnd
@@ -708,19 +809,29 @@ public struct HCLParser {
                         value = identifier()
                         try skipBlanks()
                     }
-                    guard keyword("in") else { throw error("Invalid template directive", "the 'in' keyword must follow the %{for} variables") }
+                    guard keyword("in") else {
+                        throw error("Invalid template directive", "the 'in' keyword must follow the %{for} variables")
+                    }
                     index += 2
                     try skipBlanks()
                     let collection = try expression()
                     try skipBlanks()
                     let stripBody = try closeTemplateSequence(open)
                     nesting -= 1
-                    let loopBody = try templateParts(quoted: quoted, until: until, directiveEnds: ["endfor"], stripLeading: stripBody)
-                    guard loopBody.endedBy == "endfor" else { throw error("Unterminated template directive", "the %{for} directive opened here has no %{endfor}", at: open) }
+                    let loopBody = try templateParts(
+                        quoted: quoted, until: until, directiveEnds: ["endfor"], stripLeading: stripBody)
+                    guard loopBody.endedBy == "endfor" else {
+                        throw error(
+                            "Unterminated template directive", "the %{for} directive opened here has no %{endfor}",
+                            at: open)
+                    }
                     parts.append(.loop(key: key, value: value, collection: collection, body: loopBody.parts))
                     stripNextLeading = loopBody.stripAfterEnd
                 case "else", "endif", "endfor":
-                    guard directiveEnds.contains(word) else { throw error("Unexpected template directive", "%{\(word)} has no matching opening directive", at: open) }
+                    guard directiveEnds.contains(word) else {
+                        throw error(
+                            "Unexpected template directive", "%{\(word)} has no matching opening directive", at: open)
+                    }
                     try skipBlanks()
                     let strip = try closeTemplateSequence(open)
                     nesting -= 1
@@ -728,7 +839,9 @@ public struct HCLParser {
                     flushLiteral()
                     return TemplateResult(parts: parts, endedBy: word, stripAfterEnd: strip)
                 default:
-                    throw error("Invalid template directive", "'\(word)' is not a template directive (if, else, endif, for, endfor)", at: open)
+                    throw error(
+                        "Invalid template directive",
+                        "'\(word)' is not a template directive (if, else, endif, for, endfor)", at: open)
                 }
                 continue
             }
@@ -747,7 +860,9 @@ public struct HCLParser {
             index += 1
         }
         guard current == "}" else {
-            throw error("Extra characters after interpolation expression", "expected a closing brace to end the interpolation expression, found \(describeCurrent())")
+            throw error(
+                "Extra characters after interpolation expression",
+                "expected a closing brace to end the interpolation expression, found \(describeCurrent())")
         }
         index += 1
         return strip
@@ -756,7 +871,9 @@ public struct HCLParser {
     private mutating func escape() throws(FormatError) -> Unicode.Scalar {
         let start = index
         index += 1
-        guard let scalar = current else { throw error("Invalid escape sequence", "the string ends in a backslash", at: start) }
+        guard let scalar = current else {
+            throw error("Invalid escape sequence", "the string ends in a backslash", at: start)
+        }
         index += 1
         switch scalar {
         case "n": return "\n"
@@ -766,7 +883,9 @@ public struct HCLParser {
         case "\\": return "\\"
         case "u", "U":
             let count = scalar == "u" ? 4 : 8
-            guard index + count <= text.count else { throw error("Invalid escape sequence", "\\\(scalar) needs \(count) hex digits", at: start) }
+            guard index + count <= text.count else {
+                throw error("Invalid escape sequence", "\\\(scalar) needs \(count) hex digits", at: start)
+            }
             let hex = String(String.UnicodeScalarView(text[index..<index + count]))
             index += count
             guard let value = UInt32(hex, radix: 16), let result = Unicode.Scalar(value) else {
@@ -774,7 +893,9 @@ public struct HCLParser {
             }
             return result
         default:
-            throw error("Invalid escape sequence", "the symbol \"\(Character(scalar))\" is not a valid escape sequence selector", at: start)
+            throw error(
+                "Invalid escape sequence",
+                "the symbol \"\(Character(scalar))\" is not a valid escape sequence selector", at: start)
         }
     }
 
@@ -791,7 +912,8 @@ public struct HCLParser {
     private func isIdentifierPart(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             let value = scalar.value
-            return value == 95 || value == 45 || (value >= 48 && value <= 57) || (value >= 65 && value <= 90) || (value >= 97 && value <= 122)
+            return value == 95 || value == 45 || (value >= 48 && value <= 57) || (value >= 65 && value <= 90)
+                || (value >= 97 && value <= 122)
         }
         return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }

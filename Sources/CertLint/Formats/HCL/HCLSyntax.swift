@@ -95,7 +95,8 @@ public indirect enum HCLExpression: Sendable, Hashable {
             for step in steps {
                 switch step {
                 case .attribute(let attribute): name += "." + attribute
-                case .index(.number(let number, _)): name += "[\(Int(exactly: number).map(String.init) ?? String(number))]"
+                case .index(.number(let number, _)):
+                    name += "[\(Int(exactly: number).map(String.init) ?? String(number))]"
                 case .index(.template(let parts, _)):
                     guard parts.count == 1, case .literal(let key) = parts[0] else { return nil }
                     name += "[\"\(key)\"]"

@@ -84,11 +84,15 @@ public enum NGINXParser {
                     raw.append(text[index])
                     advance()
                 }
-                guard index < text.count else { throw FormatError("the quote \(Character(first)) opened here is not closed", line: startLine, column: startColumn) }
+                guard index < text.count else {
+                    throw FormatError(
+                        "the quote \(Character(first)) opened here is not closed", line: startLine, column: startColumn)
+                }
                 advance()
                 // NGINX wants a blank, `;`, `{` or `)` after a closing quote.
                 if index < text.count, !" \t\r\n;{)".unicodeScalars.contains(text[index]) {
-                    throw FormatError("unexpected \"\(Character(text[index]))\" after the quoted string", line: line, column: column)
+                    throw FormatError(
+                        "unexpected \"\(Character(text[index]))\" after the quoted string", line: line, column: column)
                 }
                 return Self.unescaped(raw)
             }
@@ -173,7 +177,8 @@ public enum NGINXParser {
                 }
                 if index < text.count { advance() }
             }
-            throw FormatError("the Lua block of \"\(name)\" opened here is not closed", line: startLine, column: startColumn)
+            throw FormatError(
+                "the Lua block of \"\(name)\" opened here is not closed", line: startLine, column: startColumn)
         }
 
         /// At `[[` or `[==[`: the number of `=`; nil otherwise.
@@ -206,13 +211,17 @@ public enum NGINXParser {
 
         mutating func directives(closing: Bool, depth: Int = 0) throws(FormatError) -> [NGINXDirective] {
             guard depth <= Self.maximumDepth else {
-                throw FormatError("blocks nest deeper than \(Self.maximumDepth) levels; certlint does not read further", line: line, column: column)
+                throw FormatError(
+                    "blocks nest deeper than \(Self.maximumDepth) levels; certlint does not read further", line: line,
+                    column: column)
             }
             var result: [NGINXDirective] = []
             while true {
                 skipBlanks()
                 guard index < text.count else {
-                    if closing { throw FormatError("unexpected end of file, expecting \"}\"", line: line, column: column) }
+                    if closing {
+                        throw FormatError("unexpected end of file, expecting \"}\"", line: line, column: column)
+                    }
                     return result
                 }
                 if text[index] == "}" {
@@ -228,20 +237,31 @@ public enum NGINXParser {
                 var arguments: [String] = []
                 while let argument = try word() { arguments.append(argument) }
                 guard index < text.count else {
-                    throw FormatError("unexpected end of file, expecting \";\" or \"}\" after \"\(name)\"", line: line, column: column)
+                    throw FormatError(
+                        "unexpected end of file, expecting \";\" or \"}\" after \"\(name)\"", line: line, column: column
+                    )
                 }
                 switch text[index] {
                 case ";":
                     advance()
-                    result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: nil))
+                    result.append(
+                        NGINXDirective(
+                            path: path, name: name, arguments: arguments, line: startLine, column: startColumn,
+                            block: nil))
                 case "{" where name.hasSuffix("_by_lua_block"):
                     advance()
                     try skipLuaBlock(name: name)
-                    result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: []))
+                    result.append(
+                        NGINXDirective(
+                            path: path, name: name, arguments: arguments, line: startLine, column: startColumn,
+                            block: []))
                 case "{":
                     advance()
                     let inner = try directives(closing: true, depth: depth + 1)
-                    result.append(NGINXDirective(path: path, name: name, arguments: arguments, line: startLine, column: startColumn, block: inner))
+                    result.append(
+                        NGINXDirective(
+                            path: path, name: name, arguments: arguments, line: startLine, column: startColumn,
+                            block: inner))
                 default:
                     throw FormatError("directive \"\(name)\" is not terminated by \";\"", line: line, column: column)
                 }

@@ -49,10 +49,22 @@ public final class TerraformEvaluator {
         if let count = block.body.attribute("count") {
             let value = evaluate(count.expression)
             guard let number = value.int else {
-                return [(nil, ["count": .object(["index": .unknown("count of \(block.labels.joined(separator: ".")) is not known: \(value.unknownReason ?? "not a number")")])])]
+                return [
+                    (
+                        nil,
+                        [
+                            "count": .object([
+                                "index": .unknown(
+                                    "count of \(block.labels.joined(separator: ".")) is not known: \(value.unknownReason ?? "not a number")"
+                                )
+                            ])
+                        ]
+                    )
+                ]
             }
             guard number <= Self.maximumInstances else {
-                let reason = "count of \(block.labels.joined(separator: ".")) is \(number), over the \(Self.maximumInstances) instances certlint evaluates"
+                let reason =
+                    "count of \(block.labels.joined(separator: ".")) is \(number), over the \(Self.maximumInstances) instances certlint evaluates"
                 return [(nil, ["count": .object(["index": .unknown(reason)])])]
             }
             return (0..<max(number, 0)).map { (String($0), ["count": .object(["index": .number(Double($0))])]) }
@@ -63,9 +75,22 @@ public final class TerraformEvaluator {
             case .object(let fields):
                 return fields.keys.sorted().map { ($0, ["each": .object(["key": .string($0), "value": fields[$0]!])]) }
             case .list(let items):
-                return items.compactMap { item in item.string.map { ($0, ["each": .object(["key": .string($0), "value": item])]) } }
+                return items.compactMap { item in
+                    item.string.map { ($0, ["each": .object(["key": .string($0), "value": item])]) }
+                }
             default:
-                return [(nil, ["each": .object(["key": .unknown("for_each is not known"), "value": .unknown("for_each is not known: \(value.unknownReason ?? "not a collection")")])])]
+                return [
+                    (
+                        nil,
+                        [
+                            "each": .object([
+                                "key": .unknown("for_each is not known"),
+                                "value": .unknown(
+                                    "for_each is not known: \(value.unknownReason ?? "not a collection")"),
+                            ])
+                        ]
+                    )
+                ]
             }
         }
         return [(nil, [:])]
@@ -79,7 +104,9 @@ public final class TerraformEvaluator {
             guard let content = dynamic.body.blocks("content").first else { continue }
             var iterator = type
             if let name = dynamic.body.attribute("iterator")?.expression.referenceName { iterator = name }
-            let collection = dynamic.body.attribute("for_each").map { evaluate($0.expression, scope) } ?? .unknown("dynamic block without for_each")
+            let collection =
+                dynamic.body.attribute("for_each").map { evaluate($0.expression, scope) }
+                ?? .unknown("dynamic block without for_each")
             switch collection {
             case .list(let items):
                 for (index, item) in items.enumerated() {
@@ -95,7 +122,10 @@ public final class TerraformEvaluator {
                 }
             default:
                 var inner = scope
-                inner[iterator] = .object(["key": .unknown("dynamic for_each is not known"), "value": .unknown("dynamic for_each is not known")])
+                inner[iterator] = .object([
+                    "key": .unknown("dynamic for_each is not known"),
+                    "value": .unknown("dynamic for_each is not known"),
+                ])
                 result.append((content.body, inner))
             }
         }
@@ -109,7 +139,9 @@ public final class TerraformEvaluator {
         defer { depth -= 1 }
         guard depth < 200 else { return .unknown("expression nests too deeply to evaluate") }
         steps += 1
-        guard steps <= Self.maximumSteps else { return .unknown("the module takes more than \(Self.maximumSteps) evaluation steps; certlint stops there") }
+        guard steps <= Self.maximumSteps else {
+            return .unknown("the module takes more than \(Self.maximumSteps) evaluation steps; certlint stops there")
+        }
         return bounded(evaluateUnbounded(expression, scope))
     }
 
@@ -149,7 +181,9 @@ public final class TerraformEvaluator {
         case .call(let name, let arguments, let expandFinal, _):
             var values = arguments.map { evaluate($0, scope) }
             if expandFinal, let last = values.popLast() {
-                guard case .list(let items) = last else { return .unknown("\(name)(…) expands a value that is not a list") }
+                guard case .list(let items) = last else {
+                    return .unknown("\(name)(…) expands a value that is not a list")
+                }
                 values += items
             }
             return TerraformFunctions.call(name, values, evaluator: self)
@@ -159,7 +193,11 @@ public final class TerraformEvaluator {
             var fields: [String: TerraformValue] = [:]
             for item in items {
                 let key: TerraformValue
-                if case .variable(let name, _) = item.key { key = .string(name) } else { key = evaluate(item.key, scope) }
+                if case .variable(let name, _) = item.key {
+                    key = .string(name)
+                } else {
+                    key = evaluate(item.key, scope)
+                }
                 guard let text = key.string else { return .unknown("an object key is not known") }
                 fields[text] = evaluate(item.value, scope)
             }
@@ -192,7 +230,8 @@ public final class TerraformEvaluator {
         var text = ""
         for part in parts {
             switch part {
-            case .literal(let literal): text += literal
+            case .literal(let literal):
+                text += literal
                 if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
             case .interpolation(let expression):
                 let value = evaluate(expression, scope)
@@ -205,8 +244,12 @@ public final class TerraformEvaluator {
                 text += string
                 if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
             case .conditional(let condition, let then, let otherwise):
-                guard let flag = evaluate(condition, scope).bool else { return .unknown("a %{if} condition is not known") }
-                guard let chosen = template(flag ? then : otherwise, scope).string else { return .unknown("a %{if} branch is not known") }
+                guard let flag = evaluate(condition, scope).bool else {
+                    return .unknown("a %{if} condition is not known")
+                }
+                guard let chosen = template(flag ? then : otherwise, scope).string else {
+                    return .unknown("a %{if} branch is not known")
+                }
                 text += chosen
             case .loop(let key, let value, let collection, let body):
                 let items: [(TerraformValue, TerraformValue)]
@@ -219,7 +262,9 @@ public final class TerraformEvaluator {
                     var inner = scope
                     inner[value] = itemValue
                     if let key { inner[key] = itemKey }
-                    guard let piece = template(body, inner).string else { return .unknown("a %{for} body is not known") }
+                    guard let piece = template(body, inner).string else {
+                        return .unknown("a %{for} body is not known")
+                    }
                     text += piece
                     if text.utf8.count > Self.maximumValueBytes { return bounded(.string(text)) }
                 }
@@ -233,9 +278,14 @@ public final class TerraformEvaluator {
         switch evaluate(clause.collection, scope) {
         case .list(let list): items = list.enumerated().map { (.number(Double($0.offset)), $0.element) }
         case .object(let fields): items = fields.keys.sorted().map { (.string($0), fields[$0]!) }
-        case let other: return .unknown("the collection of a for expression is not known (\(other.unknownReason ?? "not a collection"))")
+        case let other:
+            return .unknown(
+                "the collection of a for expression is not known (\(other.unknownReason ?? "not a collection"))")
         }
-        guard items.count <= Self.maximumElements else { return .unknown("a for expression runs over more than \(Self.maximumElements) elements; certlint stops there") }
+        guard items.count <= Self.maximumElements else {
+            return .unknown(
+                "a for expression runs over more than \(Self.maximumElements) elements; certlint stops there")
+        }
         var list: [TerraformValue] = []
         var fields: [String: TerraformValue] = [:]
         for (key, value) in items {
@@ -243,11 +293,15 @@ public final class TerraformEvaluator {
             inner[clause.valueVariable] = value
             if let name = clause.keyVariable { inner[name] = key }
             if let condition = clause.condition {
-                guard let keep = evaluate(condition, inner).bool else { return .unknown("a for expression's if clause is not known") }
+                guard let keep = evaluate(condition, inner).bool else {
+                    return .unknown("a for expression's if clause is not known")
+                }
                 if !keep { continue }
             }
             if object, let keyExpression = clause.key {
-                guard let name = evaluate(keyExpression, inner).string else { return .unknown("a for expression's key is not known") }
+                guard let name = evaluate(keyExpression, inner).string else {
+                    return .unknown("a for expression's key is not known")
+                }
                 let element = evaluate(clause.value, inner)
                 if clause.grouping {
                     var group = fields[name]?.list ?? []
@@ -313,7 +367,9 @@ public final class TerraformEvaluator {
 
     // MARK: - References
 
-    private func traverse(_ base: HCLExpression, _ steps: [HCLTraverser], _ scope: Scope, text: String) -> TerraformValue {
+    private func traverse(_ base: HCLExpression, _ steps: [HCLTraverser], _ scope: Scope, text: String)
+        -> TerraformValue
+    {
         guard case .variable(let root, _) = base, scope[root] == nil else {
             return apply(steps, to: evaluate(base, scope), scope)
         }
@@ -330,7 +386,8 @@ public final class TerraformEvaluator {
                 }
                 return .unknown("var.\(name) has no default and no value in a tfvars file or module call")
             }
-            return .unknown("var.\(name) is not declared in \(module.directory.isEmpty ? "the root module" : module.directory)")
+            return .unknown(
+                "var.\(name) is not declared in \(module.directory.isEmpty ? "the root module" : module.directory)")
         case "local":
             return apply(rest, to: local(name), scope)
         case "module":
@@ -357,7 +414,8 @@ public final class TerraformEvaluator {
     private func resourceReference(type: String, name: String, rest: [HCLTraverser], scope: Scope) -> TerraformValue {
         let address = "\(type).\(name)"
         guard let resource = module.resource(address) else {
-            return .unknown("\(address) is not a resource of \(module.directory.isEmpty ? "the root module" : module.directory)")
+            return .unknown(
+                "\(address) is not a resource of \(module.directory.isEmpty ? "the root module" : module.directory)")
         }
         var steps = rest
         var instanceScope: Scope = [:]
@@ -385,7 +443,8 @@ public final class TerraformEvaluator {
     /// provider-computed `resourceAttribute`.
     private func instanceObject(_ resource: TerraformModule.Resource, scope: Scope) -> TerraformValue {
         var fields: [String: TerraformValue] = ["@address": .string(resource.address)]
-        for attribute in resource.block.body.attributes where attribute.name != "count" && attribute.name != "for_each" {
+        for attribute in resource.block.body.attributes where attribute.name != "count" && attribute.name != "for_each"
+        {
             fields[attribute.name] = evaluate(attribute.expression, scope)
         }
         return .object(fields)
@@ -417,10 +476,14 @@ public final class TerraformEvaluator {
                 let key = evaluate(keyExpression, scope)
                 switch current {
                 case .list(let items):
-                    guard let position = key.int, items.indices.contains(position) else { return .unknown("index \(key.string ?? "?") is not in the list") }
+                    guard let position = key.int, items.indices.contains(position) else {
+                        return .unknown("index \(key.string ?? "?") is not in the list")
+                    }
                     current = items[position]
                 case .object(let fields):
-                    guard let name = key.string, let field = fields[name] else { return .unknown("key \(key.string ?? "?") is not in the object") }
+                    guard let name = key.string, let field = fields[name] else {
+                        return .unknown("key \(key.string ?? "?") is not in the object")
+                    }
                     current = field
                 default:
                     return .unknown("an index into a value that is not a collection")
@@ -449,7 +512,8 @@ public final class TerraformEvaluator {
             return nil
         }
         var inputs: [String: TerraformValue] = [:]
-        for attribute in call.block.body.attributes where !["source", "version", "count", "for_each", "providers", "depends_on"].contains(attribute.name) {
+        for attribute in call.block.body.attributes
+        where !["source", "version", "count", "for_each", "providers", "depends_on"].contains(attribute.name) {
             inputs[attribute.name] = evaluate(attribute.expression)
         }
         let evaluator = call.localSource == nil ? nil : childEvaluator(call, inputs)
@@ -458,11 +522,19 @@ public final class TerraformEvaluator {
     }
 
     private func moduleOutput(_ name: String, _ step: HCLTraverser?) -> TerraformValue {
-        guard let call = module.calls.first(where: { $0.name == name }) else { return .unknown("module.\(name) is not called here") }
-        guard call.localSource != nil else { return .unknown("module.\(name) comes from a registry or Git source certlint does not read") }
-        guard case .attribute(let output)? = step else { return .unknown("module.\(name) is used without an output name") }
+        guard let call = module.calls.first(where: { $0.name == name }) else {
+            return .unknown("module.\(name) is not called here")
+        }
+        guard call.localSource != nil else {
+            return .unknown("module.\(name) comes from a registry or Git source certlint does not read")
+        }
+        guard case .attribute(let output)? = step else {
+            return .unknown("module.\(name) is used without an output name")
+        }
         guard let evaluator = child(name) else { return .unknown("module.\(name) could not be read") }
-        guard let declared = evaluator.module.outputs[output] else { return .unknown("module.\(name) has no output \(output)") }
+        guard let declared = evaluator.module.outputs[output] else {
+            return .unknown("module.\(name) has no output \(output)")
+        }
         return evaluator.evaluate(declared.attribute.expression)
     }
 

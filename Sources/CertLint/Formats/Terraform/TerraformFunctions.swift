@@ -25,12 +25,17 @@ enum TerraformFunctions {
             let path = evaluator.repositoryPath(written)
             let content = evaluator.readFile(path)
             if name == "fileexists" { return .bool(content != nil) }
-            guard let content else { return .unknown("\(name)(\"\(written)\") reads \(path), which is not in the repository") }
+            guard let content else {
+                return .unknown("\(name)(\"\(written)\") reads \(path), which is not in the repository")
+            }
             return .string(name == "file" ? content : Data(content.utf8).base64EncodedString())
         case "lower": return strings.first.flatMap { $0 }.map { .string($0.lowercased()) } ?? bad(name)
         case "upper": return strings.first.flatMap { $0 }.map { .string($0.uppercased()) } ?? bad(name)
-        case "trimspace": return strings.first.flatMap { $0 }.map { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? bad(name)
-        case "tostring": return strings.first.flatMap { $0 }.map { .string($0) } ?? (arguments.first == .null ? .null : bad(name))
+        case "trimspace":
+            return strings.first.flatMap { $0 }.map { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                ?? bad(name)
+        case "tostring":
+            return strings.first.flatMap { $0 }.map { .string($0) } ?? (arguments.first == .null ? .null : bad(name))
         case "tonumber": return strings.first.flatMap { $0 }.flatMap(Double.init).map { .number($0) } ?? bad(name)
         case "tobool": return arguments.first?.bool.map { .bool($0) } ?? bad(name)
         case "tolist", "toset":
@@ -42,17 +47,24 @@ enum TerraformFunctions {
             }
             return .list(items)
         case "tomap": return arguments.first.flatMap { $0.object.map { .object($0) } } ?? bad(name)
-        case "basename": return strings.first.flatMap { $0 }.map { .string(($0 as NSString).lastPathComponent) } ?? bad(name)
-        case "dirname": return strings.first.flatMap { $0 }.map { .string(($0 as NSString).deletingLastPathComponent) } ?? bad(name)
+        case "basename":
+            return strings.first.flatMap { $0 }.map { .string(($0 as NSString).lastPathComponent) } ?? bad(name)
+        case "dirname":
+            return strings.first.flatMap { $0 }.map { .string(($0 as NSString).deletingLastPathComponent) } ?? bad(name)
         case "startswith", "endswith":
             guard arguments.count == 2, let text = strings[0], let affix = strings[1] else { return bad(name) }
             return .bool(name == "startswith" ? text.hasPrefix(affix) : text.hasSuffix(affix))
         case "replace":
-            guard arguments.count == 3, let text = strings[0], let old = strings[1], let new = strings[2], !old.hasPrefix("/") else { return bad(name) }
+            guard arguments.count == 3, let text = strings[0], let old = strings[1], let new = strings[2],
+                !old.hasPrefix("/")
+            else { return bad(name) }
             if !old.isEmpty, new.utf8.count > old.utf8.count {
                 // The result's size before building it: each occurrence grows the text.
                 let occurrences = text.components(separatedBy: old).count - 1
-                guard text.utf8.count + occurrences * (new.utf8.count - old.utf8.count) <= TerraformEvaluator.maximumValueBytes else { return tooLarge(name) }
+                guard
+                    text.utf8.count + occurrences * (new.utf8.count - old.utf8.count)
+                        <= TerraformEvaluator.maximumValueBytes
+                else { return tooLarge(name) }
             }
             return .string(text.replacingOccurrences(of: old, with: new))
         case "format":
@@ -76,7 +88,9 @@ enum TerraformFunctions {
             }
             return .string(out)
         case "join":
-            guard arguments.count == 2, let separator = strings[0], case .list(let items) = arguments[1] else { return bad(name) }
+            guard arguments.count == 2, let separator = strings[0], case .list(let items) = arguments[1] else {
+                return bad(name)
+            }
             let parts = items.compactMap(\.string)
             guard parts.count == items.count else { return bad(name) }
             let size = parts.reduce(0) { $0 + $1.utf8.count } + max(parts.count - 1, 0) * separator.utf8.count
@@ -114,13 +128,17 @@ enum TerraformFunctions {
             default: return bad(name)
             }
         case "element":
-            guard arguments.count == 2, case .list(let items) = arguments[0], !items.isEmpty, let position = arguments[1].int else { return bad(name) }
+            guard arguments.count == 2, case .list(let items) = arguments[0], !items.isEmpty,
+                let position = arguments[1].int
+            else { return bad(name) }
             return items[((position % items.count) + items.count) % items.count]
         case "one":
             guard case .list(let items)? = arguments.first, items.count <= 1 else { return bad(name) }
             return items.first ?? .null
         case "lookup":
-            guard arguments.count >= 2, case .object(let fields) = arguments[0], let key = strings[1] else { return bad(name) }
+            guard arguments.count >= 2, case .object(let fields) = arguments[0], let key = strings[1] else {
+                return bad(name)
+            }
             return fields[key] ?? (arguments.count == 3 ? arguments[2] : .unknown("lookup() of a missing key \(key)"))
         case "merge":
             var merged: [String: TerraformValue] = [:]
@@ -139,7 +157,9 @@ enum TerraformFunctions {
         case "coalesce":
             return arguments.first { $0 != .null && $0 != .string("") } ?? .null
         case "zipmap":
-            guard arguments.count == 2, case .list(let keys) = arguments[0], case .list(let values) = arguments[1], keys.count == values.count else { return bad(name) }
+            guard arguments.count == 2, case .list(let keys) = arguments[0], case .list(let values) = arguments[1],
+                keys.count == values.count
+            else { return bad(name) }
             var fields: [String: TerraformValue] = [:]
             for (key, value) in zip(keys, values) {
                 guard let text = key.string else { return bad(name) }
@@ -149,10 +169,14 @@ enum TerraformFunctions {
         case "range":
             let numbers = arguments.compactMap(\.int)
             guard numbers.count == arguments.count, (1...3).contains(numbers.count) else { return bad(name) }
-            let (start, end, step) = numbers.count == 1 ? (0, numbers[0], 1) : (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
+            let (start, end, step) =
+                numbers.count == 1 ? (0, numbers[0], 1) : (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
             let (span, overflow) = end.subtractingReportingOverflow(start)
-            guard step != 0, step != .min, !overflow, span != .min, span.magnitude / step.magnitude <= UInt(TerraformEvaluator.maximumInstances) else {
-                return .unknown("range(…) over more than \(TerraformEvaluator.maximumInstances) numbers; certlint stops there")
+            guard step != 0, step != .min, !overflow, span != .min,
+                span.magnitude / step.magnitude <= UInt(TerraformEvaluator.maximumInstances)
+            else {
+                return .unknown(
+                    "range(…) over more than \(TerraformEvaluator.maximumInstances) numbers; certlint stops there")
             }
             return .list(stride(from: start, to: end, by: step).map { .number(Double($0)) })
         case "max", "min":
@@ -162,7 +186,9 @@ enum TerraformFunctions {
         case "base64encode":
             return strings.first.flatMap { $0 }.map { .string(Data($0.utf8).base64EncodedString()) } ?? bad(name)
         case "base64decode":
-            guard let text = strings.first ?? nil, let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8) else { return bad(name) }
+            guard let text = strings.first ?? nil, let data = Data(base64Encoded: text),
+                let decoded = String(data: data, encoding: .utf8)
+            else { return bad(name) }
             return .string(decoded)
         default:
             return .unknown("\(name)() is not evaluated by certlint")
@@ -175,6 +201,7 @@ enum TerraformFunctions {
 
     private static func tooLarge(_ name: String) -> TerraformValue {
         .unknown(
-            "\(name)() would build a value over \(TerraformEvaluator.maximumValueBytes) bytes or \(TerraformEvaluator.maximumElements) elements; certlint stops there")
+            "\(name)() would build a value over \(TerraformEvaluator.maximumValueBytes) bytes or \(TerraformEvaluator.maximumElements) elements; certlint stops there"
+        )
     }
 }

@@ -15,7 +15,8 @@ public indirect enum TerraformValue: Sendable, Hashable {
     public var string: String? {
         switch self {
         case .string(let text): return text
-        case .number(let number): return abs(number) < 1e15 ? Int(exactly: number).map(String.init) ?? String(number) : String(number)
+        case .number(let number):
+            return abs(number) < 1e15 ? Int(exactly: number).map(String.init) ?? String(number) : String(number)
         case .bool(let flag): return flag ? "true" : "false"
         default: return nil
         }

@@ -100,15 +100,20 @@ private struct Builder {
             case YAML_SEQUENCE_START_EVENT:
                 try push(start)
                 let data = event.data.sequence_start
-                stack.append(Frame(isSequence: true, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start))
+                stack.append(
+                    Frame(isSequence: true, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start))
             case YAML_MAPPING_START_EVENT:
                 try push(start)
                 let data = event.data.mapping_start
-                stack.append(Frame(isSequence: false, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start))
+                stack.append(
+                    Frame(isSequence: false, tag: Self.string(data.tag), anchor: Self.string(data.anchor), start: start)
+                )
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { continue }
                 let content: YAMLNode.Content = frame.isSequence ? .sequence(frame.items) : .mapping(frame.pairs)
-                try add(YAMLNode(content: content, tag: frame.tag, start: frame.start, end: end, weight: frame.weight), anchor: frame.anchor, counted: true)
+                try add(
+                    YAMLNode(content: content, tag: frame.tag, start: frame.start, end: end, weight: frame.weight),
+                    anchor: frame.anchor, counted: true)
             default:
                 break
             }
@@ -122,7 +127,9 @@ private struct Builder {
     }
 
     /// Attaches a finished node to its parent (or makes it the document root).
-    private mutating func add(_ node: YAMLNode, anchor: String?, aliasAt: TextPosition? = nil, counted: Bool = false) throws {
+    private mutating func add(_ node: YAMLNode, anchor: String?, aliasAt: TextPosition? = nil, counted: Bool = false)
+        throws
+    {
         // A collection's own weight was counted as its children arrived; scalars and aliases count now.
         if !counted {
             expanded += node.weight
@@ -166,7 +173,8 @@ private struct Builder {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {
-            message = "\(problem) (\(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
+            message =
+                "\(problem) (\(context) at line \(parser.context_mark.line + 1), column \(parser.context_mark.column + 1))"
         }
         return FormatError(message, at: position(parser.problem_mark))
     }

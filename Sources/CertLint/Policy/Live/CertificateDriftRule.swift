@@ -21,7 +21,8 @@ struct CertificateDriftRule: LiveRule {
     static func matches(_ leaf: CertificateInfo, _ expected: CertificateUse) -> Bool {
         switch expected.source {
         case .file(let file): return file.leaf?.sha256 == leaf.sha256
-        case .issued(let issued): return Set(issued.names.map(\.lowercasedFQDN)) == Set(leaf.dnsNames.map(\.lowercasedFQDN))
+        case .issued(let issued):
+            return Set(issued.names.map(\.lowercasedFQDN)) == Set(leaf.dnsNames.map(\.lowercasedFQDN))
         }
     }
 }

@@ -7,7 +7,8 @@ struct ForwardingRule: LiveRule {
     func evaluate(_ context: LiveContext, into evaluation: inout Evaluation) {
         for item in context.forwarding {
             let name = context.deploymentName
-            let subject = "deployment \(name) / proxy \(item.listener.port) to \(item.backend.host):\(item.backend.port)"
+            let subject =
+                "deployment \(name) / proxy \(item.listener.port) to \(item.backend.host):\(item.backend.port)"
             let listener = "listener \(item.listener.port) (\(item.listener.name))"
             if item.requests > 0 {
                 var missing: [String] = []
@@ -19,24 +20,28 @@ struct ForwardingRule: LiveRule {
                     let count = max(item.requestsWithoutForwardedFor, item.requestsWithoutRemotePort)
                     evaluation.report(
                         .cp008, subject, at: item.listener.location,
-                        "deployment \(name): the proxy forwarded \(count) of \(item.requests) request\(item.requests == 1 ? "" : "s") on \(listener) to \(item.backend) without \(missing.joined(separator: " and ")), because the load-balancer configuration does not insert \(missing.count == 1 ? "it" : "them")")
+                        "deployment \(name): the proxy forwarded \(count) of \(item.requests) request\(item.requests == 1 ? "" : "s") on \(listener) to \(item.backend) without \(missing.joined(separator: " and ")), because the load-balancer configuration does not insert \(missing.count == 1 ? "it" : "them")"
+                    )
                 }
             }
             if item.pinMismatches > 0, let presented = item.presentedInsteadOfPinned {
                 evaluation.report(
                     .cp014, subject, at: item.backendLocation,
-                    "deployment \(name): \(item.backend) presented \(presented.summary) (\(presented.shortFingerprint)) instead of the pinned service certificate; the proxy refused \(item.pinMismatches) connection\(item.pinMismatches == 1 ? "" : "s") on \(listener)")
+                    "deployment \(name): \(item.backend) presented \(presented.summary) (\(presented.shortFingerprint)) instead of the pinned service certificate; the proxy refused \(item.pinMismatches) connection\(item.pinMismatches == 1 ? "" : "s") on \(listener)"
+                )
             } else if item.connections > 0 {
                 evaluation.checked(.cp014, subject, at: item.backendLocation)
             }
             if item.failures.isEmpty {
                 if item.connections > 0 { evaluation.checked(.cp015, subject, at: item.backendLocation) }
             } else {
-                let reasons = item.failures.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value)×)" }.joined(separator: "; ")
+                let reasons = item.failures.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value)×)" }.joined(
+                    separator: "; ")
                 let total = item.failures.values.reduce(0, +)
                 evaluation.report(
                     .cp015, subject, at: item.backendLocation,
-                    "deployment \(name): \(total) connection\(total == 1 ? "" : "s") on \(listener) could not reach \(item.backend): \(reasons)")
+                    "deployment \(name): \(total) connection\(total == 1 ? "" : "s") on \(listener) could not reach \(item.backend): \(reasons)"
+                )
             }
         }
     }

@@ -16,7 +16,9 @@ struct LiveCertificateRule: LiveRule {
                 if CertificateClassification.classify(leaf, vip: vip, nodes: []).type != nil {
                     evaluation.checked(.cp010, target.subject, at: anchor)
                 } else {
-                    evaluation.report(.cp010, target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
+                    evaluation.report(
+                        .cp010, target.subject, at: anchor,
+                        "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
                 }
             }
 
@@ -24,14 +26,17 @@ struct LiveCertificateRule: LiveRule {
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
                         .cp012, target.subject, at: anchor,
-                        "deployment \(target.deployment.name): \(presented), which does not chain to a device-trusted CA: \(reason)")
+                        "deployment \(target.deployment.name): \(presented), which does not chain to a device-trusted CA: \(reason)"
+                    )
                 } else {
                     evaluation.checked(.cp012, target.subject, at: anchor)
                 }
             }
 
             Expiry(leaf.certificate, asOf: context.asOf, warningDays: context.settings.expiryWarningDays)
-                .report(target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which", into: &evaluation)
+                .report(
+                    target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which",
+                    into: &evaluation)
         }
     }
 }

@@ -55,9 +55,12 @@ public enum LiveEvaluator {
         var trust: [String: TrustStore.Verdict] = [:]
         for item in observations where item.target.role == .certProxy {
             guard let chain = item.observation.chain, trust[chain[0].sha256] == nil else { continue }
-            trust[chain[0].sha256] = await scan.trustStore.verify(leaf: chain[0].certificate, intermediates: chain.dropFirst().map(\.certificate))
+            trust[chain[0].sha256] = await scan.trustStore.verify(
+                leaf: chain[0].certificate, intermediates: chain.dropFirst().map(\.certificate))
         }
-        let context = LiveContext(observations: observations, forwarding: forwarding, deploymentName: deployment, settings: scan.settings, asOf: scan.asOf, trust: trust)
+        let context = LiveContext(
+            observations: observations, forwarding: forwarding, deploymentName: deployment, settings: scan.settings,
+            asOf: scan.asOf, trust: trust)
         var evaluation = Evaluation(catalog: scan.catalog)
         for rule in liveRules { rule.evaluate(context, into: &evaluation) }
         evaluation.apply(scan.settings.rules)

@@ -13,7 +13,8 @@ struct ReachabilityRule: LiveRule {
             }
             evaluation.report(
                 .cp015, target.subject, at: target.declaration,
-                "deployment \(target.deployment.name): \(target.endpoint) \(failure.description); the live checks of this port did not run")
+                "deployment \(target.deployment.name): \(target.endpoint) \(failure.description); the live checks of this port did not run"
+            )
         }
     }
 }

@@ -29,13 +29,17 @@ struct CertProxyListenerRule: Rule {
                     evaluation.report(
                         .cp004, subject, at: location,
                         "deployment \(topology.name): the cert proxy listener \(listener.name) on port \(listener.port) \(problems.joined(separator: " and ")); port \(port) must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy",
-                        related: [RelatedLocation(listener.sectionLocation, "\(listener.name), joined because \(joined.joinedBy)")])
+                        related: [
+                            RelatedLocation(
+                                listener.sectionLocation, "\(listener.name), joined because \(joined.joinedBy)")
+                        ])
                 }
                 let wrongPort = listener.members.filter { ($0.port ?? listener.port) != port }
                 if wrongPort.isEmpty {
                     evaluation.checked(.cp005, subject, at: listener.location)
                 } else {
-                    let targets = wrongPort.map { "\($0.name) → \($0.host):\($0.port ?? listener.port)" }.joined(separator: ", ")
+                    let targets = wrongPort.map { "\($0.name) → \($0.host):\($0.port ?? listener.port)" }.joined(
+                        separator: ", ")
                     evaluation.report(
                         .cp005, subject, at: wrongPort[0].location,
                         "deployment \(topology.name): the cert proxy listener \(listener.name) forwards to \(targets); the cert proxy listens on port \(port) of the nodes",

@@ -1,7 +1,7 @@
+import Crypto
 import Foundation
 import X509
 import _CryptoExtras
-import Crypto
 
 /// CP020, CP021, CP022: expiry and strength of every certificate a deployment uses.
 struct CertificateHealthRule: Rule {
@@ -28,12 +28,17 @@ struct CertificateHealthRule: Rule {
         let subject = "certificate \(use.path)"
         let related = [RelatedLocation(use.referenceLocation, "used here")]
         Expiry(leaf.certificate, asOf: context.asOf, warningDays: context.settings.expiryWarningDays)
-            .report(subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary))", related: related, into: &evaluation)
+            .report(
+                subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary))", related: related,
+                into: &evaluation)
         let weaknesses = Self.weaknesses(leaf)
         if weaknesses.isEmpty {
             evaluation.checked(.cp022, subject, at: leaf.location)
         } else {
-            evaluation.report(.cp022, subject, at: leaf.location, "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))", related: related)
+            evaluation.report(
+                .cp022, subject, at: leaf.location,
+                "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))",
+                related: related)
         }
     }
 
@@ -51,7 +56,9 @@ struct CertificateHealthRule: Rule {
         }
         let algorithm = certificate.signatureAlgorithm
         let text = info.unsupportedSignatureOID ?? String(describing: algorithm)
-        if info.unsupportedSignatureOID == nil && algorithm == .sha1WithRSAEncryption || text.contains("1.2.840.10045.4.1") || text.contains("1.2.840.10040.4.3") {
+        if info.unsupportedSignatureOID == nil && algorithm == .sha1WithRSAEncryption
+            || text.contains("1.2.840.10045.4.1") || text.contains("1.2.840.10040.4.3")
+        {
             found.append("SHA-1 signature")
         } else if text.contains("1.2.840.113549.1.1.4") || text.contains("1.2.840.113549.1.1.2") {
             found.append("MD5 or MD2 signature")
@@ -83,7 +90,10 @@ struct Expiry {
     }
 
     /// Reports CP020 or CP021 for `what` (the certificate as a message names it), and the checks.
-    func report(_ subject: String, at location: SourceLocation, _ what: String, related: [RelatedLocation] = [], into evaluation: inout Evaluation) {
+    func report(
+        _ subject: String, at location: SourceLocation, _ what: String, related: [RelatedLocation] = [],
+        into evaluation: inout Evaluation
+    ) {
         let day = CertificateHealthRule.day(notAfter)
         if notAfter < asOf {
             evaluation.report(.cp020, subject, at: location, "\(what) expired on \(day)", related: related)
@@ -95,7 +105,8 @@ struct Expiry {
         if days < warningDays {
             evaluation.report(
                 .cp021, subject, at: location,
-                "\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(warningDays) days)", related: related)
+                "\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(warningDays) days)",
+                related: related)
         } else {
             evaluation.checked(.cp021, subject, at: location)
         }

@@ -17,10 +17,14 @@ struct CertificateRoleRule: Rule {
                 }
             }
 
-            if topology.mode?.mode == .passthrough, let proxy = topology.certProxyCertificate, let service = topology.serviceCertificate {
+            if topology.mode?.mode == .passthrough, let proxy = topology.certProxyCertificate,
+                let service = topology.serviceCertificate
+            {
                 requireServiceCertificate(
-                    .cp011, "\(topology.subject) / cert proxy certificate", presented: proxy, service: service, into: &evaluation,
-                    "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate")
+                    .cp011, "\(topology.subject) / cert proxy certificate", presented: proxy, service: service,
+                    into: &evaluation,
+                    "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate"
+                )
             }
 
             if let proxy = topology.certProxyCertificate, let verdict = context.trust[proxy.path] {
@@ -35,9 +39,12 @@ struct CertificateRoleRule: Rule {
                 }
             }
 
-            if let port = topology.deployment.certProxy.secondaryPort, let secondary = topology.secondaryCertificate, let service = topology.serviceCertificate {
+            if let port = topology.deployment.certProxy.secondaryPort, let secondary = topology.secondaryCertificate,
+                let service = topology.serviceCertificate
+            {
                 requireServiceCertificate(
-                    .cp013, "\(topology.subject) / 5263 certificate", presented: secondary, service: service, into: &evaluation,
+                    .cp013, "\(topology.subject) / 5263 certificate", presented: secondary, service: service,
+                    into: &evaluation,
                     "deployment \(topology.name): port \(port.value) must present the Access service's certificate")
             }
         }
@@ -45,7 +52,8 @@ struct CertificateRoleRule: Rule {
 
     /// CP011 and CP013: a port that must present the Access service's certificate, by identity.
     private func requireServiceCertificate(
-        _ ruleID: RuleID, _ subject: String, presented: CertificateUse, service: CertificateUse, into evaluation: inout Evaluation, _ requirement: String
+        _ ruleID: RuleID, _ subject: String, presented: CertificateUse, service: CertificateUse,
+        into evaluation: inout Evaluation, _ requirement: String
     ) {
         guard presented.identity != service.identity else {
             evaluation.checked(ruleID, subject, at: presented.referenceLocation)

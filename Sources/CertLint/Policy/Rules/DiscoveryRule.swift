@@ -6,7 +6,8 @@ struct DiscoveryRule: Rule {
         for discovery in context.topology.incompleteDiscoveries {
             evaluation.report(
                 .cp031, discovery.subject, at: discovery.location,
-                "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell \(discovery.missing.joined(separator: " or ")); declare it in certlint.yaml:\n\(discovery.snippet)")
+                "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell \(discovery.missing.joined(separator: " or ")); declare it in certlint.yaml:\n\(discovery.snippet)"
+            )
         }
     }
 }

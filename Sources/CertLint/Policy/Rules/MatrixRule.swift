@@ -4,24 +4,30 @@ struct MatrixRule: Rule {
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         // References already reported as missing (CP030) or weak (CP022) explain a missing certificate.
-        let unresolvedSubjects = Set(context.topology.unresolved.map(\.subject) + context.topology.unusableCertificates.map(\.subject))
+        let unresolvedSubjects = Set(
+            context.topology.unresolved.map(\.subject) + context.topology.unusableCertificates.map(\.subject))
         for topology in context.topology.deployments {
             let deployment = topology.deployment
             let subject = "\(topology.subject) / matrix"
             var complete = true
             if topology.mode == nil {
                 complete = false
-                let plainHTTP = topology.listeners(.service).first { !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty }
+                let plainHTTP = topology.listeners(.service).first {
+                    !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty
+                }
                 if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
                     evaluation.report(
                         .cp031, "\(topology.subject) / 443 mode", at: unknown.listener.location,
-                        "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run")
+                        "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run"
+                    )
                 } else if let plainHTTP {
                     evaluation.report(
                         .cp031, "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
                         Messages.plainHTTP(topology, plainHTTP.listener))
                 } else {
-                    evaluation.report(.cp031, "\(topology.subject) / 443 mode", at: deployment.location, Messages.modeUnknown(topology))
+                    evaluation.report(
+                        .cp031, "\(topology.subject) / 443 mode", at: deployment.location,
+                        Messages.modeUnknown(topology))
                 }
             } else {
                 evaluation.checked(.cp031, "\(topology.subject) / 443 mode", at: deployment.location)
@@ -29,13 +35,19 @@ struct MatrixRule: Rule {
             if topology.publicCertificate == nil {
                 complete = false
                 // A reference that did not resolve is reported by CP030 already.
-                if !unresolvedSubjects.contains("\(topology.subject) / public certificate") && !unresolvedSubjects.contains("\(topology.subject) / service certificate") {
-                    evaluation.report(.cp031, "\(topology.subject) / public certificate", at: deployment.location, Messages.certificateUnknown(topology))
+                if !unresolvedSubjects.contains("\(topology.subject) / public certificate")
+                    && !unresolvedSubjects.contains("\(topology.subject) / service certificate")
+                {
+                    evaluation.report(
+                        .cp031, "\(topology.subject) / public certificate", at: deployment.location,
+                        Messages.certificateUnknown(topology))
                 }
             } else {
                 evaluation.checked(.cp031, "\(topology.subject) / public certificate", at: deployment.location)
             }
-            guard complete, let mode = topology.mode?.mode, let type = topology.classification?.type, let certificate = topology.publicCertificate else { continue }
+            guard complete, let mode = topology.mode?.mode, let type = topology.classification?.type,
+                let certificate = topology.publicCertificate
+            else { continue }
             let configured = deployment.certProxy.secondaryPort
             let related = relatedLocations(topology, certificate)
             switch context.matrix.verdict(namespace: topology.namespace, type: type, mode: mode) {
@@ -49,12 +61,15 @@ struct MatrixRule: Rule {
                     evaluation.checked(.cp001, subject, at: deployment.location)
                 }
                 if !row.port5263Required, let configured {
-                    evaluation.report(.cp002, subject, at: configured.location, Messages.port5263Unneeded(topology, row, configured.value), related: related)
+                    evaluation.report(
+                        .cp002, subject, at: configured.location,
+                        Messages.port5263Unneeded(topology, row, configured.value), related: related)
                 } else {
                     evaluation.checked(.cp002, subject, at: deployment.location)
                 }
             case .unsupported(let reason):
-                evaluation.report(.cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
+                evaluation.report(
+                    .cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
             }
         }
     }
@@ -70,7 +85,8 @@ struct MatrixRule: Rule {
     enum Messages {
         static func missingNodes(_ topology: DeploymentTopology) -> String {
             guard let classification = topology.classification, !classification.missingNodes.isEmpty else { return "" }
-            return "; it names the VIP and \(classification.namedNodes.joined(separator: ", ")) but not \(classification.missingNodes.joined(separator: ", ")), so it counts as Single Host CN"
+            return
+                "; it names the VIP and \(classification.namedNodes.joined(separator: ", ")) but not \(classification.missingNodes.joined(separator: ", ")), so it counts as Single Host CN"
         }
 
         static func port5263Missing(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row) -> String {
@@ -82,7 +98,8 @@ struct MatrixRule: Rule {
         }
 
         static func unsupported(_ topology: DeploymentTopology, _ reason: String?) -> String {
-            "deployment \(topology.name): \(topology.factsDescription)\(missingNodes(topology)) is not a row of the decision matrix" + (reason.map { ": \($0)" } ?? "")
+            "deployment \(topology.name): \(topology.factsDescription)\(missingNodes(topology)) is not a row of the decision matrix"
+                + (reason.map { ": \($0)" } ?? "")
         }
 
         static func modeUnknown(_ topology: DeploymentTopology) -> String {
@@ -95,7 +112,8 @@ struct MatrixRule: Rule {
 
         static func certificateUnknown(_ topology: DeploymentTopology) -> String {
             let key = topology.mode?.mode == .passthrough ? "service-certificate" : "public-certificate"
-            return "deployment \(topology.name): the public certificate is unknown: no 443 listener names one and \(key) is not set; add `\(key): PATH` to the deployment in \(topology.deployment.manifest)"
+            return
+                "deployment \(topology.name): the public certificate is unknown: no 443 listener names one and \(key) is not set; add `\(key): PATH` to the deployment in \(topology.deployment.manifest)"
         }
     }
 }

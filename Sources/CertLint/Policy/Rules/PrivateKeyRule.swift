@@ -11,7 +11,8 @@ struct PrivateKeyRule: Rule {
                 } else {
                     evaluation.report(
                         .cp023, subject, at: key.location,
-                        "\(file.path) holds an unencrypted private key (\(key.label)); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store")
+                        "\(file.path) holds an unencrypted private key (\(key.label)); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store"
+                    )
                 }
             }
         }

@@ -5,7 +5,8 @@ struct ServiceListenerRule: Rule {
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
-            for joined in topology.listeners(.service) where joined.listener.terminatesTLS && joined.listener.unknowns.isEmpty {
+            for joined in topology.listeners(.service)
+            where joined.listener.terminatesTLS && joined.listener.unknowns.isEmpty {
                 let listener = joined.listener
                 let subject = "\(topology.subject) / listener \(listener.port) (\(listener.name))"
                 let plain = listener.members.filter { !$0.usesTLS }
@@ -27,7 +28,8 @@ struct ServiceListenerRule: Rule {
                 } else if listener.layer == .l4 {
                     evaluation.report(
                         .cp008, subject, at: listener.layerLocation ?? listener.sectionLocation,
-                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]")
+                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]"
+                    )
                 } else {
                     evaluation.report(
                         .cp008, subject, at: listener.sectionLocation,
