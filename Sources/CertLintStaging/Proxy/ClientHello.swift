@@ -84,10 +84,17 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    enum State { case reading, connecting, done }
-    private var state = State.reading
-    private var held: ByteBuffer?
-    private var inputClosed = false
+    /// The peek's lifecycle; every byte the client sent before the node was reached is held here.
+    private enum State {
+        /// Reading until a whole ClientHello (or bytes that are not TLS) has arrived.
+        case reading(held: ByteBuffer?)
+        /// The connection is choosing and reaching a node; the client may still send, or close its side.
+        case connecting(held: ByteBuffer?, inputClosed: Bool)
+        /// The held bytes are handed on; the handler is leaving the pipeline.
+        case handedOn
+    }
+
+    private var state = State.reading(held: nil)
     /// Called once with the server name (nil for none or not TLS) and whether it was TLS; the
     /// future succeeds when the node is connected.
     private let onPeek: (String?, Bool) -> EventLoopFuture<Void>
@@ -95,45 +102,64 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler {
     init(onPeek: @escaping (String?, Bool) -> EventLoopFuture<Void>) { self.onPeek = onPeek }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
-        if held == nil { held = bytes } else { held!.writeBuffer(&bytes) }
-        guard state == .reading, let buffer = held else { return }
-        switch ClientHello.peek(buffer) {
-        case .incomplete:
-            return
-        case .hello(let name):
-            start(context, name: name, tls: true)
-        case .notTLS:
-            start(context, name: nil, tls: false)
+        switch state {
+        case .reading(let held):
+            let bytes = Self.appending(unwrapInboundIn(data), to: held)
+            state = .reading(held: bytes)
+            switch ClientHello.peek(bytes) {
+            case .incomplete: return
+            case .hello(let name): start(context, name: name, tls: true)
+            case .notTLS: start(context, name: nil, tls: false)
+            }
+        case .connecting(let held, let inputClosed):
+            state = .connecting(held: Self.appending(unwrapInboundIn(data), to: held), inputClosed: inputClosed)
+        case .handedOn:
+            context.fireChannelRead(data)
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .inputClosed = event as? ChannelEvent, state != .done {
-            inputClosed = true
-            // A client that stops sending before a whole ClientHello: decide with what there is.
-            if state == .reading { start(context, name: nil, tls: false) }
+        guard case .inputClosed = event as? ChannelEvent else {
+            context.fireUserInboundEventTriggered(event)
             return
         }
-        context.fireUserInboundEventTriggered(event)
+        switch state {
+        case .reading:
+            // A client that stops sending before a whole ClientHello: decide with what there is.
+            start(context, name: nil, tls: false)
+            if case .connecting(let held, _) = state { state = .connecting(held: held, inputClosed: true) }
+        case .connecting(let held, _):
+            state = .connecting(held: held, inputClosed: true)
+        case .handedOn:
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     private func start(_ context: ChannelHandlerContext, name: String?, tls: Bool) {
-        state = .connecting
+        guard case .reading(let held) = state else { return }
+        state = .connecting(held: held, inputClosed: false)
         onPeek(name, tls).hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
-            guard case .success = result, context.channel.isActive else {
+            guard case .success = result, context.channel.isActive,
+                case .connecting(let held, let inputClosed) = state
+            else {
                 context.close(promise: nil)
                 return
             }
-            state = .done
+            state = .handedOn
             if let held, held.readableBytes > 0 {
                 context.fireChannelRead(wrapInboundOut(held))
                 context.fireChannelReadComplete()
             }
-            held = nil
             if inputClosed { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
+    }
+
+    private static func appending(_ bytes: ByteBuffer, to held: ByteBuffer?) -> ByteBuffer {
+        guard var held else { return bytes }
+        var bytes = bytes
+        held.writeBuffer(&bytes)
+        return held
     }
 }
 

@@ -17,11 +17,25 @@ final class ReencryptingConnection: ChannelDuplexHandler {
     private let selector: BackendSelector
     private let limits: StageLimits
     private var context: ChannelHandlerContext?
-    private var backend: (any Channel)?
-    private var failed = false
-    private var waiting: [HTTPServerRequestPart] = []
-    private var pendingRead = false
-    private var handshakeDone = false
+    private var lifecycle = Lifecycle.handshaking(waiting: [])
+
+    /// The connection's lifecycle. `readHeld` is a client read held back while its requests
+    /// cannot move on (no node yet and many waiting, or the node is slow), resumed when they can.
+    private enum Lifecycle {
+        /// The client's TLS handshake is under way.
+        case handshaking(waiting: [HTTPServerRequestPart])
+        /// The handshake is done and a node is being reached; requests wait.
+        case connecting(waiting: [HTTPServerRequestPart], readHeld: Bool)
+        /// Joined to a node: requests go on, responses come back.
+        case joined(node: any Channel, readHeld: Bool)
+        /// No node takes the requests: the client had a 502, or is gone.
+        case failed
+
+        var node: (any Channel)? {
+            if case .joined(let node, _) = self { return node }
+            return nil
+        }
+    }
 
     /// The TLS client context towards the nodes; its verification is replaced per connection by the pin.
     private let nodeContext: NIOSSLContext
@@ -39,8 +53,8 @@ final class ReencryptingConnection: ChannelDuplexHandler {
     // MARK: Client side
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted = event as? TLSUserEvent {
-            handshakeDone = true
+        if case .handshakeCompleted = event as? TLSUserEvent, case .handshaking(let waiting) = lifecycle {
+            lifecycle = .connecting(waiting: waiting, readHeld: false)
             connect(selector.order(client: context.channel.remoteAddress)[...])
         }
         context.fireUserInboundEventTriggered(event)
@@ -48,59 +62,67 @@ final class ReencryptingConnection: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var part = unwrapInboundIn(data)
-        if case .head(var head) = part {
-            state.record.requests += 1
-            let address = context.channel.remoteAddress
-            if state.listener.insertsForwardedFor {
-                let client = address?.ipAddress ?? "unknown"
-                let previous = head.headers["X-Forwarded-For"].joined(separator: ", ")
-                head.headers.replaceOrAdd(
-                    name: "X-Forwarded-For", value: previous.isEmpty ? client : "\(previous), \(client)")
-            } else {
-                state.requestsWithoutForwardedFor += 1
-            }
-            if state.listener.insertsRemotePort {
-                head.headers.replaceOrAdd(name: "RemotePort", value: String(address?.port ?? 0))
-            } else {
-                state.requestsWithoutRemotePort += 1
-            }
-            part = .head(head)
+        if case .head(let head) = part {
+            part = .head(inserted(head, client: context.channel.remoteAddress))
         }
-        if let backend {
-            backend.write(Self.clientPart(part), promise: nil)
-        } else if !failed {
-            waiting.append(part)
+        switch lifecycle {
+        case .handshaking(let waiting): lifecycle = .handshaking(waiting: waiting + [part])
+        case .connecting(let waiting, let readHeld):
+            lifecycle = .connecting(waiting: waiting + [part], readHeld: readHeld)
+        case .joined(let node, _): node.write(Self.clientPart(part), promise: nil)
+        case .failed: break
         }
     }
 
+    /// The request head as the node receives it: with the headers the LB configuration inserts.
+    private func inserted(_ head: HTTPRequestHead, client address: SocketAddress?) -> HTTPRequestHead {
+        var head = head
+        state.record.requests += 1
+        if state.listener.insertsForwardedFor {
+            let client = address?.ipAddress ?? "unknown"
+            let previous = head.headers["X-Forwarded-For"].joined(separator: ", ")
+            head.headers.replaceOrAdd(
+                name: "X-Forwarded-For", value: previous.isEmpty ? client : "\(previous), \(client)")
+        } else {
+            state.requestsWithoutForwardedFor += 1
+        }
+        if state.listener.insertsRemotePort {
+            head.headers.replaceOrAdd(name: "RemotePort", value: String(address?.port ?? 0))
+        } else {
+            state.requestsWithoutRemotePort += 1
+        }
+        return head
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
-        backend?.flush()
+        lifecycle.node?.flush()
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
         // Hold the client while its requests cannot move on: no node yet, or the node is slow.
-        if let backend, !backend.isWritable {
-            pendingRead = true
-        } else if backend == nil && waiting.count >= 64 {
-            pendingRead = true
-        } else {
+        switch lifecycle {
+        case .joined(let node, _) where !node.isWritable:
+            lifecycle = .joined(node: node, readHeld: true)
+        case .connecting(let waiting, _) where waiting.count >= 64:
+            lifecycle = .connecting(waiting: waiting, readHeld: true)
+        default:
             context.read()
         }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let backend { backend.read() }
+        if context.channel.isWritable, let node = lifecycle.node { node.read() }
         context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        backend?.close(promise: nil)
+        lifecycle.node?.close(promise: nil)
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if !handshakeDone {
+        if case .handshaking = lifecycle {
             let failure = LiveProbeFailure.classify(error, timeout: .seconds(0))
             state.close(failure.kind == .notTLS ? .clientNotTLS : .clientHandshakeFailed, failure.detail)
         } else {
@@ -153,21 +175,7 @@ final class ReencryptingConnection: ChannelDuplexHandler {
             .whenComplete { [self] result in
                 switch result {
                 case .success(let channel):
-                    // The client may have gone while the node was reached.
-                    guard let context = self.context, context.channel.isActive else {
-                        channel.close(promise: nil)
-                        return
-                    }
-                    state.backend = backend
-                    state.record.backend = backend.endpoint.description
-                    self.backend = channel
-                    for part in waiting { channel.write(Self.clientPart(part), promise: nil) }
-                    waiting = []
-                    channel.flush()
-                    if pendingRead {
-                        pendingRead = false
-                        context.read()
-                    }
+                    joined(channel, backend: backend)
                 case .failure(let error):
                     guard self.context?.channel.isActive == true else { return }
                     state.failures.append(
@@ -178,6 +186,21 @@ final class ReencryptingConnection: ChannelDuplexHandler {
                     connect(backends.dropFirst())
                 }
             }
+    }
+
+    /// The node is reached: the waiting requests go to it, and a held client read resumes.
+    private func joined(_ node: any Channel, backend: PlannedBackend) {
+        // The client may have gone while the node was reached.
+        guard let context, context.channel.isActive, case .connecting(let waiting, let readHeld) = lifecycle else {
+            node.close(promise: nil)
+            return
+        }
+        state.backend = backend
+        state.record.backend = backend.endpoint.description
+        lifecycle = .joined(node: node, readHeld: false)
+        for part in waiting { node.write(Self.clientPart(part), promise: nil) }
+        node.flush()
+        if readHeld { context.read() }
     }
 
     /// Whether the node's certificate is the pinned one; records what it presented either way.
@@ -216,9 +239,10 @@ final class ReencryptingConnection: ChannelDuplexHandler {
 
     /// A 502 to the client, then close: the load balancer's answer when no node takes the request.
     private func badGateway(_ reason: String) {
-        failed = true
-        waiting = []
-        guard let context, handshakeDone else { return }
+        let answerable: Bool
+        if case .handshaking = lifecycle { answerable = false } else { answerable = true }
+        lifecycle = .failed
+        guard let context, answerable else { return }
         let body = context.channel.allocator.buffer(string: "certlint staging proxy: \(reason)\n")
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
@@ -259,8 +283,8 @@ final class ReencryptingConnection: ChannelDuplexHandler {
 
     /// The node can take more: read from the client again if it was held.
     fileprivate func nodeBecameWritable() {
-        if pendingRead {
-            pendingRead = false
+        if case .joined(let node, readHeld: true) = lifecycle {
+            lifecycle = .joined(node: node, readHeld: false)
             context?.read()
         }
     }
