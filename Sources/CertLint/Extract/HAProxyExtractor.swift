@@ -93,20 +93,35 @@ private struct Reader {
         SourceLocation(path: file.path, line: line, column: column)
     }
 
+    /// A backend as read: its pool and, for an HTTP backend, what it does to the headers.
+    typealias ReadPool = (pool: Pool, plan: HeaderPlan?)
+
+    /// Listeners already made (a port range repeated on many `bind` lines is read once).
+    struct Made: Hashable {
+        let name: String
+        let port: Int
+        let terminates: Bool
+        let certificates: [CertificateReference]
+    }
+
     func facts() throws -> FileFacts {
         var facts = FileFacts()
-        /// Listeners already made (a port range repeated on many `bind` lines is read once).
-        struct Made: Hashable {
-            let name: String
-            let port: Int
-            let terminates: Bool
-            let certificates: [CertificateReference]
-        }
         var made: Set<Made> = []
-        // Defaults in effect for each proxy section, and named defaults for `from NAME`.
+        let effective = effectiveDefaults()
+        let pools = try readPools(effective: effective)
+        for (index, section) in config.sections.enumerated()
+        where section.kind == "frontend" || section.kind == "listen" {
+            try frontend(section, defaults: effective[index] ?? Defaults(), pools: pools, into: &facts, made: &made)
+        }
+        return facts
+    }
+
+    /// The defaults in effect for each proxy section (by index): the last `defaults` section
+    /// before it, or the named one of `from NAME`.
+    func effectiveDefaults() -> [Int: Defaults] {
         var current = Defaults()
         var named: [String: Defaults] = [:]
-        var effective: [Int: Defaults] = [:]  // section index → defaults
+        var effective: [Int: Defaults] = [:]
         for (index, section) in config.sections.enumerated() {
             if section.kind == "defaults" {
                 var defaults = section.defaultsName.flatMap { named[$0] } ?? Defaults()
@@ -117,9 +132,12 @@ private struct Reader {
                 effective[index] = section.defaultsName.flatMap { named[$0] } ?? current
             }
         }
+        return effective
+    }
 
-        // Every backend is read (its errors are CP900), but only those a frontend or listen
-        // section names are kept: a file of 200,000 backends does not hold 200,000 pools.
+    /// Every backend is read (its errors are CP900), but only those a frontend or listen section
+    /// names are kept: a file of 200,000 backends does not hold 200,000 pools.
+    func readPools(effective: [Int: Defaults]) throws -> [String: ReadPool] {
         var referenced: Set<String> = []
         for section in config.sections where section.kind == "frontend" || section.kind == "listen" {
             if section.kind == "listen", let name = section.name { referenced.insert(name) }
@@ -128,7 +146,7 @@ private struct Reader {
                 if let target = directive.arguments.first { referenced.insert(target.text) }
             }
         }
-        var pools: [String: (pool: Pool, plan: HeaderPlan?)] = [:]
+        var pools: [String: ReadPool] = [:]
         for (index, section) in config.sections.enumerated() where section.kind == "backend" || section.kind == "listen"
         {
             guard let name = section.name else {
@@ -137,94 +155,108 @@ private struct Reader {
             let read = try pool(section, defaults: effective[index] ?? Defaults())
             if referenced.contains(name) { pools[name] = read }
         }
+        return pools
+    }
 
-        for (index, section) in config.sections.enumerated()
-        where section.kind == "frontend" || section.kind == "listen" {
-            let defaults = effective[index] ?? Defaults()
-            var sectionDefaults = defaults
-            apply(section.directives, to: &sectionDefaults)
-            var layer = sectionDefaults.mode?.0 ?? .l4
-            var layerLocation = sectionDefaults.mode?.1
-            let name = "\(section.kind) \(section.name ?? "")"
-            // HTTP rules do nothing in a TCP proxy, unless an HTTP backend upgrades its connections.
-            // A TCP frontend's `option forwardfor` stays off even then (HAProxy 2.6 drops it).
-            var ownPlan = headerPlan(section.directives, defaults: defaults)
-            if layer == .l4 { ownPlan.forwardFor = nil }
-            var backends: [BackendReference] = []
-            /// A backend as this frontend reaches it: with the headers both insert on the way.
-            func reached(_ read: (pool: Pool, plan: HeaderPlan?), own: Bool) -> BackendReference {
-                var pool = read.pool
-                // A TCP backend carries bytes: no HTTP rule runs on the way to it.
-                let headers =
-                    read.pool.layer == .l7
-                    ? HeaderPlan.joined(own ? nil : ownPlan, read.plan) : (forwardFor: nil, remotePort: nil)
-                pool.forwardedForHeader = headers.forwardFor
-                pool.remotePortHeader = headers.remotePort
-                return .pool(pool)
+    /// The listeners of one frontend or listen section: one per port of each `bind`.
+    func frontend(
+        _ section: HAProxySection, defaults: Defaults, pools: [String: ReadPool], into facts: inout FileFacts,
+        made: inout Set<Made>
+    ) throws {
+        var sectionDefaults = defaults
+        apply(section.directives, to: &sectionDefaults)
+        var layer = (sectionDefaults.mode?.0 ?? .l4, sectionDefaults.mode?.1)
+        // HTTP rules do nothing in a TCP proxy, unless an HTTP backend upgrades its connections.
+        // A TCP frontend's `option forwardfor` stays off even then (HAProxy 2.6 drops it).
+        var ownPlan = headerPlan(section.directives, defaults: defaults)
+        if layer.0 == .l4 { ownPlan.forwardFor = nil }
+        let backends = try backends(of: section, ownPlan: ownPlan, pools: pools, layer: &layer, notes: &facts.notes)
+        let name = "\(section.kind) \(section.name ?? "")"
+        for bind in section.directives where bind.keyword == "bind" {
+            guard let address = bind.arguments.first else {
+                throw FormatError("'bind' needs an address", line: bind.line, column: bind.column)
             }
-            if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.pool.members.isEmpty {
-                backends.append(reached(own, own: true))
-            }
-            for directive in section.directives
-            where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
-                guard let target = directive.arguments.first else {
-                    throw FormatError(
-                        "'\(directive.keyword)' needs a backend name", line: directive.line, column: directive.column)
-                }
-                if target.text.contains("%[") {
-                    facts.notes.append(
-                        ScanNote(
-                            path: file.path,
-                            message:
-                                "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"
-                        ))
-                    continue
-                }
-                if let read = pools[target.text] {
-                    let backend = reached(read, own: false)
-                    if !backends.contains(backend) { backends.append(backend) }
-                    // A TCP frontend that hands a connection to an HTTP backend makes it HTTP.
-                    if layer == .l4, read.pool.layer == .l7 {
-                        layer = .l7
-                        layerLocation = read.plan?.modeLocation ?? read.pool.location
-                    }
-                } else {
-                    backends.append(.missing(name: target.text, location: location(directive.line, target.column)))
-                }
-            }
-            for bind in section.directives where bind.keyword == "bind" {
-                guard let address = bind.arguments.first else {
-                    throw FormatError("'bind' needs an address", line: bind.line, column: bind.column)
-                }
-                let terminates = bind.has("ssl")
-                var certificates: [CertificateReference] = []
-                for (offset, word) in bind.arguments.enumerated() where word.text == "crt" || word.text == "crt-list" {
-                    let argumentIndex = bind.arguments.startIndex + offset + 1
-                    guard argumentIndex < bind.arguments.endIndex else {
-                        throw FormatError("'\(word.text)' needs a file name", line: bind.line, column: word.column)
-                    }
-                    let value = bind.arguments[argumentIndex]
-                    certificates.append(
-                        .file(
-                            FileReference(
-                                path: value.text, location: location(bind.line, value.column),
-                                baseDirectory: file.directory)))
-                }
-                for port in try ports(address, line: bind.line, notes: &facts.notes) {
-                    guard
-                        made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates))
-                            .inserted
-                    else { continue }
-                    facts.listeners.append(
-                        Listener(
-                            name: name, file: file.path, port: port, location: location(bind.line, bind.column),
-                            sectionLocation: location(section.line), layer: layer, layerLocation: layerLocation,
-                            terminatesTLS: terminates, certificates: certificates, backends: backends,
-                            forwardedForHeader: nil, remotePortHeader: nil))
-                }
+            let terminates = bind.has("ssl")
+            let certificates = try certificates(of: bind)
+            for port in try ports(address, line: bind.line, notes: &facts.notes) {
+                guard
+                    made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates))
+                        .inserted
+                else { continue }
+                facts.listeners.append(
+                    Listener(
+                        name: name, file: file.path, port: port, location: location(bind.line, bind.column),
+                        sectionLocation: location(section.line), layer: layer.0, layerLocation: layer.1,
+                        terminatesTLS: terminates, certificates: certificates, backends: backends,
+                        forwardedForHeader: nil, remotePortHeader: nil))
             }
         }
-        return facts
+    }
+
+    /// The backends a frontend or listen section reaches, with the headers inserted on the way.
+    /// A TCP frontend that hands a connection to an HTTP backend makes it HTTP: `layer` says so.
+    func backends(
+        of section: HAProxySection, ownPlan: HeaderPlan, pools: [String: ReadPool],
+        layer: inout (Layer, SourceLocation?), notes: inout [ScanNote]
+    ) throws -> [BackendReference] {
+        var backends: [BackendReference] = []
+        if section.kind == "listen", let own = section.name.flatMap({ pools[$0] }), !own.pool.members.isEmpty {
+            backends.append(reached(own, frontendPlan: nil))
+        }
+        for directive in section.directives
+        where directive.keyword == "default_backend" || directive.keyword == "use_backend" {
+            guard let target = directive.arguments.first else {
+                throw FormatError(
+                    "'\(directive.keyword)' needs a backend name", line: directive.line, column: directive.column)
+            }
+            if target.text.contains("%[") {
+                notes.append(
+                    ScanNote(
+                        path: file.path,
+                        message:
+                            "line \(directive.line): backend name '\(target.text)' is computed at run time; not followed"
+                    ))
+                continue
+            }
+            guard let read = pools[target.text] else {
+                backends.append(.missing(name: target.text, location: location(directive.line, target.column)))
+                continue
+            }
+            let backend = reached(read, frontendPlan: ownPlan)
+            if !backends.contains(backend) { backends.append(backend) }
+            if layer.0 == .l4, read.pool.layer == .l7 {
+                layer = (.l7, read.plan?.modeLocation ?? read.pool.location)
+            }
+        }
+        return backends
+    }
+
+    /// A backend as a frontend reaches it: with the headers both insert on the way. A TCP backend
+    /// carries bytes: no HTTP rule runs on the way to it.
+    func reached(_ read: ReadPool, frontendPlan: HeaderPlan?) -> BackendReference {
+        var pool = read.pool
+        let headers =
+            read.pool.layer == .l7 ? HeaderPlan.joined(frontendPlan, read.plan) : (forwardFor: nil, remotePort: nil)
+        pool.forwardedForHeader = headers.forwardFor
+        pool.remotePortHeader = headers.remotePort
+        return .pool(pool)
+    }
+
+    /// The files named by a bind's `crt` and `crt-list`.
+    func certificates(of bind: HAProxyDirective) throws -> [CertificateReference] {
+        var certificates: [CertificateReference] = []
+        for (offset, word) in bind.arguments.enumerated() where word.text == "crt" || word.text == "crt-list" {
+            let argumentIndex = bind.arguments.startIndex + offset + 1
+            guard argumentIndex < bind.arguments.endIndex else {
+                throw FormatError("'\(word.text)' needs a file name", line: bind.line, column: word.column)
+            }
+            let value = bind.arguments[argumentIndex]
+            certificates.append(
+                .file(
+                    FileReference(
+                        path: value.text, location: location(bind.line, value.column), baseDirectory: file.directory)))
+        }
+        return certificates
     }
 
     func apply(_ directives: [HAProxyDirective], to defaults: inout Defaults) {
