@@ -29,111 +29,116 @@ public struct AviExtractor: Extractor {
     }
 
     public func extract(_ file: ScannedFile) throws -> FileFacts {
-        var records: [String: [String: YAMLNode]] = [:]
-        var pending = try YAMLParser().parse(try file.text())
-        while let node = pending.popLast() {
-            switch node.content {
-            case .scalar: continue
-            case .sequence(let items): pending += items
-            case .mapping(let pairs):
-                for pair in pairs {
-                    if let key = pair.key.scalar, let kind = Self.kind(key) {
-                        for record in pair.value.sequence ?? [pair.value] where record.mapping != nil {
-                            if let name = record["name"]?.scalar { records[kind, default: [:]][name] = record }
-                        }
-                    }
-                    pending.append(pair.value)
-                }
-            }
-        }
-        func location(_ node: YAMLNode) -> SourceLocation {
-            SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
-        }
-        func referenced(_ kind: String, _ node: YAMLNode?) -> YAMLNode? {
-            guard let text = node?.scalar else { return nil }
-            let name = text.components(separatedBy: "name=").last?.components(separatedBy: "&").first ?? text
-            return records[kind]?[name]
-        }
+        let export = Export(file: file, roots: try YAMLParser().parse(try file.text()))
         var facts = FileFacts()
-        for (name, service) in (records["virtualservice"] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let profile = service["application_profile_ref"]?.scalar?.lowercased() ?? "system-http"
-            let layer: Layer = profile.contains("l4") || profile.contains("tcp") ? .l4 : .l7
-            var certificates: [CertificateReference] = []
-            for reference in service["ssl_key_and_certificate_refs"]?.sequence ?? [] {
-                if let record = referenced("sslkeyandcertificate", reference),
-                    let pem = record["certificate"]?["certificate"]?.scalar, pem.contains("-----BEGIN")
-                {
-                    certificates.append(
-                        try .embedded(
-                            pem: pem, in: file.path, what: "the SSL key and certificate \(reference.scalar ?? "")",
-                            at: reference, referencedAt: location(reference)))
-                } else {
-                    certificates.append(
-                        .unreadable(
-                            description: "certificate \(reference.scalar ?? "")", location: location(reference),
-                            problem: "is not an SSL key and certificate with inline PEM in this file"))
-                }
-            }
-            var remotePort: SourceLocation?
-            for policies in service["http_policies"]?.sequence ?? [] {
-                if let set = referenced("httppolicyset", policies["http_policy_set_ref"]),
-                    Self.mentions(.remotePort, set)
-                {
-                    remotePort = location(set)
-                }
-            }
-            var backends: [BackendReference] = []
-            if let poolReference = service["pool_ref"] {
-                if let pool = referenced("pool", poolReference) {
-                    let usesTLS = pool["ssl_profile_ref"] != nil
-                    var defaultPort: Int?
-                    if case .int(let value)? = pool["default_server_port"]?.resolved { defaultPort = value }
-                    let members = (pool["servers"]?.sequence ?? []).map { server -> PoolMember in
-                        let host = server["hostname"]?.scalar ?? server["ip"]?["addr"]?.scalar ?? "a server"
-                        var port = defaultPort
-                        if case .int(let value)? = server["port"]?.resolved { port = value }
-                        return PoolMember(
-                            name: host, host: host, port: port, location: location(server), usesTLS: usesTLS,
-                            verifiesCertificate: usesTLS, caFile: nil)
-                    }
-                    backends.append(
-                        .pool(
-                            Pool(
-                                name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members,
-                                healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)))
-                } else if !(poolReference.scalar ?? "").contains("{{") {
-                    backends.append(.missing(name: poolReference.scalar ?? "pool", location: location(poolReference)))
-                }
-            }
-            for entry in service["services"]?.sequence ?? [] {
-                guard case .int(let port)? = entry["port"]?.resolved else { continue }  // templated ports are not read
-                let terminates = entry["enable_ssl"]?.resolved == .bool(true)
-                let at = location(entry)
-                facts.listeners.append(
-                    Listener(
-                        name: "virtualservice \(name)", file: file.path, port: port, location: at,
-                        sectionLocation: location(service), layer: layer,
-                        layerLocation: service["application_profile_ref"].map(location), terminatesTLS: terminates,
-                        certificates: terminates ? certificates : [],
-                        backends: backends, forwardedForHeader: layer == .l7 ? location(service) : nil,
-                        remotePortHeader: layer == .l7 ? remotePort : nil))
-            }
+        for (name, service) in (export.records["virtualservice"] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            facts.listeners += try export.listeners(of: service, named: name)
         }
         return facts
     }
 
     /// A header name anywhere under `hdr` mappings of a policy set.
     static func mentions(_ wanted: ForwardingHeader, _ node: YAMLNode) -> Bool {
-        var pending = [node]
-        while let current = pending.popLast() {
-            if let header = current["hdr"],
-                let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar),
-                ForwardingHeader(name: name) == wanted
-            {
-                return true
-            }
-            pending += (current.mapping?.map(\.value) ?? []) + (current.sequence ?? [])
+        YAMLMappings(under: [node]).contains { node, _ in
+            guard let header = node["hdr"],
+                let name = (header["name"]?.scalar ?? header.sequence?.first?["name"]?.scalar)
+            else { return false }
+            return ForwardingHeader(name: name) == wanted
         }
-        return false
+    }
+}
+
+/// The records of one export or playbook, by kind and name.
+private struct Export {
+    let file: ScannedFile
+    var records: [String: [String: YAMLNode]] = [:]
+
+    init(file: ScannedFile, roots: [YAMLNode]) {
+        self.file = file
+        for (_, pairs) in YAMLMappings(under: roots) {
+            for pair in pairs {
+                guard let key = pair.key.scalar, let kind = AviExtractor.kind(key) else { continue }
+                for record in pair.value.sequence ?? [pair.value] where record.mapping != nil {
+                    if let name = record["name"]?.scalar { records[kind, default: [:]][name] = record }
+                }
+            }
+        }
+    }
+
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+    }
+
+    /// The record a reference names: `name`, or `/api/pool?name=NAME`.
+    func referenced(_ kind: String, _ node: YAMLNode?) -> YAMLNode? {
+        guard let text = node?.scalar else { return nil }
+        let name = text.components(separatedBy: "name=").last?.components(separatedBy: "&").first ?? text
+        return records[kind]?[name]
+    }
+
+    /// One listener per service port of a virtual service; templated ports are not read.
+    func listeners(of service: YAMLNode, named name: String) throws -> [Listener] {
+        let profile = service["application_profile_ref"]?.scalar?.lowercased() ?? "system-http"
+        let layer: Layer = profile.contains("l4") || profile.contains("tcp") ? .l4 : .l7
+        let certificates = try (service["ssl_key_and_certificate_refs"]?.sequence ?? []).map(certificate)
+        var remotePort: SourceLocation?
+        for policies in service["http_policies"]?.sequence ?? [] {
+            if let set = referenced("httppolicyset", policies["http_policy_set_ref"]),
+                AviExtractor.mentions(.remotePort, set)
+            {
+                remotePort = location(set)
+            }
+        }
+        let backends = service["pool_ref"].map(backends(of:)) ?? []
+        return (service["services"]?.sequence ?? []).compactMap { entry in
+            guard case .int(let port)? = entry["port"]?.resolved else { return nil }
+            let terminates = entry["enable_ssl"]?.resolved == .bool(true)
+            return Listener(
+                name: "virtualservice \(name)", file: file.path, port: port, location: location(entry),
+                sectionLocation: location(service), layer: layer,
+                layerLocation: service["application_profile_ref"].map(location), terminatesTLS: terminates,
+                certificates: terminates ? certificates : [], backends: backends,
+                forwardedForHeader: layer == .l7 ? location(service) : nil,
+                remotePortHeader: layer == .l7 ? remotePort : nil)
+        }
+    }
+
+    /// An `ssl_key_and_certificate_refs` entry: a record of this file with its PEM inline.
+    func certificate(_ reference: YAMLNode) throws -> CertificateReference {
+        guard let record = referenced("sslkeyandcertificate", reference),
+            let pem = record["certificate"]?["certificate"]?.scalar, pem.contains("-----BEGIN")
+        else {
+            return .unreadable(
+                description: "certificate \(reference.scalar ?? "")", location: location(reference),
+                problem: "is not an SSL key and certificate with inline PEM in this file")
+        }
+        return try .embedded(
+            pem: pem, in: file.path, what: "the SSL key and certificate \(reference.scalar ?? "")", at: reference,
+            referencedAt: location(reference))
+    }
+
+    /// The pool a `pool_ref` names; a templated reference (`{{ … }}`) is not followed.
+    func backends(of poolReference: YAMLNode) -> [BackendReference] {
+        guard let pool = referenced("pool", poolReference) else {
+            if (poolReference.scalar ?? "").contains("{{") { return [] }
+            return [.missing(name: poolReference.scalar ?? "pool", location: location(poolReference))]
+        }
+        let usesTLS = pool["ssl_profile_ref"] != nil
+        var defaultPort: Int?
+        if case .int(let value)? = pool["default_server_port"]?.resolved { defaultPort = value }
+        let members = (pool["servers"]?.sequence ?? []).map { server -> PoolMember in
+            let host = server["hostname"]?.scalar ?? server["ip"]?["addr"]?.scalar ?? "a server"
+            var port = defaultPort
+            if case .int(let value)? = server["port"]?.resolved { port = value }
+            return PoolMember(
+                name: host, host: host, port: port, location: location(server), usesTLS: usesTLS,
+                verifiesCertificate: usesTLS, caFile: nil)
+        }
+        return [
+            .pool(
+                Pool(
+                    name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members,
+                    healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))
+        ]
     }
 }

@@ -42,32 +42,23 @@ public struct SuppressionDirective: Sendable, Hashable {
     static func findInJSON(_ text: String, path: String) -> [SuppressionDirective] {
         guard let documents = try? YAMLParser().parse(text) else { return [] }
         var found: [SuppressionDirective] = []
-        var pending = documents
-        while let node = pending.popLast() {
-            switch node.content {
-            case .scalar: continue
-            case .sequence(let items): pending += items
-            case .mapping(let pairs):
-                for pair in pairs {
-                    pending.append(pair.value)
-                    let values = pair.value.sequence ?? [pair.value]
-                    for value in values {
-                        guard let text = value.scalar else { continue }
-                        var body: Substring
-                        if pair.key.scalar == marker {
-                            body = Substring(text)
-                        } else if pair.key.scalar == "//", text.hasPrefix(marker) {
-                            body = text.dropFirst(marker.count)
-                        } else {
-                            continue
-                        }
-                        let location = SourceLocation(
-                            path: path, line: pair.key.start.line, column: pair.key.start.column)
-                        found.append(
-                            parse(
-                                String(body), location: location,
-                                lines: node.start.line...max(node.end.line, node.start.line)))
+        for (node, pairs) in YAMLMappings(under: documents) {
+            for pair in pairs {
+                for value in pair.value.sequence ?? [pair.value] {
+                    guard let text = value.scalar else { continue }
+                    var body: Substring
+                    if pair.key.scalar == marker {
+                        body = Substring(text)
+                    } else if pair.key.scalar == "//", text.hasPrefix(marker) {
+                        body = text.dropFirst(marker.count)
+                    } else {
+                        continue
                     }
+                    let location = SourceLocation(path: path, line: pair.key.start.line, column: pair.key.start.column)
+                    found.append(
+                        parse(
+                            String(body), location: location,
+                            lines: node.start.line...max(node.end.line, node.start.line)))
                 }
             }
         }

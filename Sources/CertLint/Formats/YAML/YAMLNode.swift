@@ -84,3 +84,25 @@ public enum ResolvedScalar: Equatable, Sendable {
     case int(Int)
     case string(String)
 }
+
+/// Every mapping under some nodes (theirs included), walked with a stack instead of recursion, so
+/// that a document nested thousands deep does not exhaust the stack: last root first, then each
+/// mapping's values, last first. The one walk the YAML and JSON readers share.
+struct YAMLMappings: Sequence, IteratorProtocol {
+    private var pending: [YAMLNode]
+
+    init(under roots: [YAMLNode]) { pending = roots }
+
+    mutating func next() -> (node: YAMLNode, pairs: [YAMLPair])? {
+        while let node = pending.popLast() {
+            switch node.content {
+            case .scalar: continue
+            case .sequence(let items): pending += items
+            case .mapping(let pairs):
+                pending += pairs.map(\.value)
+                return (node, pairs)
+            }
+        }
+        return nil
+    }
+}
