@@ -14,20 +14,7 @@ extension CloudFormationTemplate {
         let blockLocation = location(resource)
         guard let port = properties["Port"].map({ evaluate($0) })?.int else { return nil }  // a role needs a port
         var unknowns: [String] = []
-        var balancerType = "application"
-        if let arn = properties["LoadBalancerArn"].map({ evaluate($0) }) {
-            if case .resourceAttribute(let balancer, _) = arn, type(of: balancer) == Self.prefix + "LoadBalancer" {
-                let value = self.properties(balancer)?["Type"].map { evaluate($0) } ?? .string("application")
-                if let text = value.string {
-                    balancerType = text
-                } else {
-                    unknowns.append("the Type of \(balancer) (\(value.unknownReason ?? "not text"))")
-                }
-            } else {
-                unknowns.append(
-                    "the load balancer behind LoadBalancerArn (\(arn.unknownReason ?? "defined outside the template"))")
-            }
-        }
+        let balancerType = balancerType(properties, unknowns: &unknowns)
         let protocolNode = properties["Protocol"]
         let protocolValue = protocolNode.map { evaluate($0) } ?? .unknown("Protocol is not set")
         let protocolLocation = protocolNode.map(location) ?? blockLocation
@@ -39,22 +26,49 @@ extension CloudFormationTemplate {
         } else {
             unknowns.append("Protocol (\(protocolValue.unknownReason ?? "not text"))")
         }
-        var certificates: [CertificateReference] = []
-        for entry in properties["Certificates"]?.sequence ?? [] {
-            guard let arnNode = entry["CertificateArn"] else { continue }
-            certificates.append(certificate(evaluate(arnNode), at: location(arnNode)))
+        let insertsHeaders = layer == .l7 && terminates
+        var result = Listener(
+            name: id, file: path, port: port, location: protocolLocation, sectionLocation: blockLocation, layer: layer,
+            layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates(of: id, properties),
+            backends: backends(properties), forwardedForHeader: insertsHeaders ? protocolLocation : nil,
+            remotePortHeader: insertsHeaders ? protocolLocation : nil)
+        result.unknowns = unknowns
+        return result
+    }
+
+    /// The `Type` of the load balancer a listener's `LoadBalancerArn` names (`application` when unset).
+    private func balancerType(_ properties: YAMLNode, unknowns: inout [String]) -> String {
+        guard let arn = properties["LoadBalancerArn"].map({ evaluate($0) }) else { return "application" }
+        guard case .resourceAttribute(let balancer, _) = arn, type(of: balancer) == Self.prefix + "LoadBalancer" else {
+            unknowns.append(
+                "the load balancer behind LoadBalancerArn (\(arn.unknownReason ?? "defined outside the template"))")
+            return "application"
         }
-        // More certificates for SNI (ListenerCertificate resources); the default one stays first.
+        let value = self.properties(balancer)?["Type"].map { evaluate($0) } ?? .string("application")
+        guard let text = value.string else {
+            unknowns.append("the Type of \(balancer) (\(value.unknownReason ?? "not text"))")
+            return "application"
+        }
+        return text
+    }
+
+    /// The listener's certificates, then more for SNI (ListenerCertificate resources that name it);
+    /// the default one stays first.
+    private func certificates(of id: String, _ properties: YAMLNode) -> [CertificateReference] {
+        var entries = properties["Certificates"]?.sequence ?? []
         for other in resources.keys.sorted() where type(of: other) == Self.prefix + "ListenerCertificate" {
             guard let extra = self.properties(other),
                 case .resourceAttribute(id, _)? = extra["ListenerArn"].map({ evaluate($0) })
             else { continue }
-            for entry in extra["Certificates"]?.sequence ?? [] {
-                if let arnNode = entry["CertificateArn"] {
-                    certificates.append(certificate(evaluate(arnNode), at: location(arnNode)))
-                }
-            }
+            entries += extra["Certificates"]?.sequence ?? []
         }
+        return entries.compactMap { entry in
+            entry["CertificateArn"].map { certificate(evaluate($0), at: location($0)) }
+        }
+    }
+
+    /// The target groups of the default actions, direct or in a `ForwardConfig`.
+    private func backends(_ properties: YAMLNode) -> [BackendReference] {
         var backends: [BackendReference] = []
         for action in properties["DefaultActions"]?.sequence ?? [] {
             var arns: [YAMLNode] = []
@@ -74,14 +88,7 @@ extension CloudFormationTemplate {
                 }
             }
         }
-        let insertsHeaders = layer == .l7 && terminates
-        var result = Listener(
-            name: id, file: path, port: port, location: protocolLocation, sectionLocation: blockLocation, layer: layer,
-            layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates, backends: backends,
-            forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil)
-        result.unknowns = unknowns
-        return result
+        return backends
     }
 
     private func certificate(_ value: TerraformValue, at location: SourceLocation) -> CertificateReference {
