@@ -146,30 +146,7 @@ public struct KubernetesExtractor: Extractor {
                         description: "Secret \(secret)", location: location(secretNode, file),
                         problem: "is not a kubernetes.io/tls Secret in the same file"))
         }
-        var members: [PoolMember] = []
-        for rule in spec["rules"]?.sequence ?? [] {
-            for path in rule["http"]?["paths"]?.sequence ?? [] {
-                guard let backend = path["backend"]?["service"], let serviceName = backend["name"]?.scalar else {
-                    continue
-                }
-                var port: Int?
-                if case .int(let value)? = backend["port"]?["number"]?.resolved { port = value }
-                // The Service's targetPort is where the pods listen.
-                if let service = services[serviceName],
-                    let declared = service["spec"]?["ports"]?.sequence?.first(where: { entry in
-                        if case .int(let value)? = entry["port"]?.resolved { return value == port }
-                        return entry["name"]?.scalar == backend["port"]?["name"]?.scalar
-                    }), case .int(let target)? = declared["targetPort"]?.resolved
-                {
-                    port = target
-                }
-                members.append(
-                    PoolMember(
-                        name: "Service \(serviceName)", host: "pods of Service \(serviceName)", port: port,
-                        location: location(backend, file),
-                        usesTLS: reencrypt || passthrough, verifiesCertificate: false, caFile: nil))
-            }
-        }
+        let members = ingressMembers(spec, file: file, services: services, usesTLS: reencrypt || passthrough)
         let terminates = !tls.isEmpty && !passthrough
         let headerLocation = location(ingress["metadata"] ?? ingress, file)
         let snippet = notes["nginx.ingress.kubernetes.io/configuration-snippet"] ?? ""
@@ -194,5 +171,34 @@ public struct KubernetesExtractor: Extractor {
                 forwardedForHeader: passthrough ? nil : headerLocation,
                 remotePortHeader: remotePort ? headerLocation : nil)
         ]
+    }
+
+    /// The Services an Ingress's rules send to; the Service's targetPort is where the pods listen.
+    private func ingressMembers(_ spec: YAMLNode, file: ScannedFile, services: [String: YAMLNode], usesTLS: Bool)
+        -> [PoolMember]
+    {
+        var members: [PoolMember] = []
+        for rule in spec["rules"]?.sequence ?? [] {
+            for path in rule["http"]?["paths"]?.sequence ?? [] {
+                guard let backend = path["backend"]?["service"], let serviceName = backend["name"]?.scalar else {
+                    continue
+                }
+                var port: Int?
+                if case .int(let value)? = backend["port"]?["number"]?.resolved { port = value }
+                if let service = services[serviceName],
+                    let declared = service["spec"]?["ports"]?.sequence?.first(where: { entry in
+                        if case .int(let value)? = entry["port"]?.resolved { return value == port }
+                        return entry["name"]?.scalar == backend["port"]?["name"]?.scalar
+                    }), case .int(let target)? = declared["targetPort"]?.resolved
+                {
+                    port = target
+                }
+                members.append(
+                    PoolMember(
+                        name: "Service \(serviceName)", host: "pods of Service \(serviceName)", port: port,
+                        location: location(backend, file), usesTLS: usesTLS, verifiesCertificate: false, caFile: nil))
+            }
+        }
+        return members
     }
 }

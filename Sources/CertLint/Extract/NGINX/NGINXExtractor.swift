@@ -71,6 +71,10 @@ struct NGINXProject {
     var overLimit = false
     /// Include patterns already matched, by the folder they were matched from.
     var matches: [String: (files: [String], assumed: String?)] = [:]
+    /// Each file's directives, parsed once (an unparsable file has none).
+    var parsed: [String: [NGINXDirective]] = [:]
+    var notes: [ScanNote] = []
+    var failures: [ParseFailure] = []
 
     /// An include tree bigger than this (an include diamond doubles at each level) or deeper
     /// than `maximumIncludeDepth` is CP900 at the include that crosses the limit.
@@ -78,8 +82,11 @@ struct NGINXProject {
     static let maximumIncludeDepth = 16
 
     mutating func listeners(notes: inout [ScanNote], failures: inout [ParseFailure]) -> [Listener] {
-        let parsed = Dictionary(sources.map { ($0.path, $0.directives) }, uniquingKeysWith: { a, _ in a })
-        var cache = parsed
+        parsed = Dictionary(sources.map { ($0.path, $0.directives) }, uniquingKeysWith: { a, _ in a })
+        defer {
+            notes += self.notes
+            failures += self.failures
+        }
         // Files some other file includes are read through their includer, not on their own.
         var included: Set<String> = []
         for source in sources {
@@ -99,9 +106,7 @@ struct NGINXProject {
             visitedFiles = []
             splicedDirectives = 0
             overLimit = false
-            let expanded = expand(
-                source.directives, path: source.path, prefix: directory(source.path), cache: &cache, stack: &stack,
-                notes: &notes, failures: &failures)
+            let expanded = expand(source.directives, path: source.path, prefix: directory(source.path), stack: &stack)
             visited.formUnion(visitedFiles)
             listeners += NGINXListeners(base: directory(source.path)).read(expanded)
         }
@@ -167,88 +172,97 @@ struct NGINXProject {
     }
 
     /// Replaces `include` directives by the directives of the files they name (each keeps its
-    /// own file and line).
+    /// own file and line). Recursion is bounded: blocks by the parser's depth limit, includes by
+    /// `maximumIncludeDepth`.
     private mutating func expand(
-        _ directives: [NGINXDirective], path: String, prefix: String, cache: inout [String: [NGINXDirective]],
-        stack: inout [String],
-        notes: inout [ScanNote], failures: inout [ParseFailure]
+        _ directives: [NGINXDirective], path: String, prefix: String, stack: inout [String]
     ) -> [NGINXDirective] {
         var result: [NGINXDirective] = []
         for directive in directives {
-            guard directive.name == "include" else {
-                if let block = directive.block {
-                    result.append(
-                        directive.with(
-                            block: expand(
-                                block, path: path, prefix: prefix, cache: &cache, stack: &stack, notes: &notes,
-                                failures: &failures)))
-                } else {
-                    result.append(directive)
-                }
-                continue
-            }
-            for pattern in directive.arguments {
-                let (files, assumed) = cachedMatch(pattern, prefix: prefix)
-                if files.isEmpty {
-                    notes.append(
-                        ScanNote(
-                            path: path,
-                            message:
-                                "line \(directive.line): include \(pattern) matches no file in the repository; its directives are not read"
-                        ))
-                } else if let assumed {
-                    let shown = prefix.isEmpty ? "the repository root" : prefix
-                    notes.append(
-                        ScanNote(
-                            path: path,
-                            message:
-                                "line \(directive.line): include \(pattern) names no file under \(shown) (the folder of \(stack[0]), NGINX's prefix); read from \(assumed.isEmpty ? "the repository root" : assumed) instead"
-                        ))
-                }
-                for file in files {
-                    if let cycle = stack.firstIndex(of: file) {
-                        failures.append(
-                            ParseFailure(
-                                path: path, format: "NGINX",
-                                error: FormatError(
-                                    "include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))",
-                                    line: directive.line, column: directive.column)))
-                        continue
-                    }
-                    guard !overLimit else { return result }
-                    if stack.count >= Self.maximumIncludeDepth || splicedDirectives > Self.maximumDirectives {
-                        overLimit = true
-                        let problem =
-                            stack.count >= Self.maximumIncludeDepth
-                            ? "includes nest deeper than \(Self.maximumIncludeDepth) files"
-                            : "includes expand to more than \(Self.maximumDirectives) directives (the same files included over and over)"
-                        failures.append(
-                            ParseFailure(
-                                path: path, format: "NGINX",
-                                error: FormatError(
-                                    "\(problem); certlint stops reading includes here", line: directive.line,
-                                    column: directive.column)))
-                        return result
-                    }
-                    if cache[file] == nil {
-                        guard let text = readFile(file) else { continue }
-                        do {
-                            cache[file] = try NGINXParser.parse(text, path: file)
-                        } catch {
-                            failures.append(ParseFailure(path: file, format: "NGINX", error: error))
-                            cache[file] = []
-                        }
-                    }
-                    stack.append(file)
-                    visitedFiles.insert(file)
-                    splicedDirectives += cache[file]!.count
-                    result += expand(
-                        cache[file]!, path: file, prefix: prefix, cache: &cache, stack: &stack, notes: &notes,
-                        failures: &failures)
-                    stack.removeLast()
-                }
+            if directive.name == "include" {
+                guard splice(directive, path: path, prefix: prefix, stack: &stack, into: &result) else { return result }
+            } else if let block = directive.block {
+                result.append(directive.with(block: expand(block, path: path, prefix: prefix, stack: &stack)))
+            } else {
+                result.append(directive)
             }
         }
         return result
+    }
+
+    /// Splices the files an include names into `result`; false when a limit stops reading includes.
+    private mutating func splice(
+        _ include: NGINXDirective, path: String, prefix: String, stack: inout [String],
+        into result: inout [NGINXDirective]
+    ) -> Bool {
+        for pattern in include.arguments {
+            for file in files(pattern, of: include, path: path, prefix: prefix, root: stack[0]) {
+                if let cycle = stack.firstIndex(of: file) {
+                    fail(path, "include cycle: \((stack[cycle...] + [file]).joined(separator: " → "))", at: include)
+                    continue
+                }
+                guard !overLimit else { return false }
+                if stack.count >= Self.maximumIncludeDepth || splicedDirectives > Self.maximumDirectives {
+                    overLimit = true
+                    let problem =
+                        stack.count >= Self.maximumIncludeDepth
+                        ? "includes nest deeper than \(Self.maximumIncludeDepth) files"
+                        : "includes expand to more than \(Self.maximumDirectives) directives (the same files included over and over)"
+                    fail(path, "\(problem); certlint stops reading includes here", at: include)
+                    return false
+                }
+                guard let directives = directives(of: file) else { continue }
+                stack.append(file)
+                visitedFiles.insert(file)
+                splicedDirectives += directives.count
+                result += expand(directives, path: file, prefix: prefix, stack: &stack)
+                stack.removeLast()
+            }
+        }
+        return true
+    }
+
+    /// The files an include pattern names, with a note when it names none or only outside the prefix.
+    private mutating func files(
+        _ pattern: String, of include: NGINXDirective, path: String, prefix: String, root: String
+    ) -> [String] {
+        let (files, assumed) = cachedMatch(pattern, prefix: prefix)
+        if files.isEmpty {
+            notes.append(
+                ScanNote(
+                    path: path,
+                    message:
+                        "line \(include.line): include \(pattern) matches no file in the repository; its directives are not read"
+                ))
+        } else if let assumed {
+            let shown = prefix.isEmpty ? "the repository root" : prefix
+            notes.append(
+                ScanNote(
+                    path: path,
+                    message:
+                        "line \(include.line): include \(pattern) names no file under \(shown) (the folder of \(root), NGINX's prefix); read from \(assumed.isEmpty ? "the repository root" : assumed) instead"
+                ))
+        }
+        return files
+    }
+
+    /// A file's directives, read and parsed once; nil when it cannot be read.
+    private mutating func directives(of file: String) -> [NGINXDirective]? {
+        if let known = parsed[file] { return known }
+        guard let text = readFile(file) else { return nil }
+        do {
+            parsed[file] = try NGINXParser.parse(text, path: file)
+        } catch {
+            failures.append(ParseFailure(path: file, format: "NGINX", error: error))
+            parsed[file] = []
+        }
+        return parsed[file]
+    }
+
+    private mutating func fail(_ path: String, _ message: String, at directive: NGINXDirective) {
+        failures.append(
+            ParseFailure(
+                path: path, format: "NGINX",
+                error: FormatError(message, line: directive.line, column: directive.column)))
     }
 }
