@@ -126,6 +126,47 @@ struct NGINXListeners {
         return (found[.forwardedFor] ?? nil, found[.remotePort] ?? nil)
     }
 
+    /// The pool a `proxy_pass` sends to: an upstream's servers, or the one host it names. A
+    /// target computed from variables cannot be followed.
+    private func backend(
+        _ pass: NGINXDirective, headers: [NGINXDirective], proxySSL: Bool, layer: Layer, upstreams: [String: Upstream]
+    ) -> BackendReference? {
+        guard let target = pass.arguments.first else { return nil }
+        var usesTLS = proxySSL
+        var rest = Substring(target)
+        if rest.hasPrefix("https://") {
+            usesTLS = true
+            rest = rest.dropFirst(8)
+        } else if rest.hasPrefix("http://") {
+            rest = rest.dropFirst(7)
+        }
+        let (host, port) = splitHostPort(String(rest.prefix { $0 != "/" }))
+        if host.contains("$") { return .missing(name: target, location: pass.location) }
+        let members: [PoolMember]
+        var balance = Balance.roundRobin
+        if let upstream = upstreams[host] {
+            balance = upstream.balance
+            members = upstream.members.map {
+                PoolMember(
+                    name: $0.host, host: $0.host, port: $0.port, location: $0.location, usesTLS: usesTLS,
+                    verifiesCertificate: usesTLS, caFile: nil)
+            }
+        } else {
+            let defaultPort = layer == .l7 ? (usesTLS ? 443 : 80) : nil
+            members = [
+                PoolMember(
+                    name: host, host: host, port: port ?? defaultPort, location: pass.location, usesTLS: usesTLS,
+                    verifiesCertificate: usesTLS, caFile: nil)
+            ]
+        }
+        // Headers exist only in http; a stream carries bytes.
+        let inserted = layer == .l7 ? insertedHeaders(headers) : (forwardFor: nil, remotePort: nil)
+        return .pool(
+            Pool(
+                name: host, location: pass.location, members: members, healthCheckPath: nil,
+                forwardedForHeader: inserted.forwardFor, remotePortHeader: inserted.remotePort, balance: balance))
+    }
+
     private func server(
         in block: NGINXDirective, layer: Layer, upstreams: [String: Upstream], inherited: Inherited, context: String,
         defaults: inout Set<Int>,
@@ -143,48 +184,8 @@ struct NGINXListeners {
             inner.apply(location.block ?? [])
             for pass in location.children("proxy_pass") { passes.append((pass, inner.headers, serverSSL)) }
         }
-        var backends: [BackendReference] = []
-        for (pass, headers, proxySSL) in passes {
-            guard let target = pass.arguments.first else { continue }
-            var usesTLS = proxySSL
-            var rest = Substring(target)
-            if rest.hasPrefix("https://") {
-                usesTLS = true
-                rest = rest.dropFirst(8)
-            } else if rest.hasPrefix("http://") {
-                rest = rest.dropFirst(7)
-            }
-            let hostPort = String(rest.prefix { $0 != "/" })
-            let (host, port) = splitHostPort(hostPort)
-            if host.contains("$") {
-                backends.append(.missing(name: target, location: pass.location))
-                continue
-            }
-            let members: [PoolMember]
-            var balance = Balance.roundRobin
-            if let upstream = upstreams[host] {
-                balance = upstream.balance
-                members = upstream.members.map {
-                    PoolMember(
-                        name: $0.host, host: $0.host, port: $0.port, location: $0.location, usesTLS: usesTLS,
-                        verifiesCertificate: usesTLS, caFile: nil)
-                }
-            } else {
-                let defaultPort = layer == .l7 ? (usesTLS ? 443 : 80) : nil
-                members = [
-                    PoolMember(
-                        name: host, host: host, port: port ?? defaultPort, location: pass.location, usesTLS: usesTLS,
-                        verifiesCertificate: usesTLS, caFile: nil)
-                ]
-            }
-            // Headers exist only in http; a stream carries bytes.
-            let inserted = layer == .l7 ? insertedHeaders(headers) : (forwardFor: nil, remotePort: nil)
-            backends.append(
-                .pool(
-                    Pool(
-                        name: host, location: pass.location, members: members, healthCheckPath: nil,
-                        forwardedForHeader: inserted.forwardFor, remotePortHeader: inserted.remotePort, balance: balance
-                    )))
+        let backends = passes.compactMap {
+            backend($0.pass, headers: $0.headers, proxySSL: $0.proxySSL, layer: layer, upstreams: upstreams)
         }
         let names = directives.filter { $0.name == "server_name" }.flatMap(\.arguments)
         let name = "server " + (names.first ?? "at line \(block.line)")

@@ -44,7 +44,38 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         guard let port = portValue?.int else { return nil }
         var unknowns: [String] = []
 
-        // The load balancer's type decides the layer.
+        let loadBalancerType = loadBalancerType(body, scope, evaluator, unknowns: &unknowns)
+        let protocolAttribute = body.attribute("protocol")
+        let protocolValue =
+            protocolAttribute.map { evaluator.evaluate($0.expression, scope) }
+            ?? .string(loadBalancerType == "application" ? "HTTP" : "TCP")
+        let protocolLocation = protocolAttribute.map { location(resource.path, $0.range) } ?? blockLocation
+        var terminates = false
+        var layer = Layer.l4
+        if let text = protocolValue.string?.uppercased() {
+            terminates = text == "HTTPS" || text == "TLS"
+            layer = loadBalancerType == "application" || text == "HTTP" || text == "HTTPS" ? .l7 : .l4
+        } else {
+            unknowns.append("protocol (\(protocolValue.unknownReason ?? "not text"))")
+        }
+
+        // An ALB inserts X-Forwarded-For and passes the RemotePort request header through.
+        let insertsHeaders = layer == .l7 && terminates
+        var result = Listener(
+            name: name, file: resource.path, port: port, location: protocolLocation, sectionLocation: blockLocation,
+            layer: layer, layerLocation: protocolLocation, terminatesTLS: terminates,
+            certificates: certificates(of: resource, scope, evaluator),
+            backends: backends(of: resource, scope, evaluator),
+            forwardedForHeader: insertsHeaders ? protocolLocation : nil,
+            remotePortHeader: insertsHeaders ? protocolLocation : nil)
+        result.unknowns = unknowns
+        return result
+    }
+
+    /// The `load_balancer_type` of the balancer `load_balancer_arn` names, which decides the layer.
+    private func loadBalancerType(
+        _ body: HCLBody, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator, unknowns: inout [String]
+    ) -> String {
         var loadBalancerType = "application"
         if let arn = body.attribute("load_balancer_arn").map({ evaluator.evaluate($0.expression, scope) }) {
             if case .resourceAttribute(let address, _) = arn,
@@ -64,20 +95,14 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                 )
             }
         }
-        let protocolAttribute = body.attribute("protocol")
-        let protocolValue =
-            protocolAttribute.map { evaluator.evaluate($0.expression, scope) }
-            ?? .string(loadBalancerType == "application" ? "HTTP" : "TCP")
-        let protocolLocation = protocolAttribute.map { location(resource.path, $0.range) } ?? blockLocation
-        var terminates = false
-        var layer = Layer.l4
-        if let text = protocolValue.string?.uppercased() {
-            terminates = text == "HTTPS" || text == "TLS"
-            layer = loadBalancerType == "application" || text == "HTTP" || text == "HTTPS" ? .l7 : .l4
-        } else {
-            unknowns.append("protocol (\(protocolValue.unknownReason ?? "not text"))")
-        }
+        return loadBalancerType
+    }
 
+    /// The listener's certificate, then more for SNI (aws_lb_listener_certificate); the default one stays first.
+    private func certificates(
+        of resource: TerraformModule.Resource, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator
+    ) -> [CertificateReference] {
+        let body = resource.block.body
         var certificates: [CertificateReference] = []
         if let attribute = body.attribute("certificate_arn") {
             certificates.append(
@@ -85,7 +110,6 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                     evaluator.evaluate(attribute.expression, scope), at: location(resource.path, attribute.range),
                     evaluator))
         }
-        // More certificates for SNI (aws_lb_listener_certificate); the default one stays first.
         for extra in evaluator.module.resources
         where extra.type == "aws_lb_listener_certificate" || extra.type == "aws_alb_listener_certificate" {
             guard case .resourceAttribute(let target, _)? = evaluator.value(extra.block.body, "listener_arn"),
@@ -96,9 +120,15 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                 certificate(
                     evaluator.evaluate(attribute.expression), at: location(extra.path, attribute.range), evaluator))
         }
+        return certificates
+    }
 
+    /// The target groups of the default actions, direct or in a `forward` block.
+    private func backends(
+        of resource: TerraformModule.Resource, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator
+    ) -> [BackendReference] {
         var backends: [BackendReference] = []
-        for action in evaluator.blocks("default_action", in: body, scope: scope) {
+        for action in evaluator.blocks("default_action", in: resource.block.body, scope: scope) {
             var arns: [(TerraformValue, SourceLocation)] = []
             if let arn = action.body.attribute("target_group_arn") {
                 arns.append((evaluator.evaluate(arn.expression, action.scope), location(resource.path, arn.range)))
@@ -122,16 +152,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                 }
             }
         }
-        // An ALB inserts X-Forwarded-For and passes the RemotePort request header through.
-        let insertsHeaders = layer == .l7 && terminates
-        var result = Listener(
-            name: name, file: resource.path, port: port, location: protocolLocation, sectionLocation: blockLocation,
-            layer: layer, layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates,
-            backends: backends,
-            forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil)
-        result.unknowns = unknowns
-        return result
+        return backends
     }
 
     /// What `certificate_arn` names.
