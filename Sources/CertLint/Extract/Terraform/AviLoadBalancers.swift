@@ -57,47 +57,11 @@ struct AviLoadBalancers: TerraformProject.Provider {
                 unknowns.append("application_profile_ref (not a profile certlint can name)")
                 return .l4
             }()
-        var certificates: [CertificateReference] = []
-        if let attribute = body.attribute("ssl_key_and_certificate_refs") {
-            let location = SourceLocation(resource.path, attribute.range)
-            let value = evaluator.evaluate(attribute.expression, scope)
-            let first = value.list?.first ?? value
-            if let certificate = evaluator.referencedResource(first),
-                let file = evaluator.blocks("certificate", in: certificate.block.body, scope: [:]).first.flatMap({
-                    evaluator.fileReference($0.body, "certificate", at: location)
-                })
-            {
-                certificates.append(.file(file))
-            } else {
-                certificates.append(
-                    .unreadable(
-                        description: "ssl_key_and_certificate_refs", location: location,
-                        problem: "is not an avi_sslkeyandcertificate with file() content in this module"))
-            }
-        }
-        // Headers: X-Forwarded-For by the HTTP profile; RemotePort by an HTTP policy set.
-        var remotePort: SourceLocation?
-        for policies in evaluator.blocks("http_policies", in: body, scope: scope) {
-            guard
-                let set = evaluator.referencedResource(
-                    evaluator.value(policies.body, "http_policy_set_ref", policies.scope))
-            else { continue }
-            if mentionsHeader(.remotePort, in: set.block.body, evaluator) {
-                remotePort = SourceLocation(set.path, set.block.range)
-            }
-        }
-        var backends: [BackendReference] = []
-        if let attribute = body.attribute("pool_ref") {
-            let value = evaluator.evaluate(attribute.expression, scope)
-            if let poolResource = evaluator.referencedResource(value), poolResource.type == "avi_pool" {
-                backends.append(.pool(pool(poolResource, evaluator)))
-            } else {
-                backends.append(
-                    .missing(
-                        name: value.string ?? "pool (\(value.unknownReason ?? "not a reference"))",
-                        location: SourceLocation(resource.path, attribute.range)))
-            }
-        }
+        let certificates = certificates(resource, scope, evaluator)
+        let remotePort = remotePortPolicy(body, scope, evaluator)
+        let backends = evaluator.backends(
+            "pool_ref", of: resource, scope, poolType: "avi_pool", unlike: "not a reference"
+        ) { pool($0, evaluator) }
         let name = resource.address + (key.map { "[\($0)]" } ?? "")
         return evaluator.blocks("services", in: body, scope: scope).compactMap { service in
             guard let port = evaluator.value(service.body, "port", service.scope)?.int else { return nil }
@@ -111,6 +75,46 @@ struct AviLoadBalancers: TerraformProject.Provider {
             listener.unknowns = unknowns
             return listener
         }
+    }
+
+    /// The first of `ssl_key_and_certificate_refs`, as an avi_sslkeyandcertificate with file() content.
+    private func certificates(
+        _ resource: TerraformModule.Resource, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator
+    ) -> [CertificateReference] {
+        guard let attribute = resource.block.body.attribute("ssl_key_and_certificate_refs") else { return [] }
+        let location = SourceLocation(resource.path, attribute.range)
+        let value = evaluator.evaluate(attribute.expression, scope)
+        let first = value.list?.first ?? value
+        if let certificate = evaluator.referencedResource(first),
+            let file = evaluator.blocks("certificate", in: certificate.block.body, scope: [:]).first.flatMap({
+                evaluator.fileReference($0.body, "certificate", at: location)
+            })
+        {
+            return [.file(file)]
+        }
+        return [
+            .unreadable(
+                description: "ssl_key_and_certificate_refs", location: location,
+                problem: "is not an avi_sslkeyandcertificate with file() content in this module")
+        ]
+    }
+
+    /// Where an HTTP policy set of the virtual service adds RemotePort (X-Forwarded-For is the
+    /// HTTP profile's own).
+    private func remotePortPolicy(_ body: HCLBody, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator)
+        -> SourceLocation?
+    {
+        var remotePort: SourceLocation?
+        for policies in evaluator.blocks("http_policies", in: body, scope: scope) {
+            guard
+                let set = evaluator.referencedResource(
+                    evaluator.value(policies.body, "http_policy_set_ref", policies.scope))
+            else { continue }
+            if mentionsHeader(.remotePort, in: set.block.body, evaluator) {
+                remotePort = SourceLocation(set.path, set.block.range)
+            }
+        }
+        return remotePort
     }
 
     /// A header name anywhere in a policy set's `hdr` blocks.

@@ -33,36 +33,52 @@ struct BigIPLoadBalancers: TerraformProject.Provider {
             ["profiles", "client_profiles", "server_profiles"].compactMap { body.attribute($0) }.first.map {
                 SourceLocation(resource.path, $0.range)
             } ?? blockLocation
-        func kind(_ profile: String) -> String {
-            if let declared = evaluator.resource(
-                ofType: [
-                    "bigip_ltm_profile_client_ssl", "bigip_ltm_profile_server_ssl", "bigip_ltm_profile_http",
-                    "bigip_ltm_profile_fastl4", "bigip_ltm_profile_tcp",
-                ], named: profile)
-            {
-                return declared.type
-            }
-            let name = profile.lowercased()
-            if name.contains("clientssl") || name.contains("client-ssl") || name.contains("client_ssl") {
-                return "bigip_ltm_profile_client_ssl"
-            }
-            if name.contains("serverssl") || name.contains("server-ssl") || name.contains("server_ssl") {
-                return "bigip_ltm_profile_server_ssl"
-            }
-            if name.hasSuffix("/http") || name == "http" || name.contains("http") { return "bigip_ltm_profile_http" }
-            return "bigip_ltm_profile_tcp"
-        }
-        let kinds = profiles.map(kind)
-        let terminates = kinds.contains("bigip_ltm_profile_client_ssl")
-        let reencrypts = kinds.contains("bigip_ltm_profile_server_ssl")
-        let layer: Layer = kinds.contains("bigip_ltm_profile_http") ? .l7 : .l4
+        let kinds = profiles.map { (name: $0, kind: kind($0, evaluator)) }
+        let terminates = kinds.contains { $0.kind == Self.clientSSL }
+        let reencrypts = kinds.contains { $0.kind == Self.serverSSL }
+        let layer: Layer = kinds.contains { $0.kind == Self.http } ? .l7 : .l4
+        let headers = insertedHeaders(
+            httpProfiles: kinds.filter { $0.kind == Self.http }.map(\.name), body, scope, evaluator)
+        let name = resource.address + (key.map { "[\($0)]" } ?? "")
+        return Listener(
+            name: name, file: resource.path, port: port,
+            location: terminates
+                ? profileLocation
+                : (body.attribute("port").map { SourceLocation(resource.path, $0.range) } ?? blockLocation),
+            sectionLocation: blockLocation, layer: layer, layerLocation: profileLocation, terminatesTLS: terminates,
+            certificates: certificates(
+                clientProfiles: kinds.filter { $0.kind == Self.clientSSL }.map(\.name), evaluator),
+            backends: backends(of: resource, scope, reencrypts: reencrypts, evaluator),
+            forwardedForHeader: headers.forwardFor, remotePortHeader: headers.remotePort)
+    }
 
-        // The client SSL profile's certificate, as a bigip_ssl_certificate with file() content.
-        var certificates: [CertificateReference] = []
-        for profile in profiles where kind(profile) == "bigip_ltm_profile_client_ssl" {
-            guard let declared = evaluator.resource(ofType: ["bigip_ltm_profile_client_ssl"], named: profile) else {
-                continue
-            }
+    static let clientSSL = "bigip_ltm_profile_client_ssl"
+    static let serverSSL = "bigip_ltm_profile_server_ssl"
+    static let http = "bigip_ltm_profile_http"
+
+    /// A profile's kind: the type of the profile resource of that name, else what its name says.
+    private func kind(_ profile: String, _ evaluator: TerraformEvaluator) -> String {
+        if let declared = evaluator.resource(
+            ofType: [Self.clientSSL, Self.serverSSL, Self.http, "bigip_ltm_profile_fastl4", "bigip_ltm_profile_tcp"],
+            named: profile)
+        {
+            return declared.type
+        }
+        let name = profile.lowercased()
+        if name.contains("clientssl") || name.contains("client-ssl") || name.contains("client_ssl") {
+            return Self.clientSSL
+        }
+        if name.contains("serverssl") || name.contains("server-ssl") || name.contains("server_ssl") {
+            return Self.serverSSL
+        }
+        if name.hasSuffix("/http") || name == "http" || name.contains("http") { return Self.http }
+        return "bigip_ltm_profile_tcp"
+    }
+
+    /// The client SSL profiles' certificates, as bigip_ssl_certificate resources with file() content.
+    private func certificates(clientProfiles: [String], _ evaluator: TerraformEvaluator) -> [CertificateReference] {
+        clientProfiles.compactMap { profile in
+            guard let declared = evaluator.resource(ofType: [Self.clientSSL], named: profile) else { return nil }
             let certificateName = evaluator.value(declared.block.body, "cert")?.string
             let location = SourceLocation(
                 declared.path,
@@ -72,24 +88,26 @@ struct BigIPLoadBalancers: TerraformProject.Provider {
                 let certificate = evaluator.resource(ofType: ["bigip_ssl_certificate"], named: certificateName),
                 let file = evaluator.fileReference(certificate.block.body, "content", at: location)
             {
-                certificates.append(.file(file))
-            } else {
-                certificates.append(
-                    .unreadable(
-                        description: "certificate \(certificateName ?? "of \(profile)")", location: location,
-                        problem: "is not a bigip_ssl_certificate with file() content in this module"))
+                return .file(file)
             }
+            return .unreadable(
+                description: "certificate \(certificateName ?? "of \(profile)")", location: location,
+                problem: "is not a bigip_ssl_certificate with file() content in this module")
         }
+    }
 
-        // Headers: the HTTP profile's insert_xforwarded_for, or iRules.
+    /// Headers: the HTTP profile's insert_xforwarded_for, or iRules.
+    private func insertedHeaders(
+        httpProfiles: [String], _ body: HCLBody, _ scope: TerraformEvaluator.Scope, _ evaluator: TerraformEvaluator
+    ) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
         var forwardFor: SourceLocation?
         var remotePort: SourceLocation?
-        for profile in profiles where kind(profile) == "bigip_ltm_profile_http" {
-            if let declared = evaluator.resource(ofType: ["bigip_ltm_profile_http"], named: profile),
-                evaluator.value(declared.block.body, "insert_xforwarded_for")?.string == "enabled"
+        for profile in httpProfiles {
+            if let declared = evaluator.resource(ofType: [Self.http], named: profile),
+                evaluator.value(declared.block.body, "insert_xforwarded_for")?.string == "enabled",
+                let attribute = declared.block.body.attribute("insert_xforwarded_for")
             {
-                forwardFor = SourceLocation(
-                    declared.path, declared.block.body.attribute("insert_xforwarded_for")!.range)
+                forwardFor = SourceLocation(declared.path, attribute.range)
             }
         }
         for rule in evaluator.strings(body, "irules", scope) {
@@ -101,30 +119,27 @@ struct BigIPLoadBalancers: TerraformProject.Provider {
             if inserted.contains(.forwardedFor) { forwardFor = forwardFor ?? location }
             if inserted.contains(.remotePort) { remotePort = remotePort ?? location }
         }
+        return (forwardFor, remotePort)
+    }
 
-        var backends: [BackendReference] = []
-        if let poolValue = evaluator.value(body, "pool", scope) {
-            let poolResource =
-                evaluator.referencedResource(poolValue)
-                ?? poolValue.string.flatMap { evaluator.resource(ofType: ["bigip_ltm_pool"], named: $0) }
-            if let poolResource {
-                backends.append(.pool(pool(poolResource, usesTLS: reencrypts, evaluator)))
-            } else {
-                backends.append(
-                    .missing(
-                        name: poolValue.string ?? "pool (\(poolValue.unknownReason ?? "not a name"))",
-                        location: SourceLocation(resource.path, body.attribute("pool")!.range)))
-            }
+    /// The pool the virtual server names, by reference or by name.
+    private func backends(
+        of resource: TerraformModule.Resource, _ scope: TerraformEvaluator.Scope, reencrypts: Bool,
+        _ evaluator: TerraformEvaluator
+    ) -> [BackendReference] {
+        let body = resource.block.body
+        guard let poolValue = evaluator.value(body, "pool", scope), let attribute = body.attribute("pool") else {
+            return []
         }
-        let name = resource.address + (key.map { "[\($0)]" } ?? "")
-        return Listener(
-            name: name, file: resource.path, port: port,
-            location: terminates
-                ? profileLocation
-                : (body.attribute("port").map { SourceLocation(resource.path, $0.range) } ?? blockLocation),
-            sectionLocation: blockLocation, layer: layer, layerLocation: profileLocation, terminatesTLS: terminates,
-            certificates: certificates,
-            backends: backends, forwardedForHeader: forwardFor, remotePortHeader: remotePort)
+        let poolResource =
+            evaluator.referencedResource(poolValue)
+            ?? poolValue.string.flatMap { evaluator.resource(ofType: ["bigip_ltm_pool"], named: $0) }
+        if let poolResource { return [.pool(pool(poolResource, usesTLS: reencrypts, evaluator))] }
+        return [
+            .missing(
+                name: poolValue.string ?? "pool (\(poolValue.unknownReason ?? "not a name"))",
+                location: SourceLocation(resource.path, attribute.range))
+        ]
     }
 
     private func pool(_ resource: TerraformModule.Resource, usesTLS: Bool, _ evaluator: TerraformEvaluator) -> Pool {

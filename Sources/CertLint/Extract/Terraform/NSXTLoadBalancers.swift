@@ -30,36 +30,69 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
         let profileAttribute = body.attribute("application_profile_path")
         let profileLocation = profileAttribute.map { SourceLocation(resource.path, $0.range) } ?? blockLocation
         let profile = evaluator.referencedResource(profileAttribute.map { evaluator.evaluate($0.expression, scope) })
-        var layer = Layer.l4
-        switch profile?.type {
-        case "nsxt_policy_lb_http_application_profile"?: layer = .l7
-        case "nsxt_policy_lb_fast_tcp_application_profile"?, "nsxt_policy_lb_fast_udp_application_profile"?: layer = .l4
-        default:
-            let text = profileAttribute.flatMap { evaluator.evaluate($0.expression, scope).string }?.lowercased() ?? ""
-            if text.contains("http") {
-                layer = .l7
-            } else if !text.contains("tcp") {
-                unknowns.append("application_profile_path (not a profile of this module)")
-            }
-        }
+        let layer = layer(profile, profileAttribute, scope, evaluator, unknowns: &unknowns)
         let clientSSL = evaluator.blocks("client_ssl", in: body, scope: scope).first
         let serverSSL = evaluator.blocks("server_ssl", in: body, scope: scope).first
-        var certificates: [CertificateReference] = []
-        if let clientSSL, let attribute = clientSSL.body.attribute("default_certificate_path") {
-            let location = SourceLocation(resource.path, attribute.range)
-            let value = evaluator.evaluate(attribute.expression, clientSSL.scope)
-            if let certificate = evaluator.referencedResource(value),
-                let file = evaluator.fileReference(certificate.block.body, "certificate_pem", at: location)
-                    ?? evaluator.fileReference(certificate.block.body, "pem_encoded", at: location)
-            {
-                certificates.append(.file(file))
-            } else {
-                certificates.append(
-                    .unreadable(
-                        description: "certificate \(value.string ?? "default_certificate_path")", location: location,
-                        problem: "is not a certificate with file() content in this module"))
-            }
+        let certificates = clientSSL.map { self.certificates($0, resource, evaluator) } ?? []
+        let headers = insertedHeaders(resource, profile: profile, scope, evaluator)
+        let backends = evaluator.backends(
+            "pool_path", of: resource, scope, poolType: "nsxt_policy_lb_pool", unlike: "not a path"
+        ) { pool($0, usesTLS: serverSSL != nil, evaluator) }
+        let name = resource.address + (key.map { "[\($0)]" } ?? "")
+        let location = clientSSL.map { SourceLocation(resource.path, $0.body.range) } ?? profileLocation
+        return ports.map { port in
+            var listener = Listener(
+                name: name, file: resource.path, port: port, location: location, sectionLocation: blockLocation,
+                layer: layer, layerLocation: profileLocation, terminatesTLS: clientSSL != nil,
+                certificates: certificates, backends: backends, forwardedForHeader: headers.forwardFor,
+                remotePortHeader: headers.remotePort)
+            listener.unknowns = unknowns
+            return listener
         }
+    }
+
+    /// The layer from the application profile: its resource type, else what the path says.
+    private func layer(
+        _ profile: TerraformModule.Resource?, _ attribute: HCLAttribute?, _ scope: TerraformEvaluator.Scope,
+        _ evaluator: TerraformEvaluator, unknowns: inout [String]
+    ) -> Layer {
+        switch profile?.type {
+        case "nsxt_policy_lb_http_application_profile"?: return .l7
+        case "nsxt_policy_lb_fast_tcp_application_profile"?, "nsxt_policy_lb_fast_udp_application_profile"?: return .l4
+        default:
+            let text = attribute.flatMap { evaluator.evaluate($0.expression, scope).string }?.lowercased() ?? ""
+            if text.contains("http") { return .l7 }
+            if !text.contains("tcp") { unknowns.append("application_profile_path (not a profile of this module)") }
+            return .l4
+        }
+    }
+
+    /// The client SSL block's default certificate, as a certificate resource with file() content.
+    private func certificates(
+        _ clientSSL: (body: HCLBody, scope: TerraformEvaluator.Scope), _ resource: TerraformModule.Resource,
+        _ evaluator: TerraformEvaluator
+    ) -> [CertificateReference] {
+        guard let attribute = clientSSL.body.attribute("default_certificate_path") else { return [] }
+        let location = SourceLocation(resource.path, attribute.range)
+        let value = evaluator.evaluate(attribute.expression, clientSSL.scope)
+        if let certificate = evaluator.referencedResource(value),
+            let file = evaluator.fileReference(certificate.block.body, "certificate_pem", at: location)
+                ?? evaluator.fileReference(certificate.block.body, "pem_encoded", at: location)
+        {
+            return [.file(file)]
+        }
+        return [
+            .unreadable(
+                description: "certificate \(value.string ?? "default_certificate_path")", location: location,
+                problem: "is not a certificate with file() content in this module")
+        ]
+    }
+
+    /// X-Forwarded-For from the HTTP profile; either header from a rule's header rewrite.
+    private func insertedHeaders(
+        _ resource: TerraformModule.Resource, profile: TerraformModule.Resource?, _ scope: TerraformEvaluator.Scope,
+        _ evaluator: TerraformEvaluator
+    ) -> (forwardFor: SourceLocation?, remotePort: SourceLocation?) {
         var forwardFor: SourceLocation?
         if let profile, let attribute = profile.block.body.attribute("x_forwarded_for"),
             let mode = evaluator.evaluate(attribute.expression).string, mode == "INSERT" || mode == "REPLACE"
@@ -67,7 +100,7 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
             forwardFor = SourceLocation(profile.path, attribute.range)
         }
         var remotePort: SourceLocation?
-        for rule in evaluator.blocks("rule", in: body, scope: scope) {
+        for rule in evaluator.blocks("rule", in: resource.block.body, scope: scope) {
             for action in evaluator.blocks("action", in: rule.body, scope: rule.scope) {
                 for rewrite in evaluator.blocks("http_request_header_rewrite", in: action.body, scope: action.scope) {
                     guard let header = evaluator.value(rewrite.body, "header_name", rewrite.scope)?.string else {
@@ -82,30 +115,7 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
                 }
             }
         }
-        var backends: [BackendReference] = []
-        if let attribute = body.attribute("pool_path") {
-            let value = evaluator.evaluate(attribute.expression, scope)
-            if let poolResource = evaluator.referencedResource(value), poolResource.type == "nsxt_policy_lb_pool" {
-                backends.append(.pool(pool(poolResource, usesTLS: serverSSL != nil, evaluator)))
-            } else {
-                backends.append(
-                    .missing(
-                        name: value.string ?? "pool (\(value.unknownReason ?? "not a path"))",
-                        location: SourceLocation(resource.path, attribute.range)))
-            }
-        }
-        let name = resource.address + (key.map { "[\($0)]" } ?? "")
-        let location = clientSSL.map { SourceLocation(resource.path, $0.body.range) } ?? profileLocation
-        return ports.map { port in
-            var listener = Listener(
-                name: name, file: resource.path, port: port, location: location, sectionLocation: blockLocation,
-                layer: layer,
-                layerLocation: profileLocation, terminatesTLS: clientSSL != nil, certificates: certificates,
-                backends: backends,
-                forwardedForHeader: forwardFor, remotePortHeader: remotePort)
-            listener.unknowns = unknowns
-            return listener
-        }
+        return (forwardFor, remotePort)
     }
 
     private func pool(_ resource: TerraformModule.Resource, usesTLS: Bool, _ evaluator: TerraformEvaluator) -> Pool {

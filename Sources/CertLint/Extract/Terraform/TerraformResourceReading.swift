@@ -31,6 +31,24 @@ extension TerraformEvaluator {
         }
     }
 
+    /// The pool an argument of a virtual server points at (`pool_path`, `pool_ref`): a resource of
+    /// `poolType` in this module, read by `pool`, or a missing backend named by the value.
+    func backends(
+        _ name: String, of resource: TerraformModule.Resource, _ scope: Scope, poolType: String, unlike: String,
+        pool: (TerraformModule.Resource) -> Pool
+    ) -> [BackendReference] {
+        guard let attribute = resource.block.body.attribute(name) else { return [] }
+        let value = evaluate(attribute.expression, scope)
+        if let poolResource = referencedResource(value), poolResource.type == poolType {
+            return [.pool(pool(poolResource))]
+        }
+        return [
+            .missing(
+                name: value.string ?? "pool (\(value.unknownReason ?? unlike))",
+                location: SourceLocation(resource.path, attribute.range))
+        ]
+    }
+
     /// `file("certs/x.pem")` in an argument, as a repository file reference.
     func fileReference(_ body: HCLBody, _ name: String, at location: SourceLocation) -> FileReference? {
         guard let attribute = body.attribute(name),
