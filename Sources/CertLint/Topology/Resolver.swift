@@ -103,6 +103,40 @@ struct Resolver {
         nodesByDeployment: [String: Set<String>]
     ) -> DeploymentTopology {
         let subject = "deployment \(deployment.name)"
+        let joined = Self.virtualServersForVIP(
+            listeners(of: deployment, lookup: lookup, claimant: claimant, nodesByDeployment: nodesByDeployment),
+            vip: deployment.vip.value)
+        let mode = decideMode(deployment, joined)
+        let service = deployment.serviceCertificate.flatMap {
+            certificate(.file($0), subject: "\(subject) / service certificate")
+        }
+        let publicUse = publicCertificate(of: deployment, mode: mode?.mode, joined: joined, service: service)
+        let certProxy =
+            deployment.certProxy.certificate.map {
+                certificate(.file($0), subject: "\(subject) / cert proxy certificate")
+            } ?? publicUse
+        let secondary =
+            deployment.certProxy.secondaryCertificate.map {
+                certificate(.file($0), subject: "\(subject) / 5263 certificate")
+            } ?? service
+        let nodeNames = deployment.nodes.map(\.value)
+        return DeploymentTopology(
+            deployment: deployment, listeners: joined, mode: mode,
+            publicCertificate: publicUse, serviceCertificate: service,
+            certProxyCertificate: certProxy, secondaryCertificate: secondary,
+            namespace: HostNames.namespace(vip: deployment.vip.value, nodes: nodeNames),
+            classification: publicUse.map {
+                CertificateClassification.classify(
+                    dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
+            })
+    }
+
+    /// The listeners a deployment joins, each with the evidence that joined it.
+    private mutating func listeners(
+        of deployment: Deployment, lookup: ListenerLookup, claimant: [String: String],
+        nodesByDeployment: [String: Set<String>]
+    ) -> [DeploymentListener] {
+        let subject = "deployment \(deployment.name)"
         let nodes = Set(deployment.nodes.map(\.value))
         // Files, or folders (a Terraform module), the manifest lists under load-balancer:.
         var explicitFiles: Set<String> = []
@@ -157,13 +191,17 @@ struct Resolver {
             }
         }
 
-        joined = Self.virtualServersForVIP(joined, vip: deployment.vip.value)
-        let mode = decideMode(deployment, joined)
-        let service = deployment.serviceCertificate.flatMap {
-            certificate(.file($0), subject: "\(subject) / service certificate")
-        }
+        return joined
+    }
+
+    /// The certificate clients see on 443: the terminating listener's (or, when the platform
+    /// holds it, the declared one); in passthrough the service certificate.
+    private mutating func publicCertificate(
+        of deployment: Deployment, mode: LoadBalancerMode?, joined: [DeploymentListener], service: CertificateUse?
+    ) -> CertificateUse? {
+        let subject = "deployment \(deployment.name)"
         var publicUse: CertificateUse?
-        switch mode?.mode {
+        switch mode {
         case .reencrypt?, nil:
             let terminating = joined.first { $0.role == .service && $0.listener.terminatesTLS }?.listener
             if let terminating, let lbReference = terminating.certificates.first {
@@ -193,24 +231,7 @@ struct Resolver {
                 publicUse = certificate(.file(declared), subject: "\(subject) / public certificate")
             }
         }
-        let certProxy =
-            deployment.certProxy.certificate.map {
-                certificate(.file($0), subject: "\(subject) / cert proxy certificate")
-            } ?? publicUse
-        let secondary =
-            deployment.certProxy.secondaryCertificate.map {
-                certificate(.file($0), subject: "\(subject) / 5263 certificate")
-            } ?? service
-        let nodeNames = deployment.nodes.map(\.value)
-        return DeploymentTopology(
-            deployment: deployment, listeners: joined, mode: mode,
-            publicCertificate: publicUse, serviceCertificate: service,
-            certProxyCertificate: certProxy, secondaryCertificate: secondary,
-            namespace: HostNames.namespace(vip: deployment.vip.value, nodes: nodeNames),
-            classification: publicUse.map {
-                CertificateClassification.classify(
-                    dnsNames: $0.dnsNames, commonName: $0.commonName, vip: deployment.vip.value, nodes: nodeNames)
-            })
+        return publicUse
     }
 
     /// Of name-based virtual servers sharing a port (NGINX `server_name`), the ones a client
