@@ -8,8 +8,32 @@ public enum SARIFReporter {
     public static let fingerprintKey = "certlint/v1"
 
     public static func render(_ result: ScanResult) -> String {
-        let catalog = result.catalog
-        let rules = catalog.rules.map { rule in
+        let run = Run(
+            tool: Tool(
+                driver: Driver(
+                    name: "certlint", version: certlintVersion, semanticVersion: certlintVersion,
+                    rules: rules(result.catalog))),
+            originalUriBaseIds: [
+                "%SRCROOT%": ArtifactLocation(
+                    uri: URL(fileURLWithPath: result.root, isDirectory: true).absoluteString, uriBaseId: nil)
+            ],
+            results: results(result),
+            invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications(result))],
+            versionControlProvenance: result.provenance.map {
+                [
+                    VersionControlDetails(
+                        repositoryUri: $0.repositoryURI, revisionId: $0.revisionID, branch: $0.branch,
+                        mappedTo: ArtifactLocation(uri: nil, uriBaseId: "%SRCROOT%"))
+                ]
+            },
+            columnKind: "unicodeCodePoints")
+        return JSONReporter.encode(
+            Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run]))
+    }
+
+    /// The whole catalog, as `tool.driver.rules`.
+    static func rules(_ catalog: RuleCatalog) -> [ReportingDescriptor] {
+        catalog.rules.map { rule in
             ReportingDescriptor(
                 id: rule.id, name: rule.name,
                 shortDescription: Text(text: rule.short), fullDescription: Text(text: rule.full),
@@ -19,7 +43,12 @@ public enum SARIFReporter {
                     tags: rule.tags, securitySeverity: rule.securitySeverity, precision: "very-high",
                     problemSeverity: rule.level == .note ? "recommendation" : rule.level.rawValue))
         }
-        let results = result.findings.map { finding in
+    }
+
+    /// One result per finding, suppressed ones with their suppression.
+    static func results(_ result: ScanResult) -> [SARIFResult] {
+        let catalog = result.catalog
+        return result.findings.map { finding in
             SARIFResult(
                 ruleId: finding.ruleID, ruleIndex: catalog.index(of: finding.ruleID) ?? 0,
                 level: finding.level.rawValue,
@@ -48,6 +77,11 @@ public enum SARIFReporter {
                 },
                 properties: ResultProperties(subject: finding.subject))
         }
+    }
+
+    /// Parse failures (CP900), baseline entries that no longer occur, and scan notes.
+    static func notifications(_ result: ScanResult) -> [Notification] {
+        let catalog = result.catalog
         var notifications: [Notification] = result.findings.filter { $0.ruleID == "CP900" }.map { finding in
             Notification(
                 level: "error", message: Text(text: finding.message),
@@ -81,26 +115,7 @@ public enum SARIFReporter {
                 ],
                 descriptor: nil)
         }
-        let run = Run(
-            tool: Tool(
-                driver: Driver(
-                    name: "certlint", version: certlintVersion, semanticVersion: certlintVersion, rules: rules)),
-            originalUriBaseIds: [
-                "%SRCROOT%": ArtifactLocation(
-                    uri: URL(fileURLWithPath: result.root, isDirectory: true).absoluteString, uriBaseId: nil)
-            ],
-            results: results,
-            invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications)],
-            versionControlProvenance: result.provenance.map {
-                [
-                    VersionControlDetails(
-                        repositoryUri: $0.repositoryURI, revisionId: $0.revisionID, branch: $0.branch,
-                        mappedTo: ArtifactLocation(uri: nil, uriBaseId: "%SRCROOT%"))
-                ]
-            },
-            columnKind: "unicodeCodePoints")
-        return JSONReporter.encode(
-            Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run]))
+        return notifications
     }
 
     static func physical(_ location: SourceLocation, snippet: String?) -> PhysicalLocation {
