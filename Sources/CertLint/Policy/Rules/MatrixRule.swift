@@ -7,70 +7,85 @@ struct MatrixRule: Rule {
         let unresolvedSubjects = Set(
             context.topology.unresolved.map(\.subject) + context.topology.unusableCertificates.map(\.subject))
         for topology in context.topology.deployments {
-            let deployment = topology.deployment
-            let subject = "\(topology.subject) / matrix"
-            var complete = true
-            if topology.mode == nil {
-                complete = false
-                let plainHTTP = topology.listeners(.service).first {
-                    !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty
-                }
-                if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
-                    evaluation.report(
-                        .cp031, "\(topology.subject) / 443 mode", at: unknown.listener.location,
-                        "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run"
-                    )
-                } else if let plainHTTP {
-                    evaluation.report(
-                        .cp031, "\(topology.subject) / 443 mode", at: plainHTTP.listener.location,
-                        Messages.plainHTTP(topology, plainHTTP.listener))
-                } else {
-                    evaluation.report(
-                        .cp031, "\(topology.subject) / 443 mode", at: deployment.location,
-                        Messages.modeUnknown(topology))
-                }
-            } else {
-                evaluation.checked(.cp031, "\(topology.subject) / 443 mode", at: deployment.location)
-            }
-            if topology.publicCertificate == nil {
-                complete = false
-                // A reference that did not resolve is reported by CP030 already.
-                if !unresolvedSubjects.contains("\(topology.subject) / public certificate")
-                    && !unresolvedSubjects.contains("\(topology.subject) / service certificate")
-                {
-                    evaluation.report(
-                        .cp031, "\(topology.subject) / public certificate", at: deployment.location,
-                        Messages.certificateUnknown(topology))
-                }
-            } else {
-                evaluation.checked(.cp031, "\(topology.subject) / public certificate", at: deployment.location)
-            }
-            guard complete, let mode = topology.mode?.mode, let type = topology.classification?.type,
+            let modeKnown = judgeModeKnown(topology, into: &evaluation)
+            let certificateKnown = judgeCertificateKnown(topology, unresolvedSubjects, into: &evaluation)
+            guard modeKnown, certificateKnown, let mode = topology.mode?.mode, let type = topology.classification?.type,
                 let certificate = topology.publicCertificate
             else { continue }
-            let configured = deployment.certProxy.secondaryPort
-            let related = relatedLocations(topology, certificate)
-            switch context.matrix.verdict(namespace: topology.namespace, type: type, mode: mode) {
-            case .row(let row):
-                evaluation.checked(.cp003, subject, at: deployment.location)
-                if row.port5263Required && configured == nil {
-                    evaluation.report(
-                        .cp001, subject, at: deployment.certProxy.location ?? deployment.location,
-                        Messages.port5263Missing(topology, row), related: related)
-                } else {
-                    evaluation.checked(.cp001, subject, at: deployment.location)
-                }
-                if !row.port5263Required, let configured {
-                    evaluation.report(
-                        .cp002, subject, at: configured.location,
-                        Messages.port5263Unneeded(topology, row, configured.value), related: related)
-                } else {
-                    evaluation.checked(.cp002, subject, at: deployment.location)
-                }
-            case .unsupported(let reason):
+            let verdict = context.matrix.verdict(namespace: topology.namespace, type: type, mode: mode)
+            judge(topology, verdict, related: relatedLocations(topology, certificate), into: &evaluation)
+        }
+    }
+
+    /// CP031 when the 443 mode is unknown, with the most precise reason there is.
+    private func judgeModeKnown(_ topology: DeploymentTopology, into evaluation: inout Evaluation) -> Bool {
+        let subject = "\(topology.subject) / 443 mode"
+        guard topology.mode == nil else {
+            evaluation.checked(.cp031, subject, at: topology.deployment.location)
+            return true
+        }
+        let plainHTTP = topology.listeners(.service).first {
+            !$0.listener.terminatesTLS && $0.listener.layer == .l7 && $0.listener.unknowns.isEmpty
+        }
+        if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
+            evaluation.report(
+                .cp031, subject, at: unknown.listener.location,
+                "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run"
+            )
+        } else if let plainHTTP {
+            evaluation.report(
+                .cp031, subject, at: plainHTTP.listener.location, Messages.plainHTTP(topology, plainHTTP.listener))
+        } else {
+            evaluation.report(.cp031, subject, at: topology.deployment.location, Messages.modeUnknown(topology))
+        }
+        return false
+    }
+
+    /// CP031 when the public certificate is unknown, unless CP030 or CP022 already explains it.
+    private func judgeCertificateKnown(
+        _ topology: DeploymentTopology, _ unresolvedSubjects: Set<String>, into evaluation: inout Evaluation
+    ) -> Bool {
+        let subject = "\(topology.subject) / public certificate"
+        guard topology.publicCertificate == nil else {
+            evaluation.checked(.cp031, subject, at: topology.deployment.location)
+            return true
+        }
+        if !unresolvedSubjects.contains(subject)
+            && !unresolvedSubjects.contains("\(topology.subject) / service certificate")
+        {
+            evaluation.report(.cp031, subject, at: topology.deployment.location, Messages.certificateUnknown(topology))
+        }
+        return false
+    }
+
+    /// CP001, CP002 and CP003: the row's 5263 requirement against the configuration, or no row.
+    private func judge(
+        _ topology: DeploymentTopology, _ verdict: DecisionMatrix.Verdict, related: [RelatedLocation],
+        into evaluation: inout Evaluation
+    ) {
+        let deployment = topology.deployment
+        let subject = "\(topology.subject) / matrix"
+        let configured = deployment.certProxy.secondaryPort
+        switch verdict {
+        case .row(let row):
+            evaluation.checked(.cp003, subject, at: deployment.location)
+            if row.port5263Required && configured == nil {
                 evaluation.report(
-                    .cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
+                    .cp001, subject, at: deployment.certProxy.location ?? deployment.location,
+                    Messages.port5263Missing(topology, row), related: related)
+            } else {
+                evaluation.checked(.cp001, subject, at: deployment.location)
             }
+            if !row.port5263Required, let configured {
+                evaluation.report(
+                    .cp002, subject, at: configured.location,
+                    Messages.port5263Unneeded(topology, row, configured.value), related: related)
+            } else {
+                evaluation.checked(.cp002, subject, at: deployment.location)
+            }
+        case .unsupported(let reason):
+            evaluation.report(
+                .cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
         }
     }
 
