@@ -136,23 +136,9 @@ public struct ManifestReader {
             }
             lbMode = Located(mode, at: yaml.location(value))
         }
-        var certProxy = CertProxy(
-            port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil)
-        if let proxyNode = keys["cert-proxy"] {
-            let proxyPath = "\(keyPath).cert-proxy"
-            let proxy = try yaml.mapping(
-                proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
-            certProxy = CertProxy(
-                port: try proxy["port"].map { Located(try yaml.port($0, "\(proxyPath).port"), at: yaml.location($0)) },
-                secondaryPort: try proxy["secondary-port"].map {
-                    Located(try yaml.port($0, "\(proxyPath).secondary-port"), at: yaml.location($0))
-                },
-                certificate: try proxy["certificate"].map { try reference($0, "\(proxyPath).certificate") },
-                secondaryCertificate: try proxy["secondary-certificate"].map {
-                    try reference($0, "\(proxyPath).secondary-certificate")
-                },
-                location: yaml.location(proxyNode))
-        }
+        let certProxy =
+            try keys["cert-proxy"].map { try self.certProxy($0, "\(keyPath).cert-proxy") }
+            ?? CertProxy(port: nil, secondaryPort: nil, certificate: nil, secondaryCertificate: nil, location: nil)
         return Deployment(
             name: name, manifest: path, location: yaml.location(nameNode), vip: vip,
             nodes: nodes.map { Located($0.value.lowercasedFQDN, at: $0.location) },
@@ -170,6 +156,21 @@ public struct ManifestReader {
                     FileReference(path: $0.value, location: $0.location, baseDirectory: directory)
                 }
             } ?? [])
+    }
+
+    private func certProxy(_ proxyNode: YAMLNode, _ proxyPath: String) throws -> CertProxy {
+        let proxy = try yaml.mapping(
+            proxyNode, proxyPath, allowed: ["port", "secondary-port", "certificate", "secondary-certificate"])
+        return CertProxy(
+            port: try proxy["port"].map { Located(try yaml.port($0, "\(proxyPath).port"), at: yaml.location($0)) },
+            secondaryPort: try proxy["secondary-port"].map {
+                Located(try yaml.port($0, "\(proxyPath).secondary-port"), at: yaml.location($0))
+            },
+            certificate: try proxy["certificate"].map { try reference($0, "\(proxyPath).certificate") },
+            secondaryCertificate: try proxy["secondary-certificate"].map {
+                try reference($0, "\(proxyPath).secondary-certificate")
+            },
+            location: yaml.location(proxyNode))
     }
 
     // MARK: Typed values

@@ -171,37 +171,10 @@ public final class TerraformEvaluator {
             return .unknown("'\(name)' is not a value certlint knows")
         case .traversal(let base, let steps, _):
             return traverse(base, steps, scope, text: expression.referenceName ?? "expression")
-        case .splat(let source, let rest, _):
-            let value = evaluate(source, scope)
-            guard case .list(let items) = value else {
-                if value.isUnknown { return value }
-                return apply(rest, to: value, scope)
-            }
-            return .list(items.map { apply(rest, to: $0, scope) })
-        case .call(let name, let arguments, let expandFinal, _):
-            var values = arguments.map { evaluate($0, scope) }
-            if expandFinal, let last = values.popLast() {
-                guard case .list(let items) = last else {
-                    return .unknown("\(name)(…) expands a value that is not a list")
-                }
-                values += items
-            }
-            return TerraformFunctions.call(name, values, evaluator: self)
-        case .tuple(let items, _):
-            return .list(items.map { evaluate($0, scope) })
-        case .object(let items, _):
-            var fields: [String: TerraformValue] = [:]
-            for item in items {
-                let key: TerraformValue
-                if case .variable(let name, _) = item.key {
-                    key = .string(name)
-                } else {
-                    key = evaluate(item.key, scope)
-                }
-                guard let text = key.string else { return .unknown("an object key is not known") }
-                fields[text] = evaluate(item.value, scope)
-            }
-            return .object(fields)
+        case .splat(let source, let rest, _): return splat(source, rest, scope)
+        case .call(let name, let arguments, let expandFinal, _): return call(name, arguments, expandFinal, scope)
+        case .tuple(let items, _): return .list(items.map { evaluate($0, scope) })
+        case .object(let items, _): return object(items, scope)
         case .unary(let op, let operand, _):
             let value = evaluate(operand, scope)
             if value.isUnknown { return value }
@@ -222,6 +195,44 @@ public final class TerraformEvaluator {
         case .forObject(let clause, _):
             return forExpression(clause, scope, object: true)
         }
+    }
+
+    /// `source[*].rest`: the traversal applied to each element (a value that is not a list is one element).
+    private func splat(_ source: HCLExpression, _ rest: [HCLTraverser], _ scope: Scope) -> TerraformValue {
+        let value = evaluate(source, scope)
+        guard case .list(let items) = value else {
+            if value.isUnknown { return value }
+            return apply(rest, to: value, scope)
+        }
+        return .list(items.map { apply(rest, to: $0, scope) })
+    }
+
+    /// A function call; `f(list...)` expands its final argument.
+    private func call(_ name: String, _ arguments: [HCLExpression], _ expandFinal: Bool, _ scope: Scope)
+        -> TerraformValue
+    {
+        var values = arguments.map { evaluate($0, scope) }
+        if expandFinal, let last = values.popLast() {
+            guard case .list(let items) = last else { return .unknown("\(name)(…) expands a value that is not a list") }
+            values += items
+        }
+        return TerraformFunctions.call(name, values, evaluator: self)
+    }
+
+    /// `{ key = value }`: a bare name as a key is that text, not a variable.
+    private func object(_ items: [HCLObjectItem], _ scope: Scope) -> TerraformValue {
+        var fields: [String: TerraformValue] = [:]
+        for item in items {
+            let key: TerraformValue
+            if case .variable(let name, _) = item.key {
+                key = .string(name)
+            } else {
+                key = evaluate(item.key, scope)
+            }
+            guard let text = key.string else { return .unknown("an object key is not known") }
+            fields[text] = evaluate(item.value, scope)
+        }
+        return .object(fields)
     }
 
     private func template(_ parts: [HCLTemplatePart], _ scope: Scope) -> TerraformValue {
