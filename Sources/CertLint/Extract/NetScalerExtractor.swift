@@ -182,50 +182,8 @@ public struct NetScalerExtractor: Extractor {
         }
     }
 
-    /// Words of one line; `"…"` keeps blanks, a backslash escapes the next character.
+    /// Words of one line; `"…"` keeps blanks, a backslash in quotes escapes the next character.
     static func words(_ line: String, line number: Int) throws(FormatError) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var inWord = false
-        var quoted = false
-        var iterator = line.makeIterator()
-        var column = 0
-        var quoteColumn = 0
-        while let character = iterator.next() {
-            column += 1
-            if quoted {
-                if character == "\\" {
-                    if let next = iterator.next() {
-                        current.append(next)
-                        column += 1
-                    }
-                } else if character == "\"" {
-                    quoted = false
-                } else {
-                    current.append(character)
-                }
-                continue
-            }
-            switch character {
-            case " ", "\t":
-                if inWord {
-                    words.append(current)
-                    current = ""
-                    inWord = false
-                }
-            case "\"":
-                quoted = true
-                inWord = true
-                quoteColumn = column
-            default:
-                inWord = true
-                current.append(character)
-            }
-        }
-        if quoted {
-            throw FormatError("the quote opened here is not closed on this line", line: number, column: quoteColumn)
-        }
-        if inWord { words.append(current) }
-        return words
+        try QuotedWords.netScaler.split(Substring(line), line: number).map(\.text)
     }
 }

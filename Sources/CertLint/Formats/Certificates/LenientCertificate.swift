@@ -27,90 +27,109 @@ enum LenientCertificate {
         let rsaKeyBits: Int?
     }
 
+    /// The to-be-signed fields as rewritten so far, and what was rewritten.
+    private struct Rewriting {
+        var rewritten: [String] = []
+        var keyUnknown = false
+        var rsaKeyBits: Int?
+        var fields: [ArraySlice<UInt8>] = []
+    }
+
     /// The certificate as OpenSSL reads it; nil when the DER is broken beyond these rewrites.
     static func read(_ der: [UInt8]) -> Reading? {
         guard let root = try? DER.parse(der), case .constructed(let parts) = root.content else { return nil }
         let outer = Array(parts)
         guard outer.count == 3, case .constructed(let tbsParts) = outer[0].content else { return nil }
-        var rewritten: [String] = []
-        var keyUnknown = false
-        var rsaKeyBits: Int?
-        var fields: [ArraySlice<UInt8>] = []
-        var position = 0  // 0 version/serial, then signature, issuer, validity, subject, key
         let signatureOID = RSAKeyGuard.algorithmOID(outer[1])
         let signatureSupported = supportedSignatures.contains(Array(outer[1].encodedBytes))
-        for field in tbsParts {
-            let tag = field.identifier
-            if tag.tagClass == .contextSpecific && tag.tagNumber == 0 && position == 0 {
-                switch versionNumber(field) {
-                case 0?: rewritten.append("version 1 written out (DER leaves a DEFAULT value out)")
-                case let number? where number > 2:
-                    rewritten.append("an unknown version \(number + 1)")
-                    fields.append(explicitVersion3)
-                default: fields.append(field.encodedBytes)
-                }
-                continue
-            }
-            if tag.tagClass == .contextSpecific && (tag.tagNumber == 1 || tag.tagNumber == 2) {
-                rewritten.append(tag.tagNumber == 1 ? "an issuer unique ID" : "a subject unique ID")
-                continue
-            }
-            if tag.tagClass == .contextSpecific && tag.tagNumber == 3 {
-                fields.append(extensions(field, &rewritten))
-                continue
-            }
-            defer { position += 1 }
-            switch position {
-            case 0:
-                if case .primitive(let bytes) = field.content, let positive = unsignedSerial(bytes) {
-                    rewritten.append(
-                        bytes.first.map { $0 & 0x80 != 0 } == true
-                            ? "a negative serial number" : "a serial number with redundant leading bytes")
-                    fields.append(encoded(.integer, positive))
-                } else {
-                    fields.append(field.encodedBytes)
-                }
-            case 1:
-                fields.append(signatureSupported ? field.encodedBytes : replacementSignature(signatureOID))
-            case 2, 4:
-                fields.append(sortedName(field, &rewritten))
-            case 3:
-                fields.append(validity(field, &rewritten))
-            case 5:
-                if RSAKeyGuard.refuses(spki: field)
-                    || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil
-                {
-                    rewritten.append("a public key swift-certificates cannot read")
-                    keyUnknown = true
-                    rsaKeyBits = RSAKeyGuard.modulusBits(spki: field)
-                    fields.append(placeholderKey)
-                } else {
-                    fields.append(field.encodedBytes)
-                }
-            default:
-                fields.append(field.encodedBytes)
-            }
+        let signature = signatureSupported ? outer[1].encodedBytes : replacementSignature(signatureOID)
+        var rewriting = Rewriting()
+        var position = 0  // 0 version/serial, then signature, issuer, validity, subject, key
+        for field in tbsParts where !rewriteTagged(field, position: position, &rewriting) {
+            rewritePositional(
+                field, position: position, signature: signatureSupported ? nil : signature, &rewriting)
+            position += 1
         }
         if !signatureSupported {
-            rewritten.append(
+            rewriting.rewritten.append(
                 "the signature algorithm \(signatureOID ?? "?"), which swift-certificates does not support")
         }
-        guard !rewritten.isEmpty else { return nil }
+        guard !rewriting.rewritten.isEmpty else { return nil }
         var serializer = DER.Serializer()
         serializer.appendConstructedNode(identifier: .sequence) { certificate in
             certificate.appendConstructedNode(identifier: .sequence) { tbs in
-                for field in fields { tbs.serializeRawBytes(field) }
+                for field in rewriting.fields { tbs.serializeRawBytes(field) }
             }
-            certificate.serializeRawBytes(
-                signatureSupported ? outer[1].encodedBytes : replacementSignature(signatureOID))
+            certificate.serializeRawBytes(signature)
             certificate.serializeRawBytes(outer[2].encodedBytes)
         }
         guard let certificate = try? Certificate(derEncoded: serializer.serializedBytes) else { return nil }
         var unique: [String] = []
-        for item in rewritten where !unique.contains(item) { unique.append(item) }
+        for item in rewriting.rewritten where !unique.contains(item) { unique.append(item) }
         return Reading(
-            certificate: certificate, rewritten: unique, keyUnknown: keyUnknown, signatureAlgorithmOID: signatureOID,
-            rsaKeyBits: rsaKeyBits)
+            certificate: certificate, rewritten: unique, keyUnknown: rewriting.keyUnknown,
+            signatureAlgorithmOID: signatureOID, rsaKeyBits: rewriting.rsaKeyBits)
+    }
+
+    /// The context-tagged fields: the version (`[0]`, before the serial), the unique IDs (`[1]`,
+    /// `[2]`, left out) and the extensions (`[3]`). False for a field that is not one of them.
+    private static func rewriteTagged(_ field: ASN1Node, position: Int, _ rewriting: inout Rewriting) -> Bool {
+        let tag = field.identifier
+        guard tag.tagClass == .contextSpecific else { return false }
+        switch tag.tagNumber {
+        case 0 where position == 0:
+            switch versionNumber(field) {
+            case 0?: rewriting.rewritten.append("version 1 written out (DER leaves a DEFAULT value out)")
+            case let number? where number > 2:
+                rewriting.rewritten.append("an unknown version \(number + 1)")
+                rewriting.fields.append(explicitVersion3)
+            default: rewriting.fields.append(field.encodedBytes)
+            }
+        case 1, 2:
+            rewriting.rewritten.append(tag.tagNumber == 1 ? "an issuer unique ID" : "a subject unique ID")
+        case 3:
+            rewriting.fields.append(extensions(field, &rewriting.rewritten))
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// The fields in order: serial, signature (replaced by `signature` when one is given), issuer,
+    /// validity, subject, public key.
+    private static func rewritePositional(
+        _ field: ASN1Node, position: Int, signature: ArraySlice<UInt8>?, _ rewriting: inout Rewriting
+    ) {
+        switch position {
+        case 0:
+            if case .primitive(let bytes) = field.content, let positive = unsignedSerial(bytes) {
+                rewriting.rewritten.append(
+                    bytes.first.map { $0 & 0x80 != 0 } == true
+                        ? "a negative serial number" : "a serial number with redundant leading bytes")
+                rewriting.fields.append(encoded(.integer, positive))
+            } else {
+                rewriting.fields.append(field.encodedBytes)
+            }
+        case 1:
+            rewriting.fields.append(signature ?? field.encodedBytes)
+        case 2, 4:
+            rewriting.fields.append(sortedName(field, &rewriting.rewritten))
+        case 3:
+            rewriting.fields.append(validity(field, &rewriting.rewritten))
+        case 5:
+            if RSAKeyGuard.refuses(spki: field)
+                || (try? Certificate.PublicKey(derEncoded: Array(field.encodedBytes))) == nil
+            {
+                rewriting.rewritten.append("a public key swift-certificates cannot read")
+                rewriting.keyUnknown = true
+                rewriting.rsaKeyBits = RSAKeyGuard.modulusBits(spki: field)
+                rewriting.fields.append(placeholderKey)
+            } else {
+                rewriting.fields.append(field.encodedBytes)
+            }
+        default:
+            rewriting.fields.append(field.encodedBytes)
+        }
     }
 
     // MARK: Fields

@@ -31,10 +31,8 @@ public struct HAProxyDirective: Sendable {
     public func has(_ word: String) -> Bool { arguments.contains { $0.text == word } }
 }
 
-public struct HAProxyWord: Sendable {
-    public let text: String
-    public let column: Int
-}
+/// A word of an HAProxy line.
+public typealias HAProxyWord = ConfigWord
 
 /// Reads HAProxy's configuration grammar: one directive a line, words split on blanks, `"…"`
 /// (with backslash escapes) and `'…'` quoting, backslash-escaped characters, `#` comments.
@@ -82,68 +80,6 @@ public enum HAProxyParser {
     }
 
     static func splitWords(_ line: Substring, line number: Int) throws(FormatError) -> [HAProxyWord] {
-        var words: [HAProxyWord] = []
-        var word = ""
-        var wordColumn = 0
-        var inWord = false
-        var quote: Character?
-        var quoteColumn = 0
-        var column = 0
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            column += 1
-            if let open = quote {
-                if character == open {
-                    quote = nil
-                } else if character == "\\" && open == "\"" {
-                    if let escaped = iterator.next() {
-                        column += 1
-                        word.append(escaped)
-                    }
-                } else {
-                    word.append(character)
-                }
-                continue
-            }
-            switch character {
-            case " ", "\t", "\r":
-                if inWord {
-                    words.append(HAProxyWord(text: word, column: wordColumn))
-                    word = ""
-                    inWord = false
-                }
-            case "#":
-                if inWord { words.append(HAProxyWord(text: word, column: wordColumn)) }
-                return words
-            case "\"", "'":
-                if !inWord {
-                    inWord = true
-                    wordColumn = column
-                }
-                quote = character
-                quoteColumn = column
-            case "\\":
-                if !inWord {
-                    inWord = true
-                    wordColumn = column
-                }
-                if let escaped = iterator.next() {
-                    column += 1
-                    word.append(escaped)
-                }
-            default:
-                if !inWord {
-                    inWord = true
-                    wordColumn = column
-                }
-                word.append(character)
-            }
-        }
-        if let open = quote {
-            throw FormatError(
-                "the quote \(open) opened here is not closed on this line", line: number, column: quoteColumn)
-        }
-        if inWord { words.append(HAProxyWord(text: word, column: wordColumn)) }
-        return words
+        try QuotedWords.haproxy.split(line, line: number)
     }
 }
