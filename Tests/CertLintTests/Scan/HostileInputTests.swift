@@ -40,6 +40,13 @@ import Testing
                 "CP900 tf/main.tf:2:134 Terraform: Nesting too deep: blocks, expressions and templates nest deeper than 128 levels here; certlint does not read further"
             ]),
         Case(
+            // Each `[*]` applies what follows to every element: one level per splat.
+            name: "HCL full splats 100,000 long",
+            files: ["tf/main.tf": "locals {\n  a = b" + String(repeating: "[*]", count: deep) + "\n}\n"],
+            expected: [
+                "CP900 tf/main.tf:2:389 Terraform: Nesting too deep: blocks, expressions and templates nest deeper than 128 levels here; certlint does not read further"
+            ]),
+        Case(
             name: "NGINX blocks 100,000 deep",
             files: [
                 "nginx/nginx.conf": "http {\n" + String(repeating: "location / {\n", count: deep)

@@ -135,29 +135,7 @@ public struct HCLParser {
                 try endOfItem(closer: closer, what: "argument")
                 continue
             }
-            var labels: [String] = []
-            while let next = current, next != "{" {
-                if next == "\"" {
-                    let labelStart = index
-                    guard case .template(let parts, _) = try quotedTemplate(),
-                        parts.allSatisfy({ if case .literal = $0 { return true } else { return false } })
-                    else {
-                        throw error(
-                            "Invalid block label", "block labels are plain strings without interpolation",
-                            at: labelStart)
-                    }
-                    labels.append(
-                        parts.map { if case .literal(let text) = $0 { return text } else { return "" } }.joined())
-                } else if isIdentifierStart(next) {
-                    labels.append(identifier())
-                } else {
-                    throw error(
-                        "Invalid block definition",
-                        "a block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header; found \(describeCurrent())"
-                    )
-                }
-                try skipBlanks()
-            }
+            let labels = try blockLabels()
             guard current == "{" else {
                 throw error(
                     "Invalid block definition", "expected \"{\" after the block header, found \(describeCurrent())")
@@ -170,6 +148,34 @@ public struct HCLParser {
             items.append(.block(HCLBlock(type: name, labels: labels, body: blockBody, range: range(from: itemStart))))
             try endOfItem(closer: closer, what: "block definition")
         }
+    }
+
+    /// The labels of a block header, up to its `{`: quoted strings without interpolation, or names.
+    private mutating func blockLabels() throws(FormatError) -> [String] {
+        var labels: [String] = []
+        while let next = current, next != "{" {
+            if next == "\"" {
+                let labelStart = index
+                guard case .template(let parts, _) = try quotedTemplate(),
+                    parts.allSatisfy({ if case .literal = $0 { return true } else { return false } })
+                else {
+                    throw error(
+                        "Invalid block label", "block labels are plain strings without interpolation",
+                        at: labelStart)
+                }
+                labels.append(
+                    parts.map { if case .literal(let text) = $0 { return text } else { return "" } }.joined())
+            } else if isIdentifierStart(next) {
+                labels.append(identifier())
+            } else {
+                throw error(
+                    "Invalid block definition",
+                    "a block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header; found \(describeCurrent())"
+                )
+            }
+            try skipBlanks()
+        }
+        return labels
     }
 
     /// An item ends at a newline, the end of the file, or the closing brace of a one-line block.
@@ -264,7 +270,6 @@ public struct HCLParser {
 
     /// Attribute access, index, legacy index and splats after a term.
     private mutating func postfix(_ base: HCLExpression) throws(FormatError) -> HCLExpression {
-        let start = index
         var expression = base
         var steps: [HCLTraverser] = []
         let baseStart = base.range.start
@@ -283,57 +288,72 @@ public struct HCLParser {
             }
             if current == "." {
                 index += 1
-                if current == "*" {
-                    index += 1
-                    flush()
-                    var rest: [HCLTraverser] = []
-                    while current == ".", let next = peek(),
-                        isIdentifierStart(next) || next.properties.numericType != nil
-                    {
-                        index += 1
-                        rest.append(try attributeOrLegacyIndex())
-                    }
-                    expression = .splat(expression, rest, SourceRange(baseStart, position(index)))
+                guard current == "*" else {
+                    steps.append(try attributeOrLegacyIndex())
                     continue
                 }
-                steps.append(try attributeOrLegacyIndex())
+                index += 1
+                flush()
+                expression = .splat(expression, try attributeSplatSteps(), SourceRange(baseStart, position(index)))
             } else if current == "[" {
                 index += 1
-                nesting += 1
-                try skipBlanks()
-                if current == "*" {
-                    index += 1
-                    try skipBlanks()
-                    guard current == "]" else { throw error("Invalid splat", "expected \"]\" after \"[*\"") }
-                    index += 1
-                    nesting -= 1
-                    flush()
-                    let source = expression
-                    // Everything after [*] applies to each element.
-                    let rest = try postfix(.variable("", SourceRange(position(index), position(index))))
-                    var restSteps: [HCLTraverser] = []
-                    if case .traversal(_, let tail, _) = rest { restSteps = tail }
-                    expression = .splat(source, restSteps, SourceRange(baseStart, position(index)))
+                if let key = try indexKeyOrFullSplat() {
+                    steps.append(.index(key))
                     continue
                 }
-                let key = try self.expression()
-                try skipBlanks()
-                guard current == "]" else {
-                    throw error(
-                        "Missing close bracket on index",
-                        "the index operator must end with a closing bracket (\"]\"), found \(describeCurrent())")
-                }
-                index += 1
-                nesting -= 1
-                steps.append(.index(key))
+                flush()
+                expression = .splat(expression, try fullSplatSteps(), SourceRange(baseStart, position(index)))
             } else {
                 index = save
                 break
             }
         }
         flush()
-        _ = start
         return expression
+    }
+
+    /// After `.*`: the attribute steps that apply to each element.
+    private mutating func attributeSplatSteps() throws(FormatError) -> [HCLTraverser] {
+        var rest: [HCLTraverser] = []
+        while current == ".", let next = peek(), isIdentifierStart(next) || next.properties.numericType != nil {
+            index += 1
+            rest.append(try attributeOrLegacyIndex())
+        }
+        return rest
+    }
+
+    /// After `[`: the index key up to its `]`, or nil for a full splat `[*]` (read up to its `]`).
+    private mutating func indexKeyOrFullSplat() throws(FormatError) -> HCLExpression? {
+        nesting += 1
+        try skipBlanks()
+        if current == "*" {
+            index += 1
+            try skipBlanks()
+            guard current == "]" else { throw error("Invalid splat", "expected \"]\" after \"[*\"") }
+            index += 1
+            nesting -= 1
+            return nil
+        }
+        let key = try self.expression()
+        try skipBlanks()
+        guard current == "]" else {
+            throw error(
+                "Missing close bracket on index",
+                "the index operator must end with a closing bracket (\"]\"), found \(describeCurrent())")
+        }
+        index += 1
+        nesting -= 1
+        return key
+    }
+
+    /// After `[*]`: everything that follows applies to each element. Each `[*]` nests one level
+    /// (bounded by `maximumDepth`: `a[*][*]…` a million times long is an error, not a stack overflow).
+    private mutating func fullSplatSteps() throws(FormatError) -> [HCLTraverser] {
+        try enter()
+        defer { depth -= 1 }
+        let rest = try postfix(.variable("", SourceRange(position(index), position(index))))
+        if case .traversal(_, let tail, _) = rest { return tail }
+        return []
     }
 
     private mutating func attributeOrLegacyIndex() throws(FormatError) -> HCLTraverser {
