@@ -571,22 +571,25 @@ public struct HCLParser {
     }
 
     /// `for k, v in coll : [key =>] value [...] [if cond]` up to the closing bracket.
-    private mutating func forClause(object: Bool, closer: Unicode.Scalar) throws(FormatError) -> HCLFor {
-        index += 3
+    /// `for v` or `for k, v`: the iteration variables.
+    private mutating func forVariables() throws(FormatError) -> (key: String?, value: String) {
         try skipBlanks()
         guard let first = current, isIdentifierStart(first) else {
             throw error("Invalid 'for' expression", "a 'for' expression needs an iteration variable")
         }
-        var valueVariable = identifier()
-        var keyVariable: String?
+        let named = identifier()
         try skipBlanks()
-        if current == "," {
-            index += 1
-            try skipBlanks()
-            keyVariable = valueVariable
-            valueVariable = identifier()
-            try skipBlanks()
-        }
+        guard current == "," else { return (nil, named) }
+        index += 1
+        try skipBlanks()
+        let value = identifier()
+        try skipBlanks()
+        return (named, value)
+    }
+
+    private mutating func forClause(object: Bool, closer: Unicode.Scalar) throws(FormatError) -> HCLFor {
+        index += 3
+        let (keyVariable, valueVariable) = try forVariables()
         guard keyword("in") else {
             throw error(
                 "Invalid 'for' expression",
@@ -735,6 +738,26 @@ public struct HCLParser {
         var stripAfterEnd = false
     }
 
+    /// The parts of a template read so far, and the literal text being read.
+    private struct TemplateText {
+        var parts: [HCLTemplatePart] = []
+        var literal = ""
+        /// The sequence before closed with `~}`: strip the blanks that start the next literal.
+        var stripNextLeading: Bool
+
+        mutating func flushLiteral(stripTrailing: Bool = false) {
+            let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            var text = literal
+            if stripNextLeading { text = String(text.drop(while: blank)) }
+            if stripTrailing {
+                while let last = text.last, blank(last) { text.removeLast() }
+            }
+            if !text.isEmpty { parts.append(.literal(text)) }
+            literal = ""
+            stripNextLeading = false
+        }
+    }
+
     /// Reads template text up to `until`, or up to a `%{ else }`/`%{ endif }`/`%{ endfor }` when
     /// `directiveEnds` names it.
     private mutating func templateParts(
@@ -742,21 +765,7 @@ public struct HCLParser {
     ) throws(FormatError) -> TemplateResult {
         try enter()
         defer { depth -= 1 }
-        var parts: [HCLTemplatePart] = []
-        var literal = ""
-        var stripNextLeading = stripLeading
-        func flushLiteral(stripTrailing: Bool = false) {
-            var text = literal
-            if stripNextLeading { text = String(text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) }
-            if stripTrailing {
-                while let last = text.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
-                    text.removeLast()
-                }
-            }
-            if !text.isEmpty { parts.append(.literal(text)) }
-            literal = ""
-            stripNextLeading = false
-        }
+        var template = TemplateText(stripNextLeading: stripLeading)
         while index < text.count && !until(self) {
             let scalar = text[index]
             if quoted && scalar == "\n" {
@@ -765,111 +774,121 @@ public struct HCLParser {
                     "a quoted string cannot span lines; use a heredoc (<<EOT) for text over several lines")
             }
             if quoted && scalar == "\\" {
-                literal.unicodeScalars.append(try escape())
-                continue
+                template.literal.unicodeScalars.append(try escape())
+            } else if (scalar == "$" || scalar == "%") && peek() == "{" {
+                let ended = try sequence(
+                    scalar, into: &template, quoted: quoted, until: until, directiveEnds: directiveEnds)
+                if let ended { return ended }
+            } else {
+                template.literal.unicodeScalars.append(scalar)
+                index += 1
             }
-            if (scalar == "$" || scalar == "%") && peek() == "{" {
-                if index > 0 && text[index - 1] == scalar && literal.unicodeScalars.last == scalar {
-                    // `$${` and `%%{` are literal `${` and `%{`.
-                    literal.unicodeScalars.removeLast()
-                    literal.unicodeScalars.append(scalar)
-                    literal.unicodeScalars.append("{")
-                    index += 2
-                    continue
-                }
-                let open = index
-                index += 2
-                let stripBefore = current == "~"
-                if stripBefore { index += 1 }
-                flushLiteral(stripTrailing: stripBefore)
-                nesting += 1
-                try skipBlanks()
-                if scalar == "$" {
-                    let expression = try self.expression()
-                    try skipBlanks()
-                    let stripAfter = try closeTemplateSequence(open)
-                    nesting -= 1
-                    parts.append(.interpolation(expression))
-                    stripNextLeading = stripAfter
-                    continue
-                }
-                // A directive.
-                let word = identifier()
-                switch word {
-                case "if":
-                    try skipBlanks()
-                    let condition = try expression()
-                    try skipBlanks()
-                    let stripThen = try closeTemplateSequence(open)
-                    nesting -= 1
-                    var then = try templateParts(
-                        quoted: quoted, until: until, directiveEnds: ["else", "endif"], stripLeading: stripThen)
-                    var otherwise = TemplateResult(parts: [], endedBy: then.endedBy, stripAfterEnd: then.stripAfterEnd)
-                    if then.endedBy == "else" {
-                        otherwise = try templateParts(
-                            quoted: quoted, until: until, directiveEnds: ["endif"], stripLeading: then.stripAfterEnd)
-                    }
-                    guard otherwise.endedBy == "endif" else {
-                        throw error(
-                            "Unterminated template directive", "the %{if} directive opened here has no %{endif}",
-                            at: open)
-                    }
-                    then.endedBy = nil
-                    parts.append(.conditional(condition: condition, then: then.parts, otherwise: otherwise.parts))
-                    stripNextLeading = otherwise.stripAfterEnd
-                case "for":
-                    try skipBlanks()
-                    var value = identifier()
-                    var key: String?
-                    try skipBlanks()
-                    if current == "," {
-                        index += 1
-                        try skipBlanks()
-                        key = value
-                        value = identifier()
-                        try skipBlanks()
-                    }
-                    guard keyword("in") else {
-                        throw error("Invalid template directive", "the 'in' keyword must follow the %{for} variables")
-                    }
-                    index += 2
-                    try skipBlanks()
-                    let collection = try expression()
-                    try skipBlanks()
-                    let stripBody = try closeTemplateSequence(open)
-                    nesting -= 1
-                    let loopBody = try templateParts(
-                        quoted: quoted, until: until, directiveEnds: ["endfor"], stripLeading: stripBody)
-                    guard loopBody.endedBy == "endfor" else {
-                        throw error(
-                            "Unterminated template directive", "the %{for} directive opened here has no %{endfor}",
-                            at: open)
-                    }
-                    parts.append(.loop(key: key, value: value, collection: collection, body: loopBody.parts))
-                    stripNextLeading = loopBody.stripAfterEnd
-                case "else", "endif", "endfor":
-                    guard directiveEnds.contains(word) else {
-                        throw error(
-                            "Unexpected template directive", "%{\(word)} has no matching opening directive", at: open)
-                    }
-                    try skipBlanks()
-                    let strip = try closeTemplateSequence(open)
-                    nesting -= 1
-                    // Text after the closing directive belongs to the caller, stripped if asked.
-                    flushLiteral()
-                    return TemplateResult(parts: parts, endedBy: word, stripAfterEnd: strip)
-                default:
-                    throw error(
-                        "Invalid template directive",
-                        "'\(word)' is not a template directive (if, else, endif, for, endfor)", at: open)
-                }
-                continue
-            }
-            literal.unicodeScalars.append(scalar)
-            index += 1
         }
-        flushLiteral()
-        return TemplateResult(parts: parts, endedBy: nil)
+        template.flushLiteral()
+        return TemplateResult(parts: template.parts, endedBy: nil)
+    }
+
+    /// A `${ … }` interpolation or a `%{ … }` directive (or the escapes `$${` and `%%{`), added to
+    /// `template`; the result when it is one of the `directiveEnds`, which end this template.
+    private mutating func sequence(
+        _ scalar: Unicode.Scalar, into template: inout TemplateText, quoted: Bool, until: (HCLParser) -> Bool,
+        directiveEnds: Set<String>
+    ) throws(FormatError) -> TemplateResult? {
+        if index > 0 && text[index - 1] == scalar && template.literal.unicodeScalars.last == scalar {
+            // `$${` and `%%{` are literal `${` and `%{`.
+            template.literal.unicodeScalars.removeLast()
+            template.literal.unicodeScalars.append(scalar)
+            template.literal.unicodeScalars.append("{")
+            index += 2
+            return nil
+        }
+        let open = index
+        index += 2
+        let stripBefore = current == "~"
+        if stripBefore { index += 1 }
+        template.flushLiteral(stripTrailing: stripBefore)
+        nesting += 1
+        try skipBlanks()
+        if scalar == "$" {
+            let expression = try self.expression()
+            try skipBlanks()
+            let stripAfter = try closeTemplateSequence(open)
+            nesting -= 1
+            template.parts.append(.interpolation(expression))
+            template.stripNextLeading = stripAfter
+            return nil
+        }
+        let word = identifier()
+        let part: (HCLTemplatePart, Bool)
+        switch word {
+        case "if": part = try ifDirective(open, quoted: quoted, until: until)
+        case "for": part = try forDirective(open, quoted: quoted, until: until)
+        case "else", "endif", "endfor":
+            guard directiveEnds.contains(word) else {
+                throw error("Unexpected template directive", "%{\(word)} has no matching opening directive", at: open)
+            }
+            try skipBlanks()
+            let strip = try closeTemplateSequence(open)
+            nesting -= 1
+            // Text after the closing directive belongs to the caller, stripped if asked.
+            return TemplateResult(parts: template.parts, endedBy: word, stripAfterEnd: strip)
+        default:
+            throw error(
+                "Invalid template directive", "'\(word)' is not a template directive (if, else, endif, for, endfor)",
+                at: open)
+        }
+        template.parts.append(part.0)
+        template.stripNextLeading = part.1
+        return nil
+    }
+
+    /// `%{ if COND }…%{ else }…%{ endif }`, after its keyword; returns the part and whether the
+    /// `%{ endif }` strips the blanks after it.
+    private mutating func ifDirective(_ open: Int, quoted: Bool, until: (HCLParser) -> Bool) throws(FormatError) -> (
+        HCLTemplatePart, Bool
+    ) {
+        try skipBlanks()
+        let condition = try expression()
+        try skipBlanks()
+        let stripThen = try closeTemplateSequence(open)
+        nesting -= 1
+        let then = try templateParts(
+            quoted: quoted, until: until, directiveEnds: ["else", "endif"], stripLeading: stripThen)
+        var otherwise = TemplateResult(parts: [], endedBy: then.endedBy, stripAfterEnd: then.stripAfterEnd)
+        if then.endedBy == "else" {
+            otherwise = try templateParts(
+                quoted: quoted, until: until, directiveEnds: ["endif"], stripLeading: then.stripAfterEnd)
+        }
+        guard otherwise.endedBy == "endif" else {
+            throw error("Unterminated template directive", "the %{if} directive opened here has no %{endif}", at: open)
+        }
+        return (
+            .conditional(condition: condition, then: then.parts, otherwise: otherwise.parts), otherwise.stripAfterEnd
+        )
+    }
+
+    /// `%{ for k, v in COLL }…%{ endfor }`, after its keyword; returns the part and whether the
+    /// `%{ endfor }` strips the blanks after it.
+    private mutating func forDirective(_ open: Int, quoted: Bool, until: (HCLParser) -> Bool) throws(FormatError) -> (
+        HCLTemplatePart, Bool
+    ) {
+        let (key, value) = try forVariables()
+        guard keyword("in") else {
+            throw error("Invalid template directive", "the 'in' keyword must follow the %{for} variables")
+        }
+        index += 2
+        try skipBlanks()
+        let collection = try expression()
+        try skipBlanks()
+        let stripBody = try closeTemplateSequence(open)
+        nesting -= 1
+        let loopBody = try templateParts(
+            quoted: quoted, until: until, directiveEnds: ["endfor"], stripLeading: stripBody)
+        guard loopBody.endedBy == "endfor" else {
+            throw error(
+                "Unterminated template directive", "the %{for} directive opened here has no %{endfor}", at: open)
+        }
+        return (.loop(key: key, value: value, collection: collection, body: loopBody.parts), loopBody.stripAfterEnd)
     }
 
     /// Reads the `~}` or `}` that closes `${ … }` or `%{ … }`; returns whether it strips.
