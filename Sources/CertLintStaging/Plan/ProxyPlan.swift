@@ -60,70 +60,82 @@ public struct ProxyPlan: Sendable {
                 "deployment \(deployment.name) has no load-balancer listener in the repository, so there is nothing to reproduce. Add the LB configuration (or `load-balancer:` in \(deployment.deployment.manifest)) and run again"
             )
         }
-        var planned: [PlannedListener] = []
-        for role in roles {
-            let listener = role.listener
-            let mode: PlannedListener.Mode
-            if !listener.terminatesTLS {
-                mode = .passthrough
-            } else {
-                mode = listener.members.contains(where: \.usesTLS) ? .reencrypt : .offload
-            }
-            var backends: [PlannedBackend] = []
-            for member in listener.members {
-                let key =
-                    member.host.lowercased().hasSuffix(".")
-                    ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
-                let address = stage.nodes[key] ?? stage.nodes[member.name.lowercased()]
-                guard let address else {
-                    throw CertLintError.stage(
-                        path: stage.path, line: 1, column: 1, keyPath: "nodes",
-                        problem:
-                            "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes"
-                    )
-                }
-                let port = member.port ?? listener.port
-                backends.append(
-                    PlannedBackend(
-                        endpoint: address.endpoint(host: key, port: port), location: member.location,
-                        usesTLS: member.usesTLS))
-            }
-            if backends.isEmpty {
-                throw CertLintError.proxy(
-                    "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)"
-                )
-            }
-            let pool = listener.pools.first
-            let verifies = listener.members.contains { $0.usesTLS && $0.verifiesCertificate }
-            planned.append(
-                PlannedListener(
-                    role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
-                    bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends,
-                    balance: pool?.balance ?? .roundRobin,
-                    insertsForwardedFor: listener.insertsForwardedFor != nil,
-                    insertsRemotePort: listener.insertsRemotePort != nil,
-                    pinned: mode == .reencrypt && verifies ? deployment.serviceCertificate : nil))
+        let planned = try roles.map { role throws(CertLintError) in
+            try plan(role, stage: stage, serviceCertificate: deployment.serviceCertificate)
         }
-        if planned.contains(where: { $0.mode != .passthrough }) {
-            guard stage.terminateCertificate != nil, let key = stage.terminateKey else {
-                throw CertLintError.stage(
-                    path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
-                    problem:
-                        "listener \(planned.first { $0.mode != .passthrough }!.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository"
-                )
-            }
-            let root = URL(fileURLWithPath: repositoryRoot).standardized.path + "/"
-            if URL(fileURLWithPath: key).standardized.path.hasPrefix(root) {
-                throw CertLintError.stage(
-                    path: stage.path, line: stage.terminateLocation?.line ?? 1, column: 1, keyPath: "terminate.key",
-                    problem:
-                        "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)"
-                )
-            }
-        }
+        try checkTermination(planned, stage: stage, repositoryRoot: repositoryRoot)
         return ProxyPlan(
             deployment: deployment, listeners: planned, limits: stage.limits,
             terminateCertificate: stage.terminateCertificate, terminateKey: stage.terminateKey)
+    }
+
+    /// One listener as the proxy runs it: its mode, and each pool member at its staging address.
+    static func plan(_ role: DeploymentListener, stage: StageFile, serviceCertificate: CertificateUse?)
+        throws(CertLintError) -> PlannedListener
+    {
+        let listener = role.listener
+        let mode: PlannedListener.Mode
+        if !listener.terminatesTLS {
+            mode = .passthrough
+        } else {
+            mode = listener.members.contains(where: \.usesTLS) ? .reencrypt : .offload
+        }
+        var backends: [PlannedBackend] = []
+        for member in listener.members {
+            let key =
+                member.host.lowercased().hasSuffix(".")
+                ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
+            let address = stage.nodes[key] ?? stage.nodes[member.name.lowercased()]
+            guard let address else {
+                throw CertLintError.stage(
+                    path: stage.path, line: 1, column: 1, keyPath: "nodes",
+                    problem:
+                        "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes"
+                )
+            }
+            let port = member.port ?? listener.port
+            backends.append(
+                PlannedBackend(
+                    endpoint: address.endpoint(host: key, port: port), location: member.location,
+                    usesTLS: member.usesTLS))
+        }
+        if backends.isEmpty {
+            throw CertLintError.proxy(
+                "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)"
+            )
+        }
+        let pool = listener.pools.first
+        let verifies = listener.members.contains { $0.usesTLS && $0.verifiesCertificate }
+        return PlannedListener(
+            role: role.role, listener: listener, mode: mode, bindAddress: stage.listen.address,
+            bindPort: stage.listen.ports[listener.port] ?? listener.port, backends: backends,
+            balance: pool?.balance ?? .roundRobin,
+            insertsForwardedFor: listener.insertsForwardedFor != nil,
+            insertsRemotePort: listener.insertsRemotePort != nil,
+            pinned: mode == .reencrypt && verifies ? serviceCertificate : nil)
+    }
+
+    /// A terminating listener needs the stage's certificate and key, and the key must come from
+    /// outside the repository.
+    static func checkTermination(_ planned: [PlannedListener], stage: StageFile, repositoryRoot: String)
+        throws(CertLintError)
+    {
+        guard let terminating = planned.first(where: { $0.mode != .passthrough }) else { return }
+        guard stage.terminateCertificate != nil, let key = stage.terminateKey else {
+            throw CertLintError.stage(
+                path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
+                problem:
+                    "listener \(terminating.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository"
+            )
+        }
+        let root = URL(fileURLWithPath: repositoryRoot).standardized.path + "/"
+        if URL(fileURLWithPath: key).standardized.path.hasPrefix(root) {
+            throw CertLintError.stage(
+                path: stage.path, line: stage.terminateLocation?.line ?? 1, column: 1, keyPath: "terminate.key",
+                problem:
+                    "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)"
+            )
+        }
     }
 
     static func selectDeployment(_ topology: Topology, stage: StageFile) throws(CertLintError) -> DeploymentTopology {
