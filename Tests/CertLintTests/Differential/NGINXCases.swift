@@ -13,20 +13,47 @@ enum NGINXCases {
         for port in ports {
             if random.chance(port == 443 ? 0.7 : 0.3) { httpPorts.append(port) } else { streamPorts.append(port) }
         }
+        var builder = Builder(random: random)
+        for port in httpPorts { builder.httpServer(port) }
+        builder.includeSites()
+        let lbRange = builder.streamServers(streamPorts)
+        var main = ["load_module /usr/lib/nginx/modules/ngx_stream_module.so;", "events {}"]
+        if !builder.http.isEmpty { main += block("http", builder.http) }
+        if !builder.stream.isEmpty { main += block("stream", builder.stream) }
+        builder.files["nginx/nginx.conf"] = main.joined(separator: "\n") + "\n"
+        var result = DifferentialCase(
+            id: "nginx-\(seed)", kind: .nginx, main: "nginx/nginx.conf", templates: builder.files, lbPorts: ports,
+            nodePorts: builder.nodePorts.sorted())
+        result.lbRange = lbRange
+        return result
+    }
+
+    /// One case's files as they are drawn: the `http` and `stream` contexts of nginx.conf, and
+    /// the included files.
+    private struct Builder {
+        var random: SeededGenerator
         var files: [String: String] = [:]
         var nodePorts: Set<Int> = []
         var http: [String] = []
         var stream: [String] = []
-        let certificateAtTop = random.chance(0.3)
         let certificate = ["ssl_certificate @CERTS@/lb.pem;", "ssl_certificate_key @CERTS@/lbKey.pem;"]
-        if certificateAtTop { http += certificate }
-        http += headerLines(&random)
+        let certificateAtTop: Bool
+        /// Server blocks live in included files; `snippet`: their headers come from snippets/,
+        /// which NGINX finds relative to the prefix, not to the including file.
+        let split: Bool
+        let snippet: Bool
 
-        // Server blocks may live in included files; such a file may include its headers from
-        // snippets/, which NGINX finds relative to the prefix, not to the including file.
-        let split = random.chance(0.3)
-        let snippet = split && random.chance(0.5)
-        for port in httpPorts {
+        init(random: SeededGenerator) {
+            self.random = random
+            certificateAtTop = self.random.chance(0.3)
+            if certificateAtTop { http += certificate }
+            http += headerLines(&self.random)
+            let split = self.random.chance(0.3)
+            self.split = split
+            snippet = split ? self.random.chance(0.5) : false
+        }
+
+        mutating func httpServer(_ port: Int) {
             var server = [
                 "listen @ADDR@@LB\(port)@\(random.chance(port == 443 ? 0.85 : 0.3) ? " ssl" : "");",
                 "server_name \(DifferentialCase.vip);",
@@ -37,8 +64,7 @@ enum NGINXCases {
             nodePorts.insert(nodePort)
             let tls = random.chance(0.6)
             var location = headerLines(&random)
-            let upstream = random.chance(0.5)
-            if upstream {
+            if random.chance(0.5) {
                 http += block("upstream nodes_\(port)", servers(nodePort, &random))
                 location.append("proxy_pass \(tls ? "https" : "http")://nodes_\(port);")
             } else {
@@ -64,61 +90,56 @@ enum NGINXCases {
                         + (certificateAtTop ? [] : certificate) + ["return 444;"])
             }
         }
-        if split {
+
+        mutating func includeSites() {
+            guard split else { return }
             http.append("include sites/*.conf;")
-            if snippet {
-                files["nginx/snippets/headers.conf"] = headerLines(&random).joined(separator: "\n") + "\n"
-                // What a reader that resolves from the including file's folder would take instead.
-                files["nginx/sites/snippets/headers.conf"] =
-                    "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n"
+            guard snippet else { return }
+            files["nginx/snippets/headers.conf"] = headerLines(&random).joined(separator: "\n") + "\n"
+            // What a reader that resolves from the including file's folder would take instead.
+            files["nginx/sites/snippets/headers.conf"] =
+                "proxy_set_header X-Forwarded-For $remote_addr;\nproxy_set_header RemotePort $remote_port;\n"
+        }
+
+        /// Stream ports: one server per port, one server for several ports, or a port range.
+        mutating func streamServers(_ ports: [Int]) -> ClosedRange<Int>? {
+            var remaining = ports
+            var lbRange: ClosedRange<Int>?
+            if remaining.contains(5262) && remaining.contains(5263) && random.chance(0.4) {
+                lbRange = 5262...5263
+                remaining.removeAll { $0 == 5262 || $0 == 5263 }
+                stream += streamServer(
+                    listens: ["@ADDR@@LB5262@-@LB5263@"], certificate: certificate, random: &random,
+                    nodePorts: &nodePorts, name: "range")
             }
+            if remaining.count > 1 && random.chance(0.4) {
+                stream += streamServer(
+                    listens: remaining.map { "@ADDR@@LB\($0)@" }, certificate: certificate, random: &random,
+                    nodePorts: &nodePorts, name: "shared")
+                remaining = []
+            }
+            for port in remaining {
+                stream += streamServer(
+                    listens: ["@ADDR@@LB\(port)@"], certificate: certificate, random: &random, nodePorts: &nodePorts,
+                    name: "\(port)")
+            }
+            return lbRange
         }
-
-        // Stream ports: one server per port, one server for several ports, or a port range.
-        var remaining = streamPorts
-        var lbRange: ClosedRange<Int>?
-        if remaining.contains(5262) && remaining.contains(5263) && random.chance(0.4) {
-            lbRange = 5262...5263
-            remaining.removeAll { $0 == 5262 || $0 == 5263 }
-            stream += streamServer(
-                listens: ["@ADDR@@LB5262@-@LB5263@"], certificate: certificate, random: &random, nodePorts: &nodePorts,
-                name: "range")
-        }
-        if remaining.count > 1 && random.chance(0.4) {
-            stream += streamServer(
-                listens: remaining.map { "@ADDR@@LB\($0)@" }, certificate: certificate, random: &random,
-                nodePorts: &nodePorts, name: "shared")
-            remaining = []
-        }
-        for port in remaining {
-            stream += streamServer(
-                listens: ["@ADDR@@LB\(port)@"], certificate: certificate, random: &random, nodePorts: &nodePorts,
-                name: "\(port)")
-        }
-
-        var main = ["load_module /usr/lib/nginx/modules/ngx_stream_module.so;", "events {}"]
-        if !http.isEmpty { main += block("http", http) }
-        if !stream.isEmpty { main += block("stream", stream) }
-        files["nginx/nginx.conf"] = main.joined(separator: "\n") + "\n"
-        var result = DifferentialCase(
-            id: "nginx-\(seed)", kind: .nginx, main: "nginx/nginx.conf", templates: files, lbPorts: ports,
-            nodePorts: nodePorts.sorted())
-        result.lbRange = lbRange
-        return result
     }
 
-    private static func block(_ header: String, _ lines: [String]) -> [String] {
+    fileprivate static func block(_ header: String, _ lines: [String]) -> [String] {
         [header + " {"]
             + lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 } } + ["}"]
     }
 
-    private static func servers(_ nodePort: Int, _ random: inout SeededGenerator, stream: Bool = false) -> [String] {
+    fileprivate static func servers(_ nodePort: Int, _ random: inout SeededGenerator, stream: Bool = false) -> [String]
+    {
         (random.chance(0.5) ? [stream ? "hash $remote_addr;" : "ip_hash;"] : []) + [
             "server @HOST1@:@NODE\(nodePort)@;", "server @HOST2@:@NODE\(nodePort)@;",
         ]
     }
 
-    private static func streamServer(
+    fileprivate static func streamServer(
         listens: [String], certificate: [String], random: inout SeededGenerator, nodePorts: inout Set<Int>, name: String
     ) -> [String] {
         let terminates = random.chance(0.25)
@@ -133,7 +154,7 @@ enum NGINXCases {
     }
 
     /// `proxy_set_header` for X-Forwarded-For and RemotePort with right and wrong values, or none.
-    private static func headerLines(_ random: inout SeededGenerator) -> [String] {
+    fileprivate static func headerLines(_ random: inout SeededGenerator) -> [String] {
         var lines: [String] = []
         switch random.pick([0, 0, 1, 2, 3]) {
         case 1: lines.append("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;")

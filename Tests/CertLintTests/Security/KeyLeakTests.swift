@@ -99,7 +99,12 @@ import Testing
             #expect(keys.leak(in: text) == nil, "\(what) carries key material: …\(keys.leak(in: text) ?? "")…")
             #expect(!text.contains("PRIVATE KEY-----\\n"), "\(what) carries a PEM body start")
         }
-        // The scan saw what it had to: every unencrypted key is CP023, the one-line and cut-short ones included.
+        try await expectKeysFoundAndRedacted(in: repository, outputs: outputs)
+    }
+
+    /// The scan saw what it had to: every unencrypted key is CP023, the one-line and cut-short
+    /// ones included, and the snippets show the redaction, not the key.
+    func expectKeysFoundAndRedacted(in repository: FixtureRepository, outputs: [(String, String)]) async throws {
         let scan = try await repository.scan()
         #expect(
             scan.findings.filter { $0.ruleID == "CP023" }.map(\.location.description) == [

@@ -63,26 +63,9 @@ extension Staging {
             }
         }
 
-        @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
-        func proxyDrainsOnSIGTERMLeaksNoDescriptorsAndReportsLikeScan() async throws {
-            var options = ProxyHarness.Options.plain
-            options.wsa1Proxy = nil  // wsa1's cert proxy is down: connections fail over to wsa2
-            options.limits = "{ handshake-timeout: 5, idle-timeout: 30, drain-timeout: 1 }"
-            let harness = try await ProxyHarness(options)
-            defer { Task { await harness.stop() } }
-            let report = harness.outside.appendingPathComponent("connections.jsonl").path
-            let sarif = harness.outside.appendingPathComponent("proxy.sarif").path
-            let proxy = try RunningProxy([
-                "proxy", harness.repository.path, "--stage", harness.stagePath, "--report", report, "--format", "json",
-                "--sarif", sarif,
-            ])
-            let ports = try await proxy.waitUntilRunning()
-            #expect(ports.keys.sorted() == [443, 5262], "\(proxy.standardError)")
-            #expect(
-                proxy.standardError.contains(
-                    "deployment access: 2 listeners\n  443 (lb/haproxy.cfg:6:5 frontend access_https), Access service: reencrypt, round-robin over wsa1.example.com:443 at 127.0.0.1:"
-                ))
-            // The start-up probes' sockets close asynchronously: wait until the count is steady.
+        /// The proxy's open descriptors once the start-up probes' sockets, which close
+        /// asynchronously, are gone: the count when it has not changed for a second.
+        static func steadyDescriptorCount(_ proxy: RunningProxy) async throws -> Int {
             var baseline = proxy.openDescriptors
             var steady = 0
             while steady < 10 {
@@ -91,12 +74,13 @@ extension Staging {
                 steady = count == baseline ? steady + 1 : 0
                 baseline = count
             }
+            return baseline
+        }
 
-            // Faults and load at once: 200 clients, 5 stalled ones, plain text on the TLS port, a half-close.
-            let line = Array("certlint-ping\n".utf8)
-            let passthrough = ports[5262]!
-            let terminating = ports[443]!
-            let served = try await withThrowingTaskGroup(of: Bool.self) { group in
+        /// 200 clients, 5 stalled ones, plain text on the TLS port and a half-close at once;
+        /// how many were served as they should be (211 when all were).
+        static func faultsAndLoad(passthrough: Int, terminating: Int, line: [UInt8]) async throws -> Int {
+            try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<200 {
                     group.addTask {
                         try await TestClient.exchange(
@@ -124,6 +108,34 @@ extension Staging {
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
+        }
+
+        @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/fd")))
+        func proxyDrainsOnSIGTERMLeaksNoDescriptorsAndReportsLikeScan() async throws {
+            var options = ProxyHarness.Options.plain
+            options.wsa1Proxy = nil  // wsa1's cert proxy is down: connections fail over to wsa2
+            options.limits = "{ handshake-timeout: 5, idle-timeout: 30, drain-timeout: 1 }"
+            let harness = try await ProxyHarness(options)
+            defer { Task { await harness.stop() } }
+            let report = harness.outside.appendingPathComponent("connections.jsonl").path
+            let sarif = harness.outside.appendingPathComponent("proxy.sarif").path
+            let proxy = try RunningProxy([
+                "proxy", harness.repository.path, "--stage", harness.stagePath, "--report", report, "--format", "json",
+                "--sarif", sarif,
+            ])
+            let ports = try await proxy.waitUntilRunning()
+            #expect(ports.keys.sorted() == [443, 5262], "\(proxy.standardError)")
+            #expect(
+                proxy.standardError.contains(
+                    "deployment access: 2 listeners\n  443 (lb/haproxy.cfg:6:5 frontend access_https), Access service: reencrypt, round-robin over wsa1.example.com:443 at 127.0.0.1:"
+                ))
+            let baseline = try await Self.steadyDescriptorCount(proxy)
+
+            // Faults and load at once: 200 clients, 5 stalled ones, plain text on the TLS port, a half-close.
+            let line = Array("certlint-ping\n".utf8)
+            let passthrough = ports[5262]!
+            let terminating = ports[443]!
+            let served = try await Self.faultsAndLoad(passthrough: passthrough, terminating: terminating, line: line)
             #expect(served == 211)
 
             // Every socket of those connections is closed again.
