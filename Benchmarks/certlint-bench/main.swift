@@ -46,16 +46,7 @@ struct Run: ParsableCommand {
             throw ValidationError(
                 "no certlint binary at \(binary); run `swift build -c release` first or pass --certlint")
         }
-        let package = own.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let certificateFolder =
-            ["", "../"].map { package.appendingPathComponent("\($0)Tests/CertLintTests/Fixtures/certs") }.first {
-                FileManager.default.fileExists(atPath: $0.path)
-            } ?? URL(fileURLWithPath: "Tests/CertLintTests/Fixtures/certs")
-        var certificates: [String: String] = [:]
-        for name in ["ca", "wildcard", "san-shared", "san-disjoint", "single-host"] {
-            certificates[name] = try String(
-                contentsOf: certificateFolder.appendingPathComponent("\(name).pem"), encoding: .utf8)
-        }
+        let certificates = try Self.certificates(own)
         var generator = RepositoryGenerator(certificates: certificates)
         generator.files = files
         generator.deployments = deployments
@@ -81,6 +72,33 @@ struct Run: ParsableCommand {
         let totalFiles = floor.first ?? expected.files
         let totalBytes = floor.count > 1 ? floor[1] : 0
 
+        let rows = try measurements(binary, own: own, root: root)
+        printTable(rows, files: totalFiles, bytes: totalBytes)
+        if skipCheckov {
+            print("checkov: skipped (--skip-checkov)")
+        } else if which("checkov") == nil {
+            print("checkov: not installed, not measured")
+        }
+        if !mismatches.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The test certificates the generated deployments present, from the package's fixtures.
+    static func certificates(_ own: URL) throws -> [String: String] {
+        let package = own.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let certificateFolder =
+            ["", "../"].map { package.appendingPathComponent("\($0)Tests/CertLintTests/Fixtures/certs") }.first {
+                FileManager.default.fileExists(atPath: $0.path)
+            } ?? URL(fileURLWithPath: "Tests/CertLintTests/Fixtures/certs")
+        var certificates: [String: String] = [:]
+        for name in ["ca", "wildcard", "san-shared", "san-disjoint", "single-host"] {
+            certificates[name] = try String(
+                contentsOf: certificateFolder.appendingPathComponent("\(name).pem"), encoding: .utf8)
+        }
+        return certificates
+    }
+
+    /// Each mode of `certlint scan`, the read floors and (when installed) checkov, measured.
+    func measurements(_ binary: String, own: URL, root: URL) throws -> [(String, Measurement)] {
         var rows: [(String, Measurement)] = []
         rows.append(
             ("scan (working tree)", measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never"])))
@@ -115,6 +133,10 @@ struct Run: ParsableCommand {
             rows.append(("checkov -d", measure(checkov, ["-d", root.path, "--quiet", "--compact"], repetitions: 1)))
         }
 
+        return rows
+    }
+
+    func printTable(_ rows: [(String, Measurement)], files totalFiles: Int, bytes totalBytes: Int) {
         let scan = rows[0].1.median
         let floorRead = rows.first { $0.0.hasPrefix("floor: read") }!.1.median
         print("")
@@ -130,12 +152,6 @@ struct Run: ParsableCommand {
         print(
             "scan / libgit2 read floor: \(String(format: "%.2f", scan / floorRead))×; \(totalFiles) files, \(String(format: "%.1f", Double(totalBytes) / 1_048_576)) MB; \(ProcessInfo.processInfo.activeProcessorCount) cores"
         )
-        if skipCheckov {
-            print("checkov: skipped (--skip-checkov)")
-        } else if which("checkov") == nil {
-            print("checkov: not installed, not measured")
-        }
-        if !mismatches.isEmpty { throw ExitCode(1) }
     }
 
     struct Measurement {

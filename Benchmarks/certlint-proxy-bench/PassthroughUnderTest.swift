@@ -9,14 +9,8 @@ struct PassthroughUnderTest {
     let echoPort: Int
     let folder: URL
 
-    static func start(certlint: String, sinkPort: Int, echoPort: Int, threads: Int?) async throws
-        -> PassthroughUnderTest
-    {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "certlint-proxy-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: folder.appendingPathComponent("lb"), withIntermediateDirectories: true)
-        try """
+    /// The repository's manifest and HAProxy configuration: 5262 and 443 passed through.
+    static let manifest = """
         version: 1
         deployments:
           - name: bench
@@ -25,8 +19,9 @@ struct PassthroughUnderTest {
             lb-mode: passthrough
             load-balancer: [lb/haproxy.cfg]
 
-        """.write(to: folder.appendingPathComponent("certlint.yaml"), atomically: true, encoding: .utf8)
-        try """
+        """
+
+    static let haproxy = """
         frontend cert_proxy
             mode tcp
             bind :5262
@@ -43,9 +38,11 @@ struct PassthroughUnderTest {
             mode tcp
             server echo echo.example.com:443
 
-        """.write(to: folder.appendingPathComponent("lb/haproxy.cfg"), atomically: true, encoding: .utf8)
-        let stage = folder.appendingPathComponent("stage.yaml")
-        try """
+        """
+
+    /// The stage file: the proxy on free loopback ports, the nodes at the sink and echo services.
+    static func stageFile(sinkPort: Int, echoPort: Int) -> String {
+        """
         version: 1
         listen: { address: 127.0.0.1, ports: { 443: 0, 5262: 0 } }
         nodes:
@@ -53,7 +50,20 @@ struct PassthroughUnderTest {
           echo.example.com: { address: 127.0.0.1, ports: { 443: \(echoPort) } }
         limits: { max-connections: 100000 }
 
-        """.write(to: stage, atomically: true, encoding: .utf8)
+        """
+    }
+
+    static func start(certlint: String, sinkPort: Int, echoPort: Int, threads: Int?) async throws
+        -> PassthroughUnderTest
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-proxy-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("lb"), withIntermediateDirectories: true)
+        try manifest.write(to: folder.appendingPathComponent("certlint.yaml"), atomically: true, encoding: .utf8)
+        try haproxy.write(to: folder.appendingPathComponent("lb/haproxy.cfg"), atomically: true, encoding: .utf8)
+        let stage = folder.appendingPathComponent("stage.yaml")
+        try stageFile(sinkPort: sinkPort, echoPort: echoPort).write(to: stage, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: certlint)
         process.arguments =

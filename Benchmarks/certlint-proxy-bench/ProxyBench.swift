@@ -51,49 +51,59 @@ struct ProxyBench: AsyncParsableCommand {
         say(
             "throughput: \(streams) streams × \(megabytes) MB; latency: \(connections) connections × \(roundTrips) round trips of 64 bytes"
         )
-        var results: [String: (throughput: Double, p50: Double, p99: Double)] = [:]
+        var results: [String: Result] = [:]
         for path in paths {
-            var throughputs: [Double] = []
-            var p50s: [Double] = []
-            var p99s: [Double] = []
-            for _ in 0..<repetitions {
-                throughputs.append(
-                    try await Load.throughput(
-                        port: path.sinkPort, streams: streams, bytes: megabytes << 20, group: group))
-                let latencies = try await Load.latencies(
-                    port: path.echoPort, connections: connections, roundTrips: roundTrips, group: group
-                ).sorted()
-                p50s.append(latencies[latencies.count / 2])
-                p99s.append(latencies[latencies.count * 99 / 100])
-            }
-            let result = (Self.median(throughputs), Self.median(p50s), Self.median(p99s))
+            let result = try await measure(sinkPort: path.sinkPort, echoPort: path.echoPort, group: group)
             results[path.name] = result
             say(
                 String(
-                    format: "  %-15@ %9.1f MB/s   p50 %7.1f µs   p99 %7.1f µs", path.name as NSString, result.0,
-                    result.1, result.2))
+                    format: "  %-15@ %9.1f MB/s   p50 %7.1f µs   p99 %7.1f µs", path.name as NSString,
+                    result.throughput, result.p50, result.p99))
         }
-        if let direct = results["direct"], let ours = results["certlint proxy"] {
-            say(
-                String(
-                    format:
-                        "certlint proxy vs direct: %.0f%% of the throughput, +%.1f µs p50, +%.1f µs p99 added latency",
-                    100 * ours.throughput / direct.throughput, ours.p50 - direct.p50, ours.p99 - direct.p99))
-            if let socat = results["socat"] {
-                say(
-                    String(
-                        format:
-                            "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%); p99 %.1f µs vs %.1f µs",
-                        100 * ours.throughput / socat.throughput, ours.p99, socat.p99))
-            }
-            say(
-                String(
-                    format: "p99 added latency at %d concurrent streams: %.1f µs (target < 1000 µs)", connections,
-                    ours.p99 - direct.p99))
-        }
+        compare(results)
         proxy.stop()
         try await group.shutdownGracefully()
         try await serverGroup.shutdownGracefully()
+    }
+
+    typealias Result = (throughput: Double, p50: Double, p99: Double)
+
+    /// One path's medians over the repetitions: throughput, and p50 and p99 round-trip latency.
+    func measure(sinkPort: Int, echoPort: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
+        var throughputs: [Double] = []
+        var p50s: [Double] = []
+        var p99s: [Double] = []
+        for _ in 0..<repetitions {
+            throughputs.append(
+                try await Load.throughput(port: sinkPort, streams: streams, bytes: megabytes << 20, group: group))
+            let latencies = try await Load.latencies(
+                port: echoPort, connections: connections, roundTrips: roundTrips, group: group
+            ).sorted()
+            p50s.append(latencies[latencies.count / 2])
+            p99s.append(latencies[latencies.count * 99 / 100])
+        }
+        return (Self.median(throughputs), Self.median(p50s), Self.median(p99s))
+    }
+
+    /// The proxy against the direct path and socat, and against the targets.
+    func compare(_ results: [String: Result]) {
+        guard let direct = results["direct"], let ours = results["certlint proxy"] else { return }
+        say(
+            String(
+                format:
+                    "certlint proxy vs direct: %.0f%% of the throughput, +%.1f µs p50, +%.1f µs p99 added latency",
+                100 * ours.throughput / direct.throughput, ours.p50 - direct.p50, ours.p99 - direct.p99))
+        if let socat = results["socat"] {
+            say(
+                String(
+                    format:
+                        "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%); p99 %.1f µs vs %.1f µs",
+                    100 * ours.throughput / socat.throughput, ours.p99, socat.p99))
+        }
+        say(
+            String(
+                format: "p99 added latency at %d concurrent streams: %.1f µs (target < 1000 µs)", connections,
+                ours.p99 - direct.p99))
     }
 
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
