@@ -25,7 +25,7 @@ struct CertLintCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as CertLintError {
+        } catch let error as any RunFailure {
             FileHandle.standardError.write(
                 Data("certlint: error: \(TerminalText.escaped(Redactor.redact(error.description)))\n".utf8))
             Foundation.exit(2)

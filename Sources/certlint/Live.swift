@@ -104,7 +104,7 @@ struct Proxy: AsyncParsableCommand {
         if !allowRemote && !["127.0.0.1", "::1", "localhost"].contains(stageFile.listen.address)
             && !stageFile.listen.address.hasPrefix("127.")
         {
-            throw CertLintError.proxy(
+            throw StagingError.proxy(
                 "the listen address \(stageFile.listen.address) is not loopback. Pass --allow-remote to expose the staging proxy on it"
             )
         }

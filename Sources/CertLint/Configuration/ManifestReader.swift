@@ -4,7 +4,7 @@
 public struct ManifestReader {
     public let path: String
     private let root: YAMLNode?
-    private let yaml: StrictYAML
+    private let yaml: StrictYAML<CertLintError>
 
     public static let fileNames: Set<String> = ["certlint.yaml", ".certlint.yaml", "certlint.yml", ".certlint.yml"]
 

@@ -1,5 +1,9 @@
-/// Why a run could not be done at all (exit code 2). Every message says what to do.
-public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
+/// Why a run could not be done at all: the command line prints the description and exits 2.
+/// Each module's own error type conforms (`CertLintError` here, `StagingError` for the proxy).
+public protocol RunFailure: Error, Sendable, CustomStringConvertible {}
+
+/// Why a scan or live check could not be done at all (exit code 2). Every message says what to do.
+public enum CertLintError: RunFailure, Equatable {
     case pathNotFound(String)
     case pathsInDifferentRepositories(String, String)
     case needsRepository(path: String, mode: SourceMode)
@@ -15,9 +19,6 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
     case invalidEndpoint(String)
     case endpointHost(String, known: [String])
     case endpointPort(String, deployment: String, ports: [Int])
-    case stage(path: String, line: Int, column: Int, keyPath: String, problem: String)
-    case stageUnreadable(path: String, reason: String)
-    case proxy(String)
     case output(path: String, problem: String)
     case bareRepository(path: String)
     case corruptObjects([String])
@@ -59,13 +60,6 @@ public enum CertLintError: Error, Sendable, CustomStringConvertible, Equatable {
         case .endpointPort(let endpoint, let deployment, let ports):
             return
                 "endpoint \(endpoint): deployment \(deployment) has no role for that port; use one of \(ports.map(String.init).joined(separator: ", ")) and give the real port after @ (HOST:443@ADDRESS:8443)."
-        case .stage(let path, let line, let column, let keyPath, let problem):
-            return
-                "\(path):\(line):\(column): \(keyPath): \(problem). Fix the stage file; the README's \"Staging\" section lists every key."
-        case .stageUnreadable(let path, let reason):
-            return "\(path): \(reason). Pass a readable stage file with --stage."
-        case .proxy(let message):
-            return "\(message)."
         case .invalidDate(let text):
             return "--as-of \(text): expected a date as YYYY-MM-DD, e.g. --as-of 2027-01-31."
         case .unknownRule(let id):

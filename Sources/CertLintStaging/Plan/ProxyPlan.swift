@@ -50,17 +50,17 @@ public struct ProxyPlan: Sendable {
 
     /// Picks the deployment, maps every pool member to its staging address and checks that a
     /// terminating listener has a certificate and key from outside the repository.
-    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(CertLintError)
+    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(StagingError)
         -> ProxyPlan
     {
         let deployment = try selectDeployment(topology, stage: stage)
         let roles = deployment.listeners.filter { $0.listener.port > 0 }
         guard !roles.isEmpty else {
-            throw CertLintError.proxy(
+            throw StagingError.proxy(
                 "deployment \(deployment.name) has no load-balancer listener in the repository, so there is nothing to reproduce. Add the LB configuration (or `load-balancer:` in \(deployment.deployment.manifest)) and run again"
             )
         }
-        let planned = try roles.map { role throws(CertLintError) in
+        let planned = try roles.map { role throws(StagingError) in
             try plan(role, stage: stage, serviceCertificate: deployment.serviceCertificate)
         }
         try checkTermination(planned, stage: stage, repositoryRoot: repositoryRoot)
@@ -71,7 +71,7 @@ public struct ProxyPlan: Sendable {
 
     /// One listener as the proxy runs it: its mode, and each pool member at its staging address.
     static func plan(_ role: DeploymentListener, stage: StageFile, serviceCertificate: CertificateUse?)
-        throws(CertLintError) -> PlannedListener
+        throws(StagingError) -> PlannedListener
     {
         let listener = role.listener
         let mode: PlannedListener.Mode
@@ -87,7 +87,7 @@ public struct ProxyPlan: Sendable {
                 ? String(member.host.lowercased().dropLast()) : member.host.lowercased()
             let address = stage.nodes[key] ?? stage.nodes[member.name.lowercased()]
             guard let address else {
-                throw CertLintError.stage(
+                throw StagingError.stage(
                     path: stage.path, line: 1, column: 1, keyPath: "nodes",
                     problem:
                         "no address for pool member \(member.host) of listener \(listener.port) (\(member.location)); add `\(member.host): ADDRESS` under nodes"
@@ -100,7 +100,7 @@ public struct ProxyPlan: Sendable {
                     usesTLS: member.usesTLS))
         }
         if backends.isEmpty {
-            throw CertLintError.proxy(
+            throw StagingError.proxy(
                 "listener \(listener.port) at \(listener.location) names no backend certlint could read, so the proxy cannot forward it. Fix the pool (CP030 in `certlint scan` shows why)"
             )
         }
@@ -118,11 +118,11 @@ public struct ProxyPlan: Sendable {
     /// A terminating listener needs the stage's certificate and key, and the key must come from
     /// outside the repository.
     static func checkTermination(_ planned: [PlannedListener], stage: StageFile, repositoryRoot: String)
-        throws(CertLintError)
+        throws(StagingError)
     {
         guard let terminating = planned.first(where: { $0.mode != .passthrough }) else { return }
         guard stage.terminateCertificate != nil, let key = stage.terminateKey else {
-            throw CertLintError.stage(
+            throw StagingError.stage(
                 path: stage.path, line: stage.listenLocation?.line ?? 1, column: 1, keyPath: "terminate",
                 problem:
                     "listener \(terminating.listener.port) terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository"
@@ -130,7 +130,7 @@ public struct ProxyPlan: Sendable {
         }
         let root = URL(fileURLWithPath: repositoryRoot).standardized.path + "/"
         if URL(fileURLWithPath: key).standardized.path.hasPrefix(root) {
-            throw CertLintError.stage(
+            throw StagingError.stage(
                 path: stage.path, line: stage.terminateLocation?.line ?? 1, column: 1, keyPath: "terminate.key",
                 problem:
                     "\(key) is inside the scanned repository; certlint never reads keys from it. Keep the staging key elsewhere (a secret store, /etc/certlint)"
@@ -138,11 +138,11 @@ public struct ProxyPlan: Sendable {
         }
     }
 
-    static func selectDeployment(_ topology: Topology, stage: StageFile) throws(CertLintError) -> DeploymentTopology {
+    static func selectDeployment(_ topology: Topology, stage: StageFile) throws(StagingError) -> DeploymentTopology {
         let names = topology.deployments.map(\.name)
         if let wanted = stage.deployment {
             guard let found = topology.deployments.first(where: { $0.name == wanted.value }) else {
-                throw CertLintError.stage(
+                throw StagingError.stage(
                     path: stage.path, line: wanted.location.line, column: wanted.location.column, keyPath: "deployment",
                     problem:
                         "the repository declares no deployment \(wanted.value); it declares \(names.isEmpty ? "none" : names.joined(separator: ", "))"
@@ -151,7 +151,7 @@ public struct ProxyPlan: Sendable {
             return found
         }
         guard topology.deployments.count == 1 else {
-            throw CertLintError.stage(
+            throw StagingError.stage(
                 path: stage.path, line: 1, column: 1, keyPath: "deployment",
                 problem: topology.deployments.isEmpty
                     ? "the repository declares no deployment; add one to certlint.yaml"

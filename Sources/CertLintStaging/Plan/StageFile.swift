@@ -67,28 +67,28 @@ public struct StageFile: Sendable {
 
     public init(path: String) { self.path = path }
 
-    public static func read(_ path: String) throws(CertLintError) -> StageFile {
+    public static func read(_ path: String) throws(StagingError) -> StageFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CertLintError.stageUnreadable(path: path, reason: "cannot be read")
+            throw StagingError.stageUnreadable(path: path, reason: "cannot be read")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CertLintError.stageUnreadable(path: path, reason: "is not UTF-8 text")
+            throw StagingError.stageUnreadable(path: path, reason: "is not UTF-8 text")
         }
         return try parse(text, path: path)
     }
 
-    public static func parse(_ text: String, path: String) throws(CertLintError) -> StageFile {
+    public static func parse(_ text: String, path: String) throws(StagingError) -> StageFile {
         let documents: [YAMLNode]
         do {
             documents = try YAMLParser().parse(text)
         } catch {
-            throw CertLintError.stage(
+            throw StagingError.stage(
                 path: path, line: error.position.line, column: error.position.column, keyPath: "(file)",
                 problem: error.message)
         }
         let reader = StageReader(path: path)
         guard let root = documents.first else {
-            throw CertLintError.stage(
+            throw StagingError.stage(
                 path: path, line: 1, column: 1, keyPath: "(file)",
                 problem: "the file is empty; it needs at least `version: 1` and `nodes:`")
         }
@@ -99,7 +99,7 @@ public struct StageFile: Sendable {
 /// Reads the stage file's YAML strictly (`StrictYAML`, as `certlint.yaml` is read): unknown or
 /// repeated keys, wrong types and bad values are errors with the line and the key's path.
 struct StageReader {
-    let yaml: StrictYAML
+    let yaml: StrictYAML<StagingError>
     let folder: String
 
     init(path: String) {
@@ -109,7 +109,7 @@ struct StageReader {
         folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     }
 
-    func address(_ node: YAMLNode, _ keyPath: String) throws(CertLintError) -> StageAddress {
+    func address(_ node: YAMLNode, _ keyPath: String) throws(StagingError) -> StageAddress {
         if node.scalar != nil { return StageAddress(address: try yaml.string(node, keyPath)) }
         let keys = try yaml.mapping(node, keyPath, allowed: ["address", "ports"])
         guard let address = keys["address"] else { throw yaml.fail(node, keyPath, "is missing `address`") }
@@ -132,11 +132,11 @@ struct StageReader {
         file.hasPrefix("/") ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).standardized.path
     }
 
-    func seconds(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(CertLintError) -> Duration {
+    func seconds(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(StagingError) -> Duration {
         .seconds(try yaml.integer(node, keyPath, in: range))
     }
 
-    func read(_ root: YAMLNode) throws(CertLintError) -> StageFile {
+    func read(_ root: YAMLNode) throws(StagingError) -> StageFile {
         let keys = try yaml.mapping(
             root, "(top level)", allowed: ["version", "deployment", "listen", "vip", "nodes", "terminate", "limits"])
         guard let version = keys["version"] else {

@@ -30,7 +30,7 @@ public final class StagingProxy {
                     certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
                 serverContext = try NIOSSLContext(configuration: configuration)
             } catch {
-                throw CertLintError.proxy(
+                throw StagingError.proxy(
                     "terminate.certificate \(certificatePath) and terminate.key \(keyPath) cannot be used (\(error)). Give a PEM certificate chain, leaf first, and its unencrypted PEM key"
                 )
             }
@@ -70,7 +70,7 @@ public final class StagingProxy {
                     listener.bindPort < 1024 && listener.bindPort > 0
                     ? " Ports under 1024 need privileges; map it with `listen: { ports: { \(listener.bindPort): 8\(listener.bindPort) } }` in the stage file"
                     : " Is another process listening there?"
-                throw CertLintError.proxy(
+                throw StagingError.proxy(
                     "cannot listen on \(LiveEndpoint.join(listener.bindAddress, listener.bindPort)) for listener \(listener.name): \(error).\(hint)"
                 )
             }
@@ -148,7 +148,7 @@ struct Acceptor: Sendable {
             try sync.addHandlers(connection.handlers())
         case .reencrypt, .offload:
             guard let serverContext else {
-                throw CertLintError.proxy("listener \(listener.name) terminates TLS but no certificate was loaded")
+                throw StagingError.proxy("listener \(listener.name) terminates TLS but no certificate was loaded")
             }
             try sync.addHandler(NIOSSLServerHandler(context: serverContext))
             try sync.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)

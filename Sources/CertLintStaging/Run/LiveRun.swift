@@ -7,7 +7,7 @@ public enum LiveRun {
     /// The endpoints a stage file names for its deployment: the VIP (when `vip:` is given) on 443,
     /// the cert proxy port and 5263, and every mapped node on 443, the cert proxy port and, when
     /// configured, the secondary port. Nodes the stage file does not map are left out with a note.
-    public static func endpoints(stage: StageFile, topology: Topology) throws(CertLintError) -> (
+    public static func endpoints(stage: StageFile, topology: Topology) throws(StagingError) -> (
         endpoints: [LiveEndpoint], notes: [ScanNote]
     ) {
         let deployment = try ProxyPlan.selectDeployment(topology, stage: stage)

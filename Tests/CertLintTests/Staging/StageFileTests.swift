@@ -92,7 +92,7 @@ import Testing
             )
         }
         #expect(
-            throws: CertLintError.stage(
+            throws: StagingError.stage(
                 path: "stage.yaml", line: 1, column: 1, keyPath: "nodes",
                 problem:
                     "no address for pool member wsa1.example.com of listener 443 (lb/haproxy.cfg:12:5); add `wsa1.example.com: ADDRESS` under nodes"
@@ -101,7 +101,7 @@ import Testing
             try plan("version: 1\nnodes: { wsa2.example.com: 127.0.0.1 }\n")
         }
         #expect(
-            throws: CertLintError.stage(
+            throws: StagingError.stage(
                 path: "stage.yaml", line: 1, column: 1, keyPath: "terminate",
                 problem:
                     "listener 443 terminates TLS, so the proxy needs `terminate: { certificate: …, key: … }` from outside the repository"
@@ -110,7 +110,7 @@ import Testing
             try plan("version: 1\nnodes: { wsa1.example.com: 127.0.0.1, wsa2.example.com: 127.0.0.1 }\n")
         }
         #expect(
-            throws: CertLintError.stage(
+            throws: StagingError.stage(
                 path: "stage.yaml", line: 2, column: 13, keyPath: "deployment",
                 problem: "the repository declares no deployment access-dr; it declares access")
         ) {
