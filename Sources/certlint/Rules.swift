@@ -30,7 +30,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let catalog = RuleCatalog.builtIn
-        guard let found = catalog.rules.first(where: { $0.id == rule.uppercased() || $0.name == rule }) else {
+        guard let found = catalog.rules.first(where: { $0.id.rawValue == rule.uppercased() || $0.name == rule }) else {
             throw CertLintError.unknownRule(rule)
         }
         try StandardOutput.write(CatalogPrinter.explain(found))

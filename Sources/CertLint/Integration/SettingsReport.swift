@@ -15,7 +15,8 @@ public enum SettingsReport {
             ("max-file-size", "\(settings.maxFileSize) bytes"),
             (
                 "unsuppressible",
-                (Suppressor.alwaysUnsuppressible.union(settings.unsuppressible)).sorted().joined(separator: ", ")
+                Set(Suppressor.alwaysUnsuppressible.map(\.rawValue)).union(settings.unsuppressible).sorted().joined(
+                    separator: ", ")
             ),
         ]
         let width = rows.map { $0.0.count + $0.1.count }.max() ?? 0

@@ -47,7 +47,7 @@ public struct Suppression: Sendable, Codable, Hashable {
 
 /// One verdict of one rule about one subject.
 public struct Finding: Sendable, Codable, Hashable {
-    public let ruleID: String
+    public let ruleID: RuleID
     public let level: Level
     public let message: String
     public let location: SourceLocation
@@ -65,7 +65,7 @@ public struct Finding: Sendable, Codable, Hashable {
     public private(set) var suppression: Suppression?
 
     public init(
-        ruleID: String, level: Level, message: String, location: SourceLocation,
+        ruleID: RuleID, level: Level, message: String, location: SourceLocation,
         related: [RelatedLocation] = [], subject: String, snippet: String? = nil
     ) {
         self.init(
@@ -74,7 +74,7 @@ public struct Finding: Sendable, Codable, Hashable {
     }
 
     private init(
-        ruleID: String, level: Level, message: String, location: SourceLocation, related: [RelatedLocation],
+        ruleID: RuleID, level: Level, message: String, location: SourceLocation, related: [RelatedLocation],
         subject: String,
         snippet: (text: String, column: Int)?
     ) {
@@ -116,9 +116,10 @@ public struct Finding: Sendable, Codable, Hashable {
     /// Counts toward `--fail-on` and is shown in text and annotations.
     public var isActive: Bool { suppression == nil }
 
-    static func fingerprint(ruleID: String, subject: String, path: String, snippet: String?) -> String {
+    static func fingerprint(ruleID: RuleID, subject: String, path: String, snippet: String?) -> String {
         let normalised = (snippet ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let digest = SHA256.hash(data: Data([ruleID, subject, path, normalised].joined(separator: "\u{1F}").utf8))
+        let digest = SHA256.hash(
+            data: Data([ruleID.rawValue, subject, path, normalised].joined(separator: "\u{1F}").utf8))
         return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// One rule applied to one subject, whether it passed or not (JUnit lists passes too).
 public struct Check: Sendable, Hashable, Codable {
-    public let ruleID: String
+    public let ruleID: RuleID
     public let subject: String
     public let location: SourceLocation
 }
@@ -17,7 +17,7 @@ public struct Evaluation: Sendable {
 
     /// Records that `ruleID` looked at `subject`.
     mutating func checked(_ ruleID: RuleID, _ subject: String, at location: SourceLocation) {
-        checks.append(Check(ruleID: ruleID.rawValue, subject: subject, location: location))
+        checks.append(Check(ruleID: ruleID, subject: subject, location: location))
     }
 
     /// Records a finding (and the check that produced it) at the rule's catalog level.
@@ -26,16 +26,17 @@ public struct Evaluation: Sendable {
         related: [RelatedLocation] = []
     ) {
         checked(ruleID, subject, at: location)
-        let level = catalog.rule(ruleID.rawValue)?.level ?? .error
+        let level = catalog.rule(ruleID)?.level ?? .error
         findings.append(
             Finding(
-                ruleID: ruleID.rawValue, level: level, message: message, location: location, related: related,
+                ruleID: ruleID, level: level, message: message, location: location, related: related,
                 subject: subject))
     }
 
     /// Applies `settings.rules`: `off` drops a rule's findings and checks, a level replaces the catalog's.
     mutating func apply(_ overrides: [String: Located<String>]) {
-        for (id, setting) in overrides {
+        for (text, setting) in overrides {
+            let id = RuleID(rawValue: text)
             guard let value = RuleSetting(rawValue: setting.value) else { continue }
             if let level = value.level {
                 findings = findings.map { $0.ruleID == id ? $0.with(level: level) : $0 }

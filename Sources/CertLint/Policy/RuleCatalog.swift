@@ -2,7 +2,7 @@ import Foundation
 
 /// One rule as users see it: identity, default level and documentation.
 public struct RuleDescription: Sendable, Hashable, Codable {
-    public let id: String
+    public let id: RuleID
     public let name: String
     public let level: Level
     public let short: String
@@ -26,8 +26,10 @@ public struct RuleCatalog: Sendable {
         }
     }()
 
-    public func rule(_ id: String) -> RuleDescription? { rules.first { $0.id == id } }
-    public func index(of id: String) -> Int? { rules.firstIndex { $0.id == id } }
+    public func rule(_ id: RuleID) -> RuleDescription? { rules.first { $0.id == id } }
+    public func index(of id: RuleID) -> Int? { rules.firstIndex { $0.id == id } }
+    /// The rule a user's text names (`CP004`), if the catalog has it.
+    public func rule(named text: String) -> RuleDescription? { rule(RuleID(rawValue: text)) }
 
     init(files: [(name: String, text: String)], origin: String) throws {
         rules = []
@@ -71,7 +73,8 @@ public struct RuleCatalog: Sendable {
                 switch pair.key.scalar {
                 case "rules":
                     for item in try reader.list(pair.value, "rules") {
-                        let rule = try reader.rule(item, defaults: builtIn ? nil : self.rule(item["id"]?.scalar ?? ""))
+                        let rule = try reader.rule(
+                            item, defaults: builtIn ? nil : self.rule(named: item["id"]?.scalar ?? ""))
                         if let existing = index(of: rule.id) {
                             rules[existing] = rule
                         } else if builtIn {
@@ -146,7 +149,7 @@ private struct PackReader {
             throw fail(node, "security-severity must be a number from 0.0 to 10.0")
         }
         return RuleDescription(
-            id: id, name: try field("name", defaults?.name), level: level,
+            id: RuleID(rawValue: id), name: try field("name", defaults?.name), level: level,
             short: try field("short", defaults?.short), full: try field("full", defaults?.full),
             help: try field("help", defaults?.help), tags: tags, securitySeverity: severity)
     }

@@ -1,10 +1,23 @@
 /// A rule's identity (`CP004`). The built-in ones are generated from `rules/catalog.yaml` by the
 /// EmbedRules plugin (`RuleID.cp004`), so a rule that reports a mistyped ID does not compile;
 /// a rule pack's come from its file.
-public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible {
+///
+/// Findings, checks and the catalog carry it typed; outputs write its text (`"CP004"`), and
+/// text from users (`certlint explain cp004`, a `certlint:ignore` comment, `settings.rules`) is
+/// looked up in the catalog before it becomes one.
+public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 
     public var description: String { rawValue }
 

@@ -36,7 +36,8 @@ public enum JSONReporter {
             schemaVersion: schemaVersion, tool: Tool(name: "certlint", version: certlintVersion),
             findings: result.findings.map {
                 JSONFinding(
-                    ruleId: $0.ruleID, ruleName: result.catalog.rule($0.ruleID)?.name ?? $0.ruleID, level: $0.level,
+                    ruleId: $0.ruleID.rawValue, ruleName: result.catalog.rule($0.ruleID)?.name ?? $0.ruleID.rawValue,
+                    level: $0.level,
                     message: $0.message, location: $0.location, related: $0.related, subject: $0.subject,
                     fingerprint: $0.fingerprint, snippet: $0.snippet, suppression: $0.suppression)
             },

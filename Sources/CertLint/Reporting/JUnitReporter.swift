@@ -7,7 +7,7 @@ public enum JUnitReporter {
         for finding in result.findings {
             findingsByCase[key(finding.ruleID, finding.subject), default: []].append(finding)
         }
-        var subjectsByRule: [String: [String]] = [:]
+        var subjectsByRule: [RuleID: [String]] = [:]
         var seen: Set<String> = []
         for check in result.checks where seen.insert(key(check.ruleID, check.subject)).inserted {
             subjectsByRule[check.ruleID, default: []].append(check.subject)
@@ -37,7 +37,7 @@ public enum JUnitReporter {
                             "      <skipped message=\"\(escape("suppressed: \(suppression.justification)"))\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</skipped>\n"
                         continue
                     }
-                    let element = rule.id == "CP900" ? "error" : "failure"
+                    let element = rule.id == .cp900 ? "error" : "failure"
                     if element == "error" { errors += 1 } else { failures += 1 }
                     cases +=
                         "      <\(element) message=\"\(escape(finding.message))\" type=\"\(finding.level.rawValue)\">\(escape("\(finding.location.path):\(finding.location.line): \(finding.message) [\(finding.ruleID)]"))</\(element)>\n"
@@ -58,7 +58,7 @@ public enum JUnitReporter {
             """ + suites + "</testsuites>\n"
     }
 
-    private static func key(_ rule: String, _ subject: String) -> String { rule + "\u{1F}" + subject }
+    private static func key(_ rule: RuleID, _ subject: String) -> String { rule.rawValue + "\u{1F}" + subject }
 
     /// XML attribute and text escaping; characters XML 1.0 forbids are dropped.
     static func escape(_ text: String) -> String {

@@ -35,7 +35,7 @@ public enum SARIFReporter {
     static func rules(_ catalog: RuleCatalog) -> [ReportingDescriptor] {
         catalog.rules.map { rule in
             ReportingDescriptor(
-                id: rule.id, name: rule.name,
+                id: rule.id.rawValue, name: rule.name,
                 shortDescription: Text(text: rule.short), fullDescription: Text(text: rule.full),
                 help: Help(text: "\(rule.short) Run `certlint explain \(rule.id)` for details.", markdown: rule.help),
                 defaultConfiguration: Configuration(level: rule.level.rawValue),
@@ -50,7 +50,7 @@ public enum SARIFReporter {
         let catalog = result.catalog
         return result.findings.map { finding in
             SARIFResult(
-                ruleId: finding.ruleID, ruleIndex: catalog.index(of: finding.ruleID) ?? 0,
+                ruleId: finding.ruleID.rawValue, ruleIndex: catalog.index(of: finding.ruleID) ?? 0,
                 level: finding.level.rawValue,
                 message: Text(text: finding.message),
                 locations: [
@@ -82,13 +82,13 @@ public enum SARIFReporter {
     /// Parse failures (CP900), baseline entries that no longer occur, and scan notes.
     static func notifications(_ result: ScanResult) -> [Notification] {
         let catalog = result.catalog
-        var notifications: [Notification] = result.findings.filter { $0.ruleID == "CP900" }.map { finding in
+        var notifications: [Notification] = result.findings.filter { $0.ruleID == .cp900 }.map { finding in
             Notification(
                 level: "error", message: Text(text: finding.message),
                 locations: [
                     Location(id: nil, physicalLocation: physical(finding.location, snippet: nil), message: nil)
                 ],
-                descriptor: Reference(id: "CP900", index: catalog.index(of: "CP900")))
+                descriptor: Reference(id: RuleID.cp900.rawValue, index: catalog.index(of: .cp900)))
         }
         notifications += result.baselineUnmatched.map { entry in
             Notification(

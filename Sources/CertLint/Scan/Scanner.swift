@@ -51,14 +51,14 @@ public enum Scanner {
     /// The settings, with every rule they name checked against the catalog.
     static func checkedSettings(_ options: ScanOptions, source: ScanSource, catalog: RuleCatalog) throws -> Settings {
         let settings = try loadSettings(options, snapshot: source.snapshot, scopes: source.scopes)
-        for (id, setting) in settings.rules where catalog.rule(id) == nil {
+        for (id, setting) in settings.rules where catalog.rule(named: id) == nil {
             throw CertLintError.configuration(
                 path: setting.location.path, line: setting.location.line, column: setting.location.column,
                 keyPath: "settings.rules.\(id)",
                 problem: "\(id) is not a rule of the catalog (`certlint rules` lists them)")
         }
         if let location = settings.unsuppressibleLocation,
-            let unknown = settings.unsuppressible.sorted().first(where: { catalog.rule($0) == nil })
+            let unknown = settings.unsuppressible.sorted().first(where: { catalog.rule(named: $0) == nil })
         {
             throw CertLintError.configuration(
                 path: location.path, line: location.line, column: location.column, keyPath: "settings.unsuppressible",

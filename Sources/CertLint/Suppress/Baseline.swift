@@ -8,7 +8,7 @@ public struct BaselineEntry: Sendable, Codable, Hashable, Comparable {
     public let fingerprint: String
 
     public init(_ finding: Finding) {
-        rule = finding.ruleID
+        rule = finding.ruleID.rawValue
         path = finding.location.path
         subject = finding.subject
         fingerprint = finding.fingerprint

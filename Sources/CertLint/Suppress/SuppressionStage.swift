@@ -20,10 +20,10 @@ struct SuppressionStage {
         var checks = evaluation.checks + suppressionChecks
         if let setting = settings.rules["CP901"].flatMap({ RuleSetting(rawValue: $0.value) }) {
             if let level = setting.level {
-                findings = findings.map { $0.ruleID == "CP901" ? $0.with(level: level) : $0 }
+                findings = findings.map { $0.ruleID == .cp901 ? $0.with(level: level) : $0 }
             } else {
-                findings.removeAll { $0.ruleID == "CP901" }
-                checks.removeAll { $0.ruleID == "CP901" }
+                findings.removeAll { $0.ruleID == .cp901 }
+                checks.removeAll { $0.ruleID == .cp901 }
             }
         }
         // Snippets (and so fingerprints) once every finding, CP901 included, exists.

@@ -6,7 +6,7 @@ public struct Suppressor {
     /// The rule this stage reports.
     public static let ruleIDs = [RuleID.cp901]
     /// Never suppressible, whatever the settings say.
-    public static let alwaysUnsuppressible: Set<String> = ["CP900", "CP901"]
+    public static let alwaysUnsuppressible: Set<RuleID> = [.cp900, .cp901]
 
     let catalog: RuleCatalog
     let settings: Settings
@@ -18,14 +18,14 @@ public struct Suppressor {
         var result = findings
         var checks: [Check] = []
         var problems: [Finding] = []
-        let level = catalog.rule("CP901")?.level ?? .warning
+        let level = catalog.rule(.cp901)?.level ?? .warning
         var subjects: [String: Int] = [:]
         for directive in directives {
             let base = "file \(directive.location.path) / certlint:ignore \(directive.rules.joined(separator: ","))"
             subjects[base, default: 0] += 1
             let count = subjects[base, default: 1]
             let subject = count > 1 ? "\(base) #\(count)" : base
-            checks.append(Check(ruleID: "CP901", subject: subject, location: directive.location))
+            checks.append(Check(ruleID: .cp901, subject: subject, location: directive.location))
             let invalid = validity(of: directive)
             let (rules, ruleProblems) = suppressibleRules(of: directive)
             var messages = invalid + ruleProblems
@@ -38,7 +38,7 @@ public struct Suppressor {
             }
             problems += messages.map { text in
                 Finding(
-                    ruleID: "CP901", level: level, message: "certlint:ignore \(text)", location: directive.location,
+                    ruleID: .cp901, level: level, message: "certlint:ignore \(text)", location: directive.location,
                     subject: subject)
             }
         }
@@ -70,15 +70,15 @@ public struct Suppressor {
 
     /// The directive's rules that may be suppressed, and why each other one may not.
     func suppressibleRules(of directive: SuppressionDirective) -> (rules: [String], problems: [String]) {
-        let unsuppressible = Self.alwaysUnsuppressible.union(settings.unsuppressible)
+        let unsuppressible = Set(Self.alwaysUnsuppressible.map(\.rawValue)).union(settings.unsuppressible)
         var rules: [String] = []
         var problems: [String] = []
         for rule in directive.rules {
-            if catalog.rule(rule) == nil {
+            if catalog.rule(named: rule) == nil {
                 problems.append("names \(rule), which is not a rule of the catalog (`certlint rules` lists them)")
             } else if unsuppressible.contains(rule) {
                 let why =
-                    Self.alwaysUnsuppressible.contains(rule)
+                    Self.alwaysUnsuppressible.contains(RuleID(rawValue: rule))
                     ? "certlint never suppresses it" : "settings.unsuppressible lists it"
                 problems.append("cannot suppress \(rule): \(why)")
             } else {
@@ -92,7 +92,7 @@ public struct Suppressor {
     func suppress(_ rule: String, by directive: SuppressionDirective, in findings: inout [Finding]) -> Bool {
         var used = false
         for index in findings.indices
-        where findings[index].isActive && findings[index].ruleID == rule
+        where findings[index].isActive && findings[index].ruleID.rawValue == rule
             && findings[index].location.path == directive.location.path
             && directive.lines.contains(findings[index].location.line)
         {

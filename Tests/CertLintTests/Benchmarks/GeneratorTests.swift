@@ -20,7 +20,7 @@ import Testing
         for deployment in result.topology.deployments { verdicts[deployment.name] = [] }
         for finding in result.activeFindings where finding.subject.hasPrefix("deployment ") {
             let name = String(finding.subject.dropFirst("deployment ".count).prefix { $0 != " " })
-            verdicts[name, default: []].append(finding.ruleID)
+            verdicts[name, default: []].append(finding.ruleID.rawValue)
         }
         return verdicts.mapValues { $0.sorted() }
     }

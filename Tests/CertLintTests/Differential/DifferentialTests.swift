@@ -180,7 +180,7 @@ struct DifferentialTests {
             let pools = listener.pools.isEmpty ? [nil] : listener.pools.map { Optional($0) }
             for pool in pools { outcomes[listener.port, default: []].insert(outcome(listener, pool)) }
         }
-        let problems = result.findings.filter { $0.ruleID == "CP900" }.map {
+        let problems = result.findings.filter { $0.ruleID == .cp900 }.map {
             " [\($0.ruleID) \($0.location): \($0.message)]"
         }
         return (outcomes, problems.joined())

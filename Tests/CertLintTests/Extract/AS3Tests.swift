@@ -96,7 +96,7 @@ enum AS3Fixture {
         var declaration = AS3Fixture.application(
             mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyClass: "Service_HTTPS")
         var result = try await scan(declaration)
-        #expect(result.findings.map(\.ruleID) == ["CP004"])
+        #expect(result.findings.map(\.ruleID) == [.cp004])
         let serviceLine =
             declaration.split(separator: "\n", omittingEmptySubsequences: false).lastIndex {
                 $0.contains("\"class\": \"Service_HTTPS\"")
@@ -106,17 +106,17 @@ enum AS3Fixture {
         declaration = AS3Fixture.application(
             mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", certProxyPort: 443)
         result = try await scan(declaration)
-        #expect(result.findings.map(\.ruleID) == ["CP005"])
+        #expect(result.findings.map(\.ruleID) == [.cp005])
 
         declaration = AS3Fixture.application(
             mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", clientTLS: false)
         result = try await scan(declaration)
-        #expect(result.findings.map(\.ruleID) == ["CP007"])
+        #expect(result.findings.map(\.ruleID) == [.cp007])
 
         declaration = AS3Fixture.application(
             mode: .reencrypt, nodes: nodes, certificate: "san-disjoint", remotePort: false)
         result = try await scan(declaration)
-        #expect(result.findings.map(\.ruleID) == ["CP008"])
+        #expect(result.findings.map(\.ruleID) == [.cp008])
     }
 
     @Test func twoThousandApplicationsFinishQuickly() throws {

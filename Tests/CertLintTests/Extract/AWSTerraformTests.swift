@@ -117,7 +117,7 @@ enum AWSFixture {
                 "CP004 \(location(of: "protocol          = \"TLS\"", in: terraform, path: "infra/main.tf"))"
             ])
         #expect(
-            result.messages("CP004").first?.hasPrefix(
+            result.messages(.cp004).first?.hasPrefix(
                 "deployment access: the cert proxy listener aws_lb_listener.cert_proxy on port 5262 terminates TLS")
                 == true)
     }
@@ -130,7 +130,7 @@ enum AWSFixture {
                 "CP007 \(location(of: "resource \"aws_lb_target_group_attachment\"", in: terraform, path: "infra/main.tf"))"
             ])
         #expect(
-            result.messages("CP007") == [
+            result.messages(.cp007) == [
                 "deployment access: aws_lb_listener.https terminates TLS on port 443 and forwards to aws_lb_target_group_attachment.https[wsa1.example.dmz] (wsa1.example.dmz), aws_lb_target_group_attachment.https[wsa2.example.dmz] (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
             ])
     }
@@ -158,7 +158,7 @@ enum AWSFixture {
                 "CP031 \(location(of: "protocol          = var.cert_proxy_protocol", in: terraform, path: "infra/main.tf"))"
             ])
         #expect(
-            result.messages("CP031") == [
+            result.messages(.cp031) == [
                 "deployment access: the aws_lb_listener.cert_proxy listener on port 5262 has facts certlint cannot evaluate: protocol (var.cert_proxy_protocol has no default and no value in a tfvars file or module call); give the values in a tfvars file, and the checks of port 5262 will run"
             ])
         // A tfvars value settles it.
@@ -291,7 +291,7 @@ enum AWSFixture {
     @Test func brokenJSONIsCP900() async throws {
         let repository = try FixtureRepository(files: ["infra/main.tf.json": "{\"resource\": [\n"])
         let result = try await repository.scan()
-        #expect(result.findings.map(\.ruleID) == ["CP900"])
+        #expect(result.findings.map(\.ruleID) == [.cp900])
         #expect(result.findings.first?.location.path == "infra/main.tf.json")
     }
 }

@@ -102,7 +102,7 @@ import Testing
     @Test func sslOnTheCertProxyServiceIsCP004() async throws {
         let terraform = Self.terraform(certProxySSL: true)
         let result = try await scan(terraform)
-        #expect(result.findings.map(\.ruleID) == ["CP004"])
+        #expect(result.findings.map(\.ruleID) == [.cp004])
         #expect(
             result.findings.first?.location.line == terraform.split(separator: "\n", omittingEmptySubsequences: false)
                 .lastIndex { $0.contains("services {") }! + 1)
@@ -110,6 +110,6 @@ import Testing
 
     @Test func withoutTheRemotePortPolicyIsCP008() async throws {
         let result = try await scan(Self.terraform(remotePort: false))
-        #expect(result.findings.map(\.ruleID) == ["CP008"])
+        #expect(result.findings.map(\.ruleID) == [.cp008])
     }
 }

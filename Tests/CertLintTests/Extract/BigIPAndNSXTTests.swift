@@ -119,7 +119,7 @@ enum BigIPFixture {
     @Test func cp007WithoutAServerSSLProfile() async throws {
         let terraform = BigIPFixture.terraform(mode: .reencrypt, nodes: nodes, serverSSL: false)
         let result = try await scan(terraform)
-        #expect(result.findings.map(\.ruleID) == ["CP007"])
+        #expect(result.findings.map(\.ruleID) == [.cp007])
         #expect(
             result.brief == [
                 "CP007 \(location(of: "resource \"bigip_ltm_pool_attachment\" \"access\"", in: terraform, path: "f5/main.tf"))"
@@ -133,7 +133,7 @@ enum BigIPFixture {
             result.brief == [
                 "CP008 \(location(of: "resource \"bigip_ltm_virtual_server\" \"https\"", in: terraform, path: "f5/main.tf"))"
             ])
-        #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
+        #expect(result.messages(.cp008).first?.contains("does not insert RemotePort") == true)
     }
 }
 
@@ -228,9 +228,9 @@ enum NSXTFixture {
 
     @Test func cp007AndCP008() async throws {
         var result = try await scan(NSXTFixture.terraform(serverSSL: false))
-        #expect(result.findings.map(\.ruleID) == ["CP007"])
+        #expect(result.findings.map(\.ruleID) == [.cp007])
         result = try await scan(NSXTFixture.terraform(remotePort: false))
-        #expect(result.findings.map(\.ruleID) == ["CP008"])
-        #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
+        #expect(result.findings.map(\.ruleID) == [.cp008])
+        #expect(result.messages(.cp008).first?.contains("does not insert RemotePort") == true)
     }
 }

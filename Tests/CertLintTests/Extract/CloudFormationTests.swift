@@ -160,9 +160,9 @@ enum CloudFormationFixture {
     @Test func aParameterWithoutDefaultIsUnknownNotAGuess() async throws {
         let template = CloudFormationFixture.template(mode: .reencrypt).replacing("    Default: TCP\n", with: "")
         let result = try await scan(template)
-        #expect(result.findings.map(\.ruleID) == ["CP031"])
+        #expect(result.findings.map(\.ruleID) == [.cp031])
         #expect(
-            result.messages("CP031").first?.contains(
+            result.messages(.cp031).first?.contains(
                 "Protocol (parameter CertProxyProtocol has no Default and its value is given at deploy time)") == true)
     }
 

@@ -134,11 +134,11 @@ enum KubernetesFixture {
 
         manifests = KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint", backendHTTPS: false)
         result = try await scan(manifests)
-        #expect(result.findings.map(\.ruleID) == ["CP007"])
+        #expect(result.findings.map(\.ruleID) == [.cp007])
 
         manifests = KubernetesFixture.manifests(mode: .reencrypt, certificate: "san-disjoint", remotePort: false)
         result = try await scan(manifests)
-        #expect(result.findings.map(\.ruleID) == ["CP008"])
+        #expect(result.findings.map(\.ruleID) == [.cp008])
     }
 
     @Test func invalidBase64InATLSSecretIsCP900NamingTheKey() async throws {
@@ -146,7 +146,7 @@ enum KubernetesFixture {
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: broken\ntype: kubernetes.io/tls\ndata:\n  tls.crt: not*base64!\n"
         let result = try await scan(manifests)
         #expect(result.brief.filter { $0.hasPrefix("CP900") } == ["CP900 k8s/access.yaml:7:12"])
-        #expect(result.messages("CP900") == ["Kubernetes: the Secret's data.tls.crt is not valid base64"])
+        #expect(result.messages(.cp900) == ["Kubernetes: the Secret's data.tls.crt is not valid base64"])
     }
 
     @Test func helmTemplatesAreNotedNotParsed() async throws {

@@ -49,7 +49,7 @@ import Testing
         let result = try await scan(["lb/haproxy.cfg": config])
         let at = location(of: "mode http", in: config, path: "lb/haproxy.cfg")
         #expect(rules(result, ["CP004"]) == ["CP004 \(at)"])
-        #expect(result.messages("CP004").first?.contains("works at Layer 7 (HTTP)") == true)
+        #expect(result.messages(.cp004).first?.contains("works at Layer 7 (HTTP)") == true)
     }
 
     /// A 443 re-encrypting to the nodes with the given header lines in the frontend and backend.
@@ -104,7 +104,7 @@ import Testing
                     "CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"
                 ])
             #expect(
-                result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))")
+                result.messages(.cp008).first?.contains("does not insert \(missing.joined(separator: " and "))")
                     == true)
         }
     }
@@ -116,7 +116,7 @@ import Testing
         #expect(
             rules(result, ["CP008"]) == ["CP008 \(location(of: "frontend fe_443", in: config, path: "lb/haproxy.cfg"))"]
         )
-        #expect(result.messages("CP008").first?.contains("does not insert X-Forwarded-For") == true)
+        #expect(result.messages(.cp008).first?.contains("does not insert X-Forwarded-For") == true)
     }
 
     // MARK: NGINX
@@ -166,7 +166,7 @@ import Testing
                     "CP008 \(CertLintTests.location(of: "server {", in: config, path: "lb/nginx.conf"))"
                 ])
             #expect(
-                result.messages("CP008").first?.contains("does not insert \(missing.joined(separator: " and "))")
+                result.messages(.cp008).first?.contains("does not insert \(missing.joined(separator: " and "))")
                     == true)
         }
     }
@@ -233,6 +233,6 @@ import Testing
             rules(result, ["CP008"]) == [
                 "CP008 \(CertLintTests.location(of: "server {", in: site, path: "lb/sites/access.conf"))"
             ])
-        #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
+        #expect(result.messages(.cp008).first?.contains("does not insert RemotePort") == true)
     }
 }

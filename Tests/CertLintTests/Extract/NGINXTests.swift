@@ -109,7 +109,7 @@ enum NGINXFixture {
         configuration = NGINXFixture.configuration(mode: .reencrypt, nodes: nodes, remotePort: false)
         result = try await scan(configuration)
         #expect(result.brief == ["CP008 \(location(of: "server {", in: configuration, path: "nginx/nginx.conf"))"])
-        #expect(result.messages("CP008").first?.contains("does not insert RemotePort") == true)
+        #expect(result.messages(.cp008).first?.contains("does not insert RemotePort") == true)
     }
 
     @Test func includesWithGlobsCyclesAndMissingFiles() async throws {
@@ -151,7 +151,7 @@ enum NGINXFixture {
             extra: ["nginx/loop.conf": "server {\n    listen 8080;\n    include nginx.conf;\n}\n"])
         #expect(cycle.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/nginx.conf:3:5"])
         #expect(
-            cycle.messages("CP900") == ["NGINX: include cycle: nginx/loop.conf → nginx/nginx.conf → nginx/loop.conf"])
+            cycle.messages(.cp900) == ["NGINX: include cycle: nginx/loop.conf → nginx/nginx.conf → nginx/loop.conf"])
 
         // A broken file read on its own and included twice is one CP900.
         let broken = "server {\n    listen 443 ssl\n}\n"
@@ -159,15 +159,15 @@ enum NGINXFixture {
             "events {}\nhttp {\n    include conf.d/broken.conf;\n    include conf.d/*.conf;\n}\n",
             extra: ["nginx/conf.d/broken.conf": broken])
         #expect(twice.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/conf.d/broken.conf:3:1"])
-        #expect(twice.messages("CP900") == ["NGINX: directive \"listen\" is not terminated by \";\""])
+        #expect(twice.messages(.cp900) == ["NGINX: directive \"listen\" is not terminated by \";\""])
     }
 
     @Test func syntaxErrorsAndTemplates() async throws {
         let broken = try await scan("http {\n    server {\n        listen 443 ssl\n    }\n}\n")
         #expect(broken.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/nginx.conf:4:5"])
-        #expect(broken.messages("CP900") == ["NGINX: directive \"listen\" is not terminated by \";\""])
+        #expect(broken.messages(.cp900) == ["NGINX: directive \"listen\" is not terminated by \";\""])
         let template = try await scan("server {\n    listen 80;\n    server_name {{ site.domain }};\n}\n")
-        #expect(template.findings.filter { $0.ruleID == "CP900" }.isEmpty)
+        #expect(template.findings.filter { $0.ruleID == .cp900 }.isEmpty)
         #expect(
             template.notes.map(\.message) == ["is a template ({{ … }} or {% … %}); not read as NGINX configuration"])
     }

@@ -185,7 +185,7 @@ struct PlatformRuleCase: CustomTestStringConvertible, Sendable {
         }
         // The expired certificate is also what the matrix sees: it covers the VIP only (row 4 needs 5263).
         let extra: Set<String> = ruleCase.rule == "CP020" || ruleCase.rule == "CP010" ? ["CP001", "CP003"] : []
-        let found = result.activeFindings.filter { !extra.contains($0.ruleID) }
+        let found = result.activeFindings.filter { !extra.contains($0.ruleID.rawValue) }
         #expect(found.map { "\($0.ruleID) \($0.location.description)" } == ["\(ruleCase.rule) \(expectedLocation)"])
     }
 }

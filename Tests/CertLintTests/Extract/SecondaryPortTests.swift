@@ -53,7 +53,7 @@ import Testing
             files: ["certlint.yaml": manifest, path: text],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": "san-disjoint"])
         let result = try await repository.scan()
-        #expect(result.findings.map(\.ruleID) == ["CP006"], "\(path)")
+        #expect(result.findings.map(\.ruleID) == [.cp006], "\(path)")
         let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(marker) }.map
         { $0 + 1 }
         #expect(result.findings.first?.location.path == path)

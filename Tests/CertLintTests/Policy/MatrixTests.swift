@@ -159,7 +159,7 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": "single-host"])
         let result = try await repository.scan()
         #expect(
-            result.messages("CP001") == [
+            result.messages(.cp001) == [
                 "deployment access: row 4 of the decision matrix (disjoint namespace (example.com / example.dmz), Single Host CN certificate certs/public.pem, 443 SSL re-encryption (from lb/haproxy.cfg:9:5)) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
             ])
         let unlisted = MatrixCase.all.first {
@@ -169,7 +169,7 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
             files: ["certlint.yaml": unlisted.manifest(declaring: true)],
             certificates: ["certs/ca.pem": "ca", "certs/public.pem": "wildcard"])
         #expect(
-            try await other.scan().messages("CP003") == [
+            try await other.scan().messages(.cp003) == [
                 "deployment access: disjoint namespace (example.com / example.dmz), Wildcard certificate certs/public.pem, 443 SSL passthrough (from lb-mode in certlint.yaml) is not a row of the decision matrix: under passthrough the nodes present the public certificate themselves, and a wildcard for the public domain does not cover node names in another domain"
             ])
     }
@@ -192,9 +192,9 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
             certificates: ["certs/ca.pem": "ca", "certs/partial.pem": "partial-san"])
         let result = try await repository.scan()
         #expect(result.brief == ["CP001 certlint.yaml:4:11"])
-        #expect(result.messages("CP001").first?.contains("Single Host CN certificate certs/partial.pem") == true)
+        #expect(result.messages(.cp001).first?.contains("Single Host CN certificate certs/partial.pem") == true)
         #expect(
-            result.messages("CP001").first?.contains(
+            result.messages(.cp001).first?.contains(
                 "it names the VIP and wsa1.example.com but not wsa2.example.com, so it counts as Single Host CN")
                 == true)
     }
@@ -254,12 +254,11 @@ struct MatrixCase: CustomTestStringConvertible, Sendable {
 
 @Suite struct CatalogTests {
     @Test func everyCatalogRuleHasACheckAndEveryCheckACatalogEntry() {
-        let checked = Set(
-            (builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs).map(\.rawValue))
+        let checked = Set(builtInRules.flatMap(\.ruleIDs) + liveRules.flatMap(\.ruleIDs) + Suppressor.ruleIDs)
         let catalogued = Set(RuleCatalog.builtIn.rules.map(\.id))
         #expect(checked == catalogued)
         // The typed IDs are generated from the same catalog, in its order.
-        #expect(RuleID.catalogued.map(\.rawValue) == RuleCatalog.builtIn.rules.map(\.id))
+        #expect(RuleID.catalogued == RuleCatalog.builtIn.rules.map(\.id))
     }
 
     @Test(arguments: RuleCatalog.builtIn.rules)

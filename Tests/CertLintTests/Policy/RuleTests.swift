@@ -100,7 +100,7 @@ extension String {
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP004 \(location(of: "bind :5262", in: haproxy, path: cfg))"])
         #expect(
-            result.messages("CP004") == [
+            result.messages(.cp004) == [
                 "deployment access: the cert proxy listener frontend cert_proxy on port 5262 terminates TLS; port 5262 must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy"
             ])
     }
@@ -110,7 +110,7 @@ extension String {
             "frontend cert_proxy\n    mode tcp", with: "frontend cert_proxy\n    mode http")
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP004 lb/haproxy.cfg:20:5"])
-        #expect(result.messages("CP004").first?.contains("works at Layer 7 (HTTP)") == true)
+        #expect(result.messages(.cp004).first?.contains("works at Layer 7 (HTTP)") == true)
     }
 
     @Test func cp004ReEncryptionToTheCertProxy() async throws {
@@ -118,7 +118,7 @@ extension String {
             "server wsa1 wsa1.example.dmz:5262 check", with: "server wsa1 wsa1.example.dmz:5262 ssl verify none check")
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP004 \(location(of: "wsa1.example.dmz:5262", in: haproxy, path: cfg))"])
-        #expect(result.messages("CP004").first?.contains("opens its own TLS to wsa1") == true)
+        #expect(result.messages(.cp004).first?.contains("opens its own TLS to wsa1") == true)
     }
 
     @Test func cp005CertProxyForwardedToAnotherPort() async throws {
@@ -127,7 +127,7 @@ extension String {
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP005 \(location(of: "wsa2.example.dmz:443 check", in: haproxy, path: cfg))"])
         #expect(
-            result.messages("CP005") == [
+            result.messages(.cp005) == [
                 "deployment access: the cert proxy listener frontend cert_proxy forwards to wsa2 → wsa2.example.dmz:443; the cert proxy listens on port 5262 of the nodes"
             ])
     }
@@ -153,7 +153,7 @@ extension String {
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP007 \(location(of: "wsa2.example.dmz:80", in: haproxy, path: cfg))"])
         #expect(
-            result.messages("CP007") == [
+            result.messages(.cp007) == [
                 "deployment access: frontend access_https terminates TLS on port 443 and forwards to wsa2 (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
             ])
     }
@@ -164,13 +164,13 @@ extension String {
         var result = try await GoodDeployment.repository(haproxy: withoutRemotePort).scan()
         #expect(result.brief == ["CP008 \(location(of: "frontend access_https", in: withoutRemotePort, path: cfg))"])
         #expect(
-            result.messages("CP008") == [
+            result.messages(.cp008) == [
                 "deployment access: the Layer 7 listener frontend access_https on port 443 does not insert RemotePort; the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy"
             ])
 
         let withoutBoth = withoutRemotePort.replacing("    option forwardfor\n", with: "")
         result = try await GoodDeployment.repository(haproxy: withoutBoth).scan()
-        #expect(result.messages("CP008").first?.contains("does not insert X-Forwarded-For and RemotePort") == true)
+        #expect(result.messages(.cp008).first?.contains("does not insert X-Forwarded-For and RemotePort") == true)
 
         // Headers set in the backend count too; `Remoteport` is the spelling of VMware's NSX automation.
         let inBackend = withoutBoth.replacing(
@@ -188,7 +188,7 @@ extension String {
         let result = try await GoodDeployment.repository(haproxy: haproxy).scan()
         #expect(result.brief == ["CP008 \(location(of: "mode tcp", in: haproxy, path: cfg))"])
         #expect(
-            result.messages("CP008").first?.contains("in mode tcp, so it cannot insert X-Forwarded-For and RemotePort")
+            result.messages(.cp008).first?.contains("in mode tcp, so it cannot insert X-Forwarded-For and RemotePort")
                 == true)
     }
 
@@ -198,7 +198,7 @@ extension String {
         let result = try await GoodDeployment.repository(manifest: manifest).scan()
         #expect(result.brief == ["CP009 certlint.yaml:9:14"])
         #expect(
-            result.messages("CP009") == [
+            result.messages(.cp009) == [
                 "deployment access: lb-mode is passthrough, but the load-balancer configuration at lb/haproxy.cfg:9:5 implements SSL re-encryption; certlint follows the configuration"
             ])
     }
@@ -207,7 +207,7 @@ extension String {
         let result = try await GoodDeployment.repository(certificates: ["certs/access.pem": "other-host"]).scan()
         #expect(result.brief == ["CP010 lb/haproxy.cfg:9:23"])
         #expect(
-            result.messages("CP010") == [
+            result.messages(.cp010) == [
                 "deployment access: the public certificate certs/access.pem (CN=portal.example.org, DNS=[portal.example.org]) does not cover the VIP access.example.com; the decision matrix cannot be applied"
             ])
     }
@@ -244,7 +244,7 @@ extension String {
         ).scan()
         #expect(different.brief == ["CP011 certlint.yaml:10:20"])
         #expect(
-            different.messages("CP011").first?.hasPrefix(
+            different.messages(.cp011).first?.hasPrefix(
                 "deployment access: 443 is SSL passthrough, so the cert proxy must present the Access service's certificate certs/access.pem"
             ) == true)
     }
@@ -253,7 +253,7 @@ extension String {
         let result = try await GoodDeployment.repository(certificates: ["certs/access.pem": "untrusted-san"]).scan()
         #expect(result.brief == ["CP012 lb/haproxy.cfg:9:23"])
         #expect(
-            result.messages("CP012").first?.hasSuffix(
+            result.messages(.cp012).first?.hasSuffix(
                 "does not chain to a device-trusted CA: it is self-signed and not among the trust anchors") == true)
         // The same certificate declared as a trust anchor is trusted.
         let manifest = GoodDeployment.manifest.replacing("[certs/ca.pem]", with: "[certs/ca.pem, certs/access.pem]")
@@ -307,7 +307,7 @@ extension String {
             manifest: manifest, haproxy: nil, certificates: ["certs/access.pem": certificate]
         ).scan()
         #expect(result.brief == ["\(rule) certs/access.pem:1:1"])
-        #expect(result.messages(rule) == [message])
+        #expect(result.messages(RuleID(rawValue: rule)) == [message])
     }
 
     @Test func cp023UnencryptedPrivateKeys() async throws {
@@ -316,7 +316,7 @@ extension String {
         ]).scan()
         #expect(result.brief == ["CP023 keys/access.key:1:1"])
         #expect(
-            result.messages("CP023") == [
+            result.messages(.cp023) == [
                 "keys/access.key holds an unencrypted private key (PRIVATE KEY); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store"
             ])
     }
@@ -331,7 +331,7 @@ extension String {
         let result = try await GoodDeployment.repository(manifest: manifest, haproxy: haproxy).scan()
         #expect(result.brief == ["CP030 lb/haproxy.cfg:9:23", "CP030 lb/haproxy.cfg:22:21"])
         #expect(
-            result.messages("CP030") == [
+            result.messages(.cp030) == [
                 "deployment access / public certificate: '/etc/haproxy/certs/gone.pem' is not in the repository (tried lb/etc/haproxy/certs/gone.pem, etc/haproxy/certs/gone.pem, any file named gone.pem); the checks that need it did not run",
                 "deployment access / listener 5262 (frontend cert_proxy): backend 'cert_proxy_pool' is not defined in lb/haproxy.cfg; the checks that need it did not run",
             ])
@@ -349,7 +349,7 @@ extension String {
         let result = try await FixtureRepository(files: ["certlint.yaml": manifest]).scan()
         #expect(result.brief == ["CP031 certlint.yaml:3:11", "CP031 certlint.yaml:3:11"])
         #expect(
-            result.messages("CP031") == [
+            result.messages(.cp031) == [
                 "deployment access: the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in certlint.yaml, or list the LB configuration under `load-balancer:`",
                 "deployment access: the public certificate is unknown: no 443 listener names one and public-certificate is not set; add `public-certificate: PATH` to the deployment in certlint.yaml",
             ])

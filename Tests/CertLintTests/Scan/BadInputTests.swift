@@ -13,7 +13,7 @@ import Testing
         let result = try await repository.scan()
         #expect(result.brief == ["CP900 teams/b/certlint.yaml:4:4"])
         #expect(
-            result.messages("CP900") == [
+            result.messages(.cp900) == [
                 "certlint.yaml: did not find expected '-' indicator (while parsing a block collection at line 3, column 3)"
             ])
         #expect(result.exitCode == 1)
@@ -24,7 +24,7 @@ import Testing
         let result = try await GoodDeployment.repository(extra: ["certs/broken.pem": "# chain\n" + broken]).scan()
         #expect(result.brief == ["CP900 certs/broken.pem:2:1"])
         #expect(
-            result.messages("CP900") == [
+            result.messages(.cp900) == [
                 "PEM/DER certificates: PEM block \"CERTIFICATE\" has no matching -----END CERTIFICATE----- line"
             ])
     }
@@ -36,7 +36,7 @@ import Testing
         let result = try await repository.scan()
         #expect(result.brief == ["CP900 certs/access.pem:1:1", "CP030 lb/haproxy.cfg:9:23"])
         #expect(
-            result.messages("CP030") == [
+            result.messages(.cp030) == [
                 "deployment access / public certificate: certs/access.pem could not be parsed (see CP900); the checks that need it did not run"
             ])
     }
@@ -50,7 +50,7 @@ import Testing
         let result = try await repository.scan()
         #expect(result.brief == ["CP030 lb/haproxy.cfg:9:23"])
         #expect(
-            result.messages("CP030") == [
+            result.messages(.cp030) == [
                 "deployment access / public certificate: certs/access.pem is a Git LFS pointer, not the certificate itself; fetch the content (git lfs pull) before scanning; the checks that need it did not run"
             ])
     }
@@ -108,7 +108,7 @@ import Testing
         let yaml = try await repository.scan()
         #expect(yaml.brief == ["CP900 k8s/legacy.yaml:3:6"])
         #expect(
-            yaml.messages("CP900") == [
+            yaml.messages(.cp900) == [
                 "Kubernetes: file is not valid UTF-8: byte 0xE9 cannot start or continue a character"
             ])
     }
@@ -120,7 +120,7 @@ import Testing
         let result = try await repository.scan()
         #expect(result.brief == ["CP030 lb/haproxy.cfg:9:23"])
         #expect(
-            result.messages("CP030") == [
+            result.messages(.cp030) == [
                 "deployment access / public certificate: '/etc/haproxy/certs/access.pem' is the folder certs/access.pem; certlint needs the certificate file; the checks that need it did not run"
             ])
         await #expect(

@@ -53,7 +53,7 @@ import Testing
         let result = try await scan("valid")
         #expect(result.filesScanned == files.count)
         let forbidden = Set((1...13).map { String(format: "CP%03d", $0) } + ["CP030", "CP031", "CP900"])
-        let wrong = result.findings.filter { forbidden.contains($0.ruleID) }.map {
+        let wrong = result.findings.filter { forbidden.contains($0.ruleID.rawValue) }.map {
             "\($0.ruleID) \($0.location): \($0.message)"
         }
         #expect(wrong == [], "\(wrong.count) findings on valid files:\n\(wrong.prefix(30).joined(separator: "\n"))")
@@ -65,7 +65,7 @@ import Testing
         let result = try await scan("invalid")
         // Paths are relative to the repository that holds the folder (this checkout, or none).
         let reported = Set(
-            result.findings.filter { $0.ruleID == "CP900" }.map {
+            result.findings.filter { $0.ruleID == .cp900 }.map {
                 $0.location.path.components(separatedBy: "RealWorld/invalid/").last!
             })
         #expect(reported == Set(files))

@@ -107,7 +107,7 @@ import Testing
     func expectKeysFoundAndRedacted(in repository: FixtureRepository, outputs: [(String, String)]) async throws {
         let scan = try await repository.scan()
         #expect(
-            scan.findings.filter { $0.ruleID == "CP023" }.map(\.location.description) == [
+            scan.findings.filter { $0.ruleID == .cp023 }.map(\.location.description) == [
                 "keys/ed25519.pem:1:1", "keys/id_openssh:1:1", "keys/oneline.pem:1:1", "keys/pkcs1.key:1:1",
                 "keys/pkcs8.pem:1:1",
                 "keys/sec1.pem:1:1", "keys/truncated.pem:1:1",

@@ -89,7 +89,7 @@ extension Staging {
             #expect(report.activeFindings.map(\.ruleID) == [], "\(report.activeFindings.map(\.message))")
             #expect(
                 report.checks.contains {
-                    $0.ruleID == "CP008" && $0.subject == "deployment access / proxy 443 to wsa1.example.com:443"
+                    $0.ruleID == .cp008 && $0.subject == "deployment access / proxy 443 to wsa1.example.com:443"
                 })
         }
 
@@ -131,7 +131,7 @@ extension Staging {
             #expect(!response.contains("X-Forwarded-For") && !response.contains("RemotePort"))
             await proxy.shutdown()
             let report = await LiveRun.proxyReport(proxy, probes: probes, scan: scan)
-            let finding = try #require(report.activeFindings.first { $0.ruleID == "CP008" })
+            let finding = try #require(report.activeFindings.first { $0.ruleID == .cp008 })
             #expect(
                 finding.message
                     == "deployment access: the proxy forwarded 1 of 1 request on listener 443 (frontend access_https) to \(proxy.plan.listeners[0].backends[0].endpoint) without X-Forwarded-For and RemotePort, because the load-balancer configuration does not insert them"

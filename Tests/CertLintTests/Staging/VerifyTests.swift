@@ -165,9 +165,10 @@ extension Staging {
             defer { Task { await stage.stop() } }
             let result = try await stage.verify()
             #expect(
-                result.activeFindings.map(\.ruleID).sorted() == row.expected, "\(result.activeFindings.map(\.message))")
+                result.activeFindings.map(\.ruleID.rawValue).sorted() == row.expected,
+                "\(result.activeFindings.map(\.message))")
             // Every endpoint was checked for drift and reachability, passes included.
-            #expect(result.checks.filter { $0.ruleID == "CP015" }.count == stage.endpoints.count)
+            #expect(result.checks.filter { $0.ruleID == .cp015 }.count == stage.endpoints.count)
             if row.fault == nil {
                 #expect(result.exitCode == 0)
             } else {
@@ -180,7 +181,7 @@ extension Staging {
             let stage = try await LiveStage(row)
             defer { Task { await stage.stop() } }
             let finding = try #require(try await stage.verify().activeFindings.first)
-            #expect(finding.ruleID == "CP014")
+            #expect(finding.ruleID == .cp014)
             #expect(finding.location.path == "certlint.yaml")
             #expect(finding.location.line == 11)  // service-certificate: certs/service.pem
             #expect(finding.subject == "deployment access / live wsa1.example.com:443")
@@ -213,7 +214,7 @@ extension Staging {
                     "CP015 deployment access / live wsa2.example.com:443",
                     "CP015 deployment access / live wsa2.example.com:5262",
                 ])
-            let messages = result.activeFindings.filter { $0.ruleID == "CP015" }.map(\.message).sorted()
+            let messages = result.activeFindings.filter { $0.ruleID == .cp015 }.map(\.message).sorted()
             #expect(
                 messages[0]
                     == "deployment access: wsa2.example.com:443 at 127.0.0.1:\(stage.endpoints[4].connectPort) did not answer with TLS (the answer is not a TLS record); the live checks of this port did not run"
@@ -247,7 +248,7 @@ extension Staging {
             let result = try await stage.verify()
             let ids = result.activeFindings.filter { $0.subject.hasSuffix("wsa2.example.com:443") }.map(\.ruleID)
                 .sorted()
-            #expect(ids == ["CP014", "CP020"])
+            #expect(ids == [.cp014, .cp020])
         }
 
         @Test func endpointsNamedOutsideTheRepositoryAreExit2() async throws {
@@ -296,7 +297,7 @@ extension Staging {
             let only5263 = stage.endpoints.filter { $0.port == 5263 }
             let result = try await LiveRun.verify(
                 only5263, scan: scan, group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(3))
-            let finding = try #require(result.activeFindings.first { $0.ruleID == "CP013" })
+            let finding = try #require(result.activeFindings.first { $0.ruleID == .cp013 })
             #expect(
                 finding.message.hasPrefix(
                     "deployment access: port 5263 must present the Access service's certificate certs/service.pem (CN=wsa1.example.com, DNS=[wsa1.example.com]); wsa1.example.com:5263 at 127.0.0.1:"
@@ -336,7 +337,7 @@ extension Staging {
             let result = try await LiveRun.verify(
                 [vip5262], scan: scan, group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(3))
             let finding = try #require(
-                result.activeFindings.first { $0.ruleID == "CP004" }, "\(result.activeFindings.map(\.message))")
+                result.activeFindings.first { $0.ruleID == .cp004 }, "\(result.activeFindings.map(\.message))")
             #expect(
                 finding.message
                     == "deployment access: \(vip5262) presents the load balancer's certificate certs/lb.pem instead of the cert proxy's certs/proxy.pem: the load balancer terminates TLS on the cert proxy port"

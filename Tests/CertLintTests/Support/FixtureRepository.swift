@@ -102,5 +102,5 @@ extension ScanResult {
     /// `CP001 certlint.yaml:6:11` per finding, in report order: what most tests compare.
     var brief: [String] { findings.map { "\($0.ruleID) \($0.location.description)" } }
 
-    func messages(_ rule: String) -> [String] { findings.filter { $0.ruleID == rule }.map(\.message) }
+    func messages(_ rule: RuleID) -> [String] { findings.filter { $0.ruleID == rule }.map(\.message) }
 }

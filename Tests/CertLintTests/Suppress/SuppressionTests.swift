@@ -26,7 +26,7 @@ import Testing
                 == Suppression(
                     kind: .inSource, justification: "RemotePort is set by the iRule on the F5 in front",
                     location: SourceLocation(path: "lb/haproxy.cfg", line: 8, column: 1)))
-        #expect(result.checks.contains { $0.ruleID == "CP901" })
+        #expect(result.checks.contains { $0.ruleID == .cp901 })
     }
 
     @Test func aTrailingCommentOnTheSameLineWorksToo() async throws {
@@ -62,7 +62,7 @@ import Testing
     func brokenSuppressionsAreCP901AndSuppressNothing(_ comment: String, _ message: String) async throws {
         let result = try await GoodDeployment.repository(haproxy: haproxy(comment: comment)).scan()
         #expect(result.brief == ["CP901 lb/haproxy.cfg:8:1", "CP008 lb/haproxy.cfg:9:1"])
-        #expect(result.messages("CP901") == [message])
+        #expect(result.messages(.cp901) == [message])
         #expect(result.activeFindings.count == 2)
     }
 
@@ -71,25 +71,25 @@ import Testing
         let result = try await GoodDeployment.repository(haproxy: config).scan()
         #expect(result.brief == ["CP901 lb/haproxy.cfg:8:1", "CP901 lb/haproxy.cfg:8:1", "CP008 lb/haproxy.cfg:9:1"])
         #expect(
-            result.messages("CP901") == [
+            result.messages(.cp901) == [
                 "certlint:ignore names CP999, which is not a rule of the catalog (`certlint rules` lists them)",
                 "certlint:ignore CP004 suppresses nothing: no CP004 finding on line 8 or 9; remove it",
             ])
-        #expect(result.findings.first { $0.ruleID == "CP008" }?.suppression != nil)
+        #expect(result.findings.first { $0.ruleID == .cp008 }?.suppression != nil)
     }
 
     @Test func parseErrorsAndUnsuppressibleRulesCannotBeSuppressed() async throws {
         let broken = "frontend legacy  # certlint:ignore CP900 reason=\"vendor file\"\n    bind :80 \"open\n"
         var result = try await GoodDeployment.repository(extra: ["lb/legacy.cfg": broken]).scan()
         #expect(result.brief == ["CP901 lb/legacy.cfg:1:18", "CP900 lb/legacy.cfg:2:14"])
-        #expect(result.messages("CP901") == ["certlint:ignore cannot suppress CP900: certlint never suppresses it"])
+        #expect(result.messages(.cp901) == ["certlint:ignore cannot suppress CP900: certlint never suppresses it"])
 
         let manifest = GoodDeployment.manifest.replacing("settings:\n", with: "settings:\n  unsuppressible: [CP008]\n")
         result = try await GoodDeployment.repository(
             manifest: manifest, haproxy: haproxy(comment: "# certlint:ignore CP008 reason=\"x\"")
         ).scan()
-        #expect(result.messages("CP901") == ["certlint:ignore cannot suppress CP008: settings.unsuppressible lists it"])
-        #expect(result.activeFindings.map(\.ruleID) == ["CP901", "CP008"])
+        #expect(result.messages(.cp901) == ["certlint:ignore cannot suppress CP008: settings.unsuppressible lists it"])
+        #expect(result.activeFindings.map(\.ruleID) == [.cp901, .cp008])
     }
 
     @Test func yamlCommentsSuppressManifestFindings() async throws {
@@ -104,7 +104,7 @@ import Testing
             manifest: manifest.replacing(
                 "      # certlint:ignore CP002 reason=\"5263 stays until CHG-1234\"\n", with: "")
         ).scan()
-        #expect(plain.activeFindings.map(\.ruleID) == ["CP002"])
+        #expect(plain.activeFindings.map(\.ruleID) == [.cp002])
     }
 
     @Test func directivesInEachCommentSyntax() {
@@ -146,10 +146,10 @@ import Testing
             rules: ["CP004"], reason: "lab", until: nil, location: SourceLocation(path: "a.json", line: 3, column: 3),
             lines: 1...5, problems: [])
         let inside = Finding(
-            ruleID: "CP004", level: .error, message: "m", location: SourceLocation(path: "a.json", line: 4, column: 5),
+            ruleID: .cp004, level: .error, message: "m", location: SourceLocation(path: "a.json", line: 4, column: 5),
             subject: "s")
         let outside = Finding(
-            ruleID: "CP004", level: .error, message: "m", location: SourceLocation(path: "a.json", line: 7, column: 5),
+            ruleID: .cp004, level: .error, message: "m", location: SourceLocation(path: "a.json", line: 7, column: 5),
             subject: "t")
         let (findings, _) = suppressor.apply([directive], to: [inside, outside])
         #expect(findings.map(\.isActive) == [false, true])

@@ -15,7 +15,7 @@ import Testing
         #expect(deployment.namespace == .shared)
         // Row 2 (shared, Single Host CN, re-encryption) needs 5263; the certificate is not
         // trusted by the system bundle (it is a test CA's).
-        #expect(result.findings.map(\.ruleID) == ["CP001", "CP012"])
+        #expect(result.findings.map(\.ruleID) == [.cp001, .cp012])
         #expect(result.findings.first?.location.description == "lb/haproxy.cfg:8:1")
     }
 
@@ -39,7 +39,7 @@ import Testing
             result.brief == [
                 "CP031 \(location(of: "protocol          = \"HTTPS\"", in: terraform, path: "infra/main.tf"))"
             ])
-        let message = try #require(result.messages("CP031").first)
+        let message = try #require(result.messages(.cp031).first)
         #expect(
             message.hasPrefix(
                 "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell the nodes' FQDNs"

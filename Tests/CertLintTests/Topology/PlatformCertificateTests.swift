@@ -147,7 +147,7 @@ import Testing
         #expect(deployment.classification?.type == .san)
 
         let undeclared = try await scan(declared: false)
-        #expect(undeclared.findings.map(\.ruleID) == ["CP030"])
+        #expect(undeclared.findings.map(\.ruleID) == [.cp030])
         #expect(undeclared.findings.first?.location.path == format.referencePath)
         #expect(undeclared.topology.deployments.first?.classification == nil)
         #expect(!undeclared.notes.contains { $0.message.contains("stands in for it") })
