@@ -68,9 +68,12 @@ public struct ParseFailure: Sendable, Hashable {
     public let error: FormatError
 }
 
-/// A built-in check: one file in `Policy/Rules/` each, naming the rule IDs it can report.
+/// A built-in check: one file in `Policy/Rules/` each, naming the rule IDs it can report and
+/// showing, in its examples, what it catches and what it allows.
 protocol Rule: Sendable {
     var ruleIDs: [RuleID] { get }
+    /// Triggering and allowed examples; `RuleExampleTests` runs each through `RuleHarness`.
+    var examples: [RuleExample] { get }
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation)
 }
 

@@ -13,6 +13,8 @@ final class Snapshot {
         case disk
         case diskLink(String)
         case submodule
+        /// A file given in memory (`Snapshot(files:)`, the one-rule harness).
+        case memory([UInt8])
     }
 
     let root: String
@@ -83,6 +85,14 @@ final class Snapshot {
         }
     }
 
+    /// Files given in memory, as a repository of them: what the one-rule harness scans.
+    init(files: [String: [UInt8]]) {
+        mode = .workingTree
+        repository = nil
+        root = "/in-memory"
+        for (path, bytes) in files { entries[path] = .memory(bytes) }
+    }
+
     /// Every listed path, sorted.
     var paths: [String] { entries.keys.sorted() }
 
@@ -117,6 +127,9 @@ final class Snapshot {
                 switch entry {
                 case .submodule:
                     return .skipped(.submodule)
+                case .memory(let bytes):
+                    if bytes.count > sizeLimit { return .skipped(.tooLarge(size: bytes.count, limit: sizeLimit)) }
+                    return .bytes(bytes)
                 case .blob(let id):
                     let size = try repository!.blobSize(id)
                     if size > sizeLimit { return .skipped(.tooLarge(size: size, limit: sizeLimit)) }

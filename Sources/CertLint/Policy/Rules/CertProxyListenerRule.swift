@@ -2,6 +2,29 @@
 /// the cert proxy port of the nodes.
 struct CertProxyListenerRule: Rule {
     let ruleIDs: [RuleID] = [.cp004, .cp005]
+    let examples: [RuleExample] = [
+        .triggering(
+            .cp004, "TLS terminated on the cert proxy port", replacing: "    bind :5262\n",
+            with: "    ↓bind :5262 ssl crt /etc/haproxy/certs/access.pem\n",
+            message:
+                "deployment access: the cert proxy listener frontend cert_proxy on port 5262 terminates TLS; port 5262 must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy"
+        ),
+        .triggering(
+            .cp004, "the cert proxy port in HTTP mode", replacing: "frontend cert_proxy\n    mode tcp",
+            with: "frontend cert_proxy\n    ↓mode http"),
+        .triggering(
+            .cp004, "TLS of its own to a node's cert proxy", replacing: "server wsa1 wsa1.example.dmz:5262 check",
+            with: "↓server wsa1 wsa1.example.dmz:5262 ssl verify none check"),
+        .triggering(
+            .cp005, "the cert proxy forwarded to another port of a node",
+            replacing: "server wsa2 wsa2.example.dmz:5262 check", with: "↓server wsa2 wsa2.example.dmz:443 check",
+            message:
+                "deployment access: the cert proxy listener frontend cert_proxy forwards to wsa2 → wsa2.example.dmz:443; the cert proxy listens on port 5262 of the nodes"
+        ),
+        .allowed(
+            .cp004, "a TCP health check keeps 5262 passthrough", replacing: "backend cert_proxy_nodes\n    mode tcp\n",
+            with: "backend cert_proxy_nodes\n    mode tcp\n    option tcp-check\n"),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {

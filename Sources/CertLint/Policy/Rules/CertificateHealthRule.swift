@@ -6,6 +6,21 @@ import _CryptoExtras
 /// CP020, CP021, CP022: expiry and strength of every certificate a deployment uses.
 struct CertificateHealthRule: Rule {
     let ruleIDs: [RuleID] = [.cp020, .cp021, .cp022]
+    let examples: [RuleExample] = [
+        RuleExample(
+            id: .cp020, what: "an expired public certificate", triggers: true,
+            certificates: ["certs/access.pem": "expired"], locations: ["certs/access.pem:1:1"]),
+        RuleExample(
+            id: .cp021, what: "a public certificate that expires within 30 days", triggers: true,
+            certificates: ["certs/access.pem": "expiring"], locations: ["certs/access.pem:1:1"]),
+        RuleExample(
+            id: .cp022, what: "a public certificate signed with SHA-1", triggers: true,
+            certificates: ["certs/access.pem": "weak-sha1"], locations: ["certs/access.pem:1:1"]),
+        .allowed(
+            .cp021, "an expiry warning window of 5 days", in: ExampleRepository.manifest,
+            replacing: "  system-trust: false\n", with: "  system-trust: false\n  expiry-warning-days: 5\n",
+            certificates: ["certs/access.pem": "expiring"]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         var seen: Set<String> = []

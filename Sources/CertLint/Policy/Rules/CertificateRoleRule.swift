@@ -1,6 +1,56 @@
 /// CP010 to CP013: each certificate of a deployment fits the role it plays.
 struct CertificateRoleRule: Rule {
     let ruleIDs: [RuleID] = [.cp010, .cp011, .cp012, .cp013]
+    let examples: [RuleExample] = [
+        .triggering(
+            .cp010, "a public certificate for another host", replacing: "crt /etc/haproxy/certs/access.pem",
+            with: "crt ↓/etc/haproxy/certs/access.pem", certificates: ["certs/access.pem": "other-host"],
+            message:
+                "deployment access: the public certificate certs/access.pem (CN=portal.example.org, DNS=[portal.example.org]) does not cover the VIP access.example.com; the decision matrix cannot be applied"
+        ),
+        RuleExample(
+            id: .cp011, what: "passthrough, and the cert proxy presents another certificate than the service's",
+            triggers: true, certificates: ["certs/other.pem": "wildcard"],
+            replacements: [
+                (
+                    ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
+                    "    lb-mode: passthrough\n    service-certificate: certs/access.pem\n    cert-proxy:\n      certificate: ↓certs/other.pem\n"
+                )
+            ], removing: [ExampleRepository.haproxy]),
+        .triggering(
+            .cp012, "a cert proxy certificate no device trusts", replacing: "crt /etc/haproxy/certs/access.pem",
+            with: "crt ↓/etc/haproxy/certs/access.pem", certificates: ["certs/access.pem": "untrusted-san"]),
+        .triggering(
+            .cp013, "5263 presents another certificate than the service's", in: ExampleRepository.manifest,
+            replacing: "    service-certificate: certs/node.pem\n",
+            with:
+                "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: 5263\n      secondary-certificate: ↓certs/access.pem\n"
+        ),
+        RuleExample(
+            id: .cp010, what: "a one-label wildcard does not cover a deeper VIP", triggers: true,
+            certificates: ["certs/access.pem": "wildcard"],
+            replacements: [
+                (ExampleRepository.manifest, "vip: access.example.com", "vip: access.eu.example.com"),
+                (ExampleRepository.haproxy, "crt /etc/haproxy/certs/access.pem", "crt ↓/etc/haproxy/certs/access.pem"),
+            ]),
+        .triggering(
+            .cp012, "no trust anchors at all", in: ExampleRepository.manifest,
+            replacing: "  trust-anchors: [certs/ca.pem]\n", with: ""
+        ).locating(["lb/haproxy.cfg:9:23"]),
+        RuleExample(
+            id: .cp011, what: "passthrough, and the cert proxy presents the service's certificate with its chain",
+            triggers: false, certificates: ["certs/other.pem": "san-disjoint-chain"],
+            replacements: [
+                (
+                    ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
+                    "    lb-mode: passthrough\n    service-certificate: certs/access.pem\n    cert-proxy:\n      certificate: certs/other.pem\n"
+                )
+            ], removing: [ExampleRepository.haproxy]),
+        .allowed(
+            .cp012, "the same certificate, declared a trust anchor", in: ExampleRepository.manifest,
+            replacing: "[certs/ca.pem]", with: "[certs/ca.pem, certs/access.pem]",
+            certificates: ["certs/access.pem": "untrusted-san"]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {

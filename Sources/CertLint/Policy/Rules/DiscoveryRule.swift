@@ -1,6 +1,19 @@
 /// CP031 for a deployment the load-balancer configuration suggests but does not complete.
 struct DiscoveryRule: Rule {
     let ruleIDs: [RuleID] = [.cp031]
+    let examples: [RuleExample] = [
+        RuleExample(
+            id: .cp031, what: "no certlint.yaml, and nodes by address: the nodes' FQDNs are unknown", triggers: true,
+            replacements: [
+                (ExampleRepository.haproxy, "    bind :443 ssl", "    ↓bind :443 ssl"),
+                (ExampleRepository.haproxy, "wsa1.example.dmz:", "10.0.0.11:"),
+                (ExampleRepository.haproxy, "wsa2.example.dmz:", "10.0.0.12:"),
+            ], removing: [ExampleRepository.manifest]),
+        RuleExample(
+            id: .cp031, what: "no certlint.yaml, nodes by name: the deployment is inferred", triggers: false,
+            replacements: [(ExampleRepository.haproxy, "example.dmz", "example.com")],
+            removing: [ExampleRepository.manifest]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for discovery in context.topology.incompleteDiscoveries {

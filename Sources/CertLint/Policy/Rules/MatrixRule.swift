@@ -1,6 +1,39 @@
 /// CP001, CP002, CP003 and CP031: the deployment's row of the decision matrix, or why there is none.
 struct MatrixRule: Rule {
     let ruleIDs: [RuleID] = [.cp001, .cp002, .cp003, .cp031]
+    let examples: [RuleExample] = [
+        .triggering(
+            .cp001, "a wildcard certificate in a disjoint namespace needs 5263 (row 4)",
+            in: ExampleRepository.manifest, replacing: "  - name: access", with: "  - name: ↓access",
+            certificates: ["certs/access.pem": "wildcard"]),
+        .triggering(
+            .cp002, "5263 where row 5 does not need it", in: ExampleRepository.manifest,
+            replacing: "    service-certificate: certs/node.pem\n",
+            with: "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: ↓5263\n"),
+        RuleExample(
+            id: .cp003, what: "a wildcard certificate, a disjoint namespace and passthrough: no row", triggers: true,
+            certificates: ["certs/access.pem": "wildcard"],
+            replacements: [
+                (ExampleRepository.manifest, "  - name: access", "  - name: ↓access"),
+                (
+                    ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
+                    "    lb-mode: passthrough\n    service-certificate: certs/access.pem\n"
+                ),
+            ], removing: [ExampleRepository.haproxy]),
+        RuleExample(
+            id: .cp031, what: "no load balancer and no lb-mode: the 443 mode and the certificate are unknown",
+            triggers: true,
+            replacements: [(ExampleRepository.manifest, "  - name: access", "  - name: ↓↓access")],
+            removing: [ExampleRepository.haproxy],
+            message:
+                "deployment access: the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in certlint.yaml, or list the LB configuration under `load-balancer:`"
+        ),
+        .allowed(
+            .cp001, "5263 where row 4 needs it", in: ExampleRepository.manifest,
+            replacing: "    service-certificate: certs/node.pem\n",
+            with: "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: 5263\n",
+            certificates: ["certs/access.pem": "wildcard"]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         // References already reported as missing (CP030) or weak (CP022) explain a missing certificate.

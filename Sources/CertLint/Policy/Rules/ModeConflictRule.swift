@@ -1,6 +1,17 @@
 /// CP009: `lb-mode` in certlint.yaml must agree with the load-balancer configuration.
 struct ModeConflictRule: Rule {
     let ruleIDs: [RuleID] = [.cp009]
+    let examples: [RuleExample] = [
+        .triggering(
+            .cp009, "lb-mode says passthrough, the HAProxy configuration re-encrypts", in: ExampleRepository.manifest,
+            replacing: "    service-certificate", with: "    lb-mode: ↓passthrough\n    service-certificate",
+            message:
+                "deployment access: lb-mode is passthrough, but the load-balancer configuration at lb/haproxy.cfg:9:5 implements SSL re-encryption; certlint follows the configuration"
+        ),
+        .allowed(
+            .cp009, "lb-mode agrees with the configuration", in: ExampleRepository.manifest,
+            replacing: "    service-certificate", with: "    lb-mode: reencrypt\n    service-certificate"),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {

@@ -2,6 +2,52 @@
 /// the X-Forwarded-For and RemotePort headers the cert proxy flow depends on.
 struct ServiceListenerRule: Rule {
     let ruleIDs: [RuleID] = [.cp007, .cp008]
+    let examples: [RuleExample] = [
+        .triggering(
+            .cp007, "443 terminated and sent on in clear",
+            replacing: "server wsa2 wsa2.example.dmz:443 ssl verify required ca-file /etc/haproxy/node.pem check",
+            with: "↓server wsa2 wsa2.example.dmz:80 check",
+            message:
+                "deployment access: frontend access_https terminates TLS on port 443 and forwards to wsa2 (wsa2.example.dmz) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
+        ),
+        .triggering(
+            .cp008, "RemotePort not inserted",
+            replacing:
+                "frontend access_https\n    bind :443 ssl crt /etc/haproxy/certs/access.pem\n    option forwardfor\n    http-request set-header RemotePort %[src_port]\n",
+            with:
+                "↓frontend access_https\n    bind :443 ssl crt /etc/haproxy/certs/access.pem\n    option forwardfor\n",
+            message:
+                "deployment access: the Layer 7 listener frontend access_https on port 443 does not insert RemotePort; the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy"
+        ),
+        .triggering(
+            .cp008, "neither header inserted",
+            replacing:
+                "frontend access_https\n    bind :443 ssl crt /etc/haproxy/certs/access.pem\n    option forwardfor\n    http-request set-header RemotePort %[src_port]\n",
+            with: "↓frontend access_https\n    bind :443 ssl crt /etc/haproxy/certs/access.pem\n",
+            message:
+                "deployment access: the Layer 7 listener frontend access_https on port 443 does not insert X-Forwarded-For and RemotePort; the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy"
+        ),
+        RuleExample(
+            id: .cp008, what: "terminating in TCP mode cannot insert headers", triggers: true,
+            replacements: [
+                (ExampleRepository.haproxy, "frontend access_https\n", "frontend access_https\n    ↓mode tcp\n"),
+                (ExampleRepository.haproxy, "\nbackend access_nodes\n", "\nbackend access_nodes\n    mode tcp\n"),
+            ]),
+        RuleExample(
+            id: .cp008, what: "the headers inserted by the backend (Remoteport, as VMware's NSX automation spells it)",
+            triggers: false,
+            replacements: [
+                (
+                    ExampleRepository.haproxy,
+                    "    option forwardfor\n    http-request set-header RemotePort %[src_port]\n",
+                    ""
+                ),
+                (
+                    ExampleRepository.haproxy, "\nbackend access_nodes\n",
+                    "\nbackend access_nodes\n    option forwardfor\n    http-request add-header Remoteport %[src_port]\n"
+                ),
+            ]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {

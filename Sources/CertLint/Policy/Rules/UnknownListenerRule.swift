@@ -1,6 +1,75 @@
 /// CP031 for a cert proxy listener whose protocol or load balancer cannot be evaluated.
 struct UnknownListenerRule: Rule {
     let ruleIDs: [RuleID] = [.cp031]
+    let examples: [RuleExample] = [
+        RuleExample(
+            id: .cp031, what: "a Terraform cert proxy listener whose protocol comes from a variable without a value",
+            triggers: true,
+            files: [
+                "lb/main.tf": """
+                variable "cert_proxy_protocol" {}
+
+                resource "aws_lb" "access" {
+                  name               = "access"
+                  load_balancer_type = "network"
+                }
+
+                resource "aws_lb_listener" "cert_proxy" {
+                  load_balancer_arn = aws_lb.access.arn
+                  port              = 5262
+                  ↓protocol          = var.cert_proxy_protocol
+                  default_action {
+                    type             = "forward"
+                    target_group_arn = aws_lb_target_group.cert_proxy.arn
+                  }
+                }
+
+                resource "aws_lb_target_group" "cert_proxy" {
+                  port     = 5262
+                  protocol = "TCP"
+                }
+
+                """
+            ],
+            replacements: [
+                (
+                    ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
+                    "    service-certificate: certs/node.pem\n    load-balancer: [lb/haproxy.cfg, lb/main.tf]\n"
+                )
+            ]),
+        RuleExample(
+            id: .cp031, what: "the same listener with the protocol given", triggers: false,
+            files: [
+                "lb/main.tf": """
+                resource "aws_lb" "access" {
+                  name               = "access"
+                  load_balancer_type = "network"
+                }
+
+                resource "aws_lb_listener" "cert_proxy" {
+                  load_balancer_arn = aws_lb.access.arn
+                  port              = 5262
+                  protocol          = "TCP"
+                  default_action {
+                    type             = "forward"
+                    target_group_arn = aws_lb_target_group.cert_proxy.arn
+                  }
+                }
+
+                resource "aws_lb_target_group" "cert_proxy" {
+                  port     = 5262
+                  protocol = "TCP"
+                }
+
+                """
+            ],
+            replacements: [
+                (
+                    ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
+                    "    service-certificate: certs/node.pem\n    load-balancer: [lb/haproxy.cfg, lb/main.tf]\n"
+                )
+            ]),
+    ]
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
