@@ -14,8 +14,7 @@ let package = Package(
     name: "certlint",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "certlint", targets: ["certlint"]),
-        .library(name: "CertLint", targets: ["CertLint"]),
+        .executable(name: "certlint", targets: ["certlint"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -5,21 +5,21 @@ import Foundation
 /// as HAProxy or AWS Terraform), and unrelated files (Terraform modules, CloudFormation,
 /// Kubernetes, NGINX, AS3 JSON, Markdown, scripts, images). Deterministic from the seed, and it
 /// knows the verdicts certlint must give, so it doubles as a correctness check.
-public struct RepositoryGenerator {
-    public var files = 10_000
-    public var deployments = 50
-    public var seed: UInt64 = 1
+package struct RepositoryGenerator {
+    package var files = 10_000
+    package var deployments = 50
+    package var seed: UInt64 = 1
     /// The test certificates by name (`ca`, `wildcard`, `san-shared`, `san-disjoint`, `single-host`).
-    public var certificates: [String: String]
+    package var certificates: [String: String]
 
-    public init(certificates: [String: String]) {
+    package init(certificates: [String: String]) {
         self.certificates = certificates
     }
 
     /// The rules each deployment must report, by deployment name.
-    public struct Expectations: Sendable {
-        public var verdicts: [String: [String]] = [:]
-        public var files = 0
+    package struct Expectations: Sendable {
+        package var verdicts: [String: [String]] = [:]
+        package var files = 0
     }
 
     struct Case {
@@ -71,7 +71,7 @@ public struct RepositoryGenerator {
         }
     }
 
-    public func generate(at root: URL) throws -> Expectations {
+    package func generate(at root: URL) throws -> Expectations {
         var random = SplitMix64(seed: seed)
         var expectations = Expectations()
         let writer = Writer(root: root)
@@ -396,10 +396,10 @@ public struct RepositoryGenerator {
 }
 
 /// A small, fast, seedable pseudo-random generator (SplitMix64), so repositories are reproducible.
-public struct SplitMix64 {
+package struct SplitMix64 {
     private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
+    package init(seed: UInt64) { state = seed }
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

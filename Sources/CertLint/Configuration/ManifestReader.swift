@@ -1,14 +1,14 @@
 /// Reads `certlint.yaml`: settings and deployments, validated strictly. Text that is not YAML is
 /// a `FormatError`; a wrong key, type or value is a `CertLintError.configuration` naming the
 /// file, line, column and key path.
-public struct ManifestReader {
-    public let path: String
+struct ManifestReader {
+    let path: String
     private let root: YAMLNode?
     private let yaml: StrictYAML<CertLintError>
 
-    public static let fileNames: Set<String> = ["certlint.yaml", ".certlint.yaml", "certlint.yml", ".certlint.yml"]
+    static let fileNames: Set<String> = ["certlint.yaml", ".certlint.yaml", "certlint.yml", ".certlint.yml"]
 
-    public init(path: String, text: String) throws {
+    init(path: String, text: String) throws {
         self.path = path
         yaml = StrictYAML(path: path) { line, column, keyPath, problem in
             .configuration(path: path, line: line, column: column, keyPath: keyPath, problem: problem)
@@ -39,7 +39,7 @@ public struct ManifestReader {
 
     // MARK: Settings
 
-    public func settings() throws -> Settings {
+    func settings() throws -> Settings {
         var settings = Settings()
         settings.source = path
         guard let node = root?["settings"] else { return settings }
@@ -99,7 +99,7 @@ public struct ManifestReader {
 
     // MARK: Deployments
 
-    public func deployments() throws -> [Deployment] {
+    func deployments() throws -> [Deployment] {
         guard let node = root?["deployments"] else { return [] }
         guard let items = node.sequence else {
             throw yaml.fail(node, "deployments", "must be a list, found \(node.kindDescription)")

@@ -1,11 +1,11 @@
 /// Typed, strict reading of a YAML configuration file (`certlint.yaml`, a stage file): an unknown
 /// or repeated key, a wrong type or value is an exit-2 error naming the file, line, column and
 /// the key's path, in the words the file's own error case adds to.
-public struct StrictYAML<Failure: Error & Sendable>: Sendable {
-    public let path: String
+package struct StrictYAML<Failure: Error & Sendable>: Sendable {
+    package let path: String
     private let error: @Sendable (_ line: Int, _ column: Int, _ keyPath: String, _ problem: String) -> Failure
 
-    public init(
+    package init(
         path: String,
         error: @escaping @Sendable (_ line: Int, _ column: Int, _ keyPath: String, _ problem: String) -> Failure
     ) {
@@ -13,18 +13,18 @@ public struct StrictYAML<Failure: Error & Sendable>: Sendable {
         self.error = error
     }
 
-    public func fail(_ node: YAMLNode, _ keyPath: String, _ problem: String) -> Failure {
+    package func fail(_ node: YAMLNode, _ keyPath: String, _ problem: String) -> Failure {
         error(node.start.line, node.start.column, keyPath, problem)
     }
 
-    public func location(_ node: YAMLNode) -> SourceLocation {
+    package func location(_ node: YAMLNode) -> SourceLocation {
         SourceLocation(
             path: path, line: node.start.line, column: node.start.column, endLine: node.end.line,
             endColumn: node.end.column)
     }
 
     /// The keys of a mapping; `keyPath` in parentheses (`(top level)`) is not prefixed to its keys.
-    public func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws(Failure) -> [String:
+    package func mapping(_ node: YAMLNode, _ keyPath: String, allowed: Set<String>) throws(Failure) -> [String:
         YAMLNode]
     {
         guard let pairs = node.mapping else {
@@ -44,21 +44,21 @@ public struct StrictYAML<Failure: Error & Sendable>: Sendable {
         return result
     }
 
-    public func string(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> String {
+    package func string(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> String {
         guard case .string(let text) = node.resolved, !text.isEmpty else {
             throw fail(node, keyPath, "must be a non-empty string, found \(node.kindDescription)")
         }
         return text
     }
 
-    public func integer(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Int {
+    func integer(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Int {
         guard case .int(let value) = node.resolved else {
             throw fail(node, keyPath, "must be an integer, found \(node.kindDescription) '\(node.scalar ?? "")'")
         }
         return value
     }
 
-    public func integer(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(Failure) -> Int {
+    package func integer(_ node: YAMLNode, _ keyPath: String, in range: ClosedRange<Int>) throws(Failure) -> Int {
         let value = try integer(node, keyPath)
         guard range.contains(value) else {
             throw fail(node, keyPath, "must be from \(range.lowerBound) to \(range.upperBound), found \(value)")
@@ -66,14 +66,14 @@ public struct StrictYAML<Failure: Error & Sendable>: Sendable {
         return value
     }
 
-    public func boolean(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Bool {
+    func boolean(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Bool {
         guard case .bool(let value) = node.resolved else {
             throw fail(node, keyPath, "must be true or false, found \(node.kindDescription) '\(node.scalar ?? "")'")
         }
         return value
     }
 
-    public func port(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Int {
+    package func port(_ node: YAMLNode, _ keyPath: String) throws(Failure) -> Int {
         let value = try integer(node, keyPath)
         guard (1...65535).contains(value) else {
             throw fail(node, keyPath, "must be a port number 1–65535, found \(value)")

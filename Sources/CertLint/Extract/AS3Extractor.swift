@@ -9,18 +9,18 @@ import Foundation
 /// its pool. `X-Forwarded-For` comes from an `HTTP_Profile` with `xForwardedFor: true` or an
 /// `iRule` with `HTTP::header insert X-Forwarded-For`; `RemotePort` from an iRule such as
 /// `HTTP::header insert RemotePort [TCP::client_port]`.
-public struct AS3Extractor: Extractor {
-    public let format = "F5 AS3"
-    public init() {}
+struct AS3Extractor: Extractor {
+    let format = "F5 AS3"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json")
         else { return false }
         return file.contains("\"AS3\"") || file.contains("\"ADC\"") || file.contains("class: AS3")
             || file.contains("class: ADC")
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
         for document in try YAMLParser().parse(try file.text()) {
             var adc = document

@@ -3,16 +3,16 @@
 /// (`avi_virtualservice` and friends, or an `avi_config` with `virtualservice`/`pool` lists). In
 /// the terms of `AviLoadBalancers`; values that Ansible templates (`{{ … }}`) leave open are
 /// unknown and their services are not read.
-public struct AviExtractor: Extractor {
-    public let format = "Avi"
-    public init() {}
+struct AviExtractor: Extractor {
+    let format = "Avi"
+    init() {}
 
     static let kinds: [String: String] = [
         "virtualservice": "virtualservice", "pool": "pool", "sslkeyandcertificate": "sslkeyandcertificate",
         "httppolicyset": "httppolicyset",
     ]
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, ["json", "yaml", "yml"].contains(file.fileExtension), !file.name.hasSuffix(".tf.json")
         else { return false }
         return ["avi_virtualservice", "\"VirtualService\"", "\"virtualservice\"", "virtualservice:"].contains {
@@ -28,7 +28,7 @@ public struct AviExtractor: Extractor {
         return kinds[name]
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         let export = Export(file: file, roots: try YAMLParser().parse(try file.text()))
         var facts = FileFacts()
         for (name, service) in (export.records["virtualservice"] ?? [:]).sorted(by: { $0.key < $1.key }) {

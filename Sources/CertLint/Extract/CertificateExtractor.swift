@@ -1,16 +1,16 @@
 /// PEM files (certificates, chains, private keys, anywhere in a text file) and DER certificates.
-public struct CertificateExtractor: Extractor {
-    public let format = "PEM/DER certificates"
-    public init() {}
+struct CertificateExtractor: Extractor {
+    let format = "PEM/DER certificates"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         if file.isBinary {
             return CertificateReader.derExtensions.contains(file.fileExtension) && file.bytes.first == 0x30
         }
         return CertificateReader.looksLikePEM(file.bytes)
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
         if file.isBinary {
             facts.certificateFile = try CertificateReader.readDER(path: file.path, bytes: file.bytes)

@@ -3,11 +3,11 @@
 /// `AWSLoadBalancers` reads them from Terraform. `Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`,
 /// `Fn::Select` and `Fn::If` are evaluated from parameter defaults and conditions; what they
 /// cannot decide is unknown, never guessed.
-public struct CloudFormationExtractor: Extractor {
-    public let format = "CloudFormation"
-    public init() {}
+struct CloudFormationExtractor: Extractor {
+    let format = "CloudFormation"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, ["yaml", "yml", "json", "template"].contains(file.fileExtension) else { return false }
         guard !ManifestReader.fileNames.contains(String(file.name)), !file.name.hasSuffix(".tf.json"),
             !file.name.hasSuffix(".tfvars.json")
@@ -15,7 +15,7 @@ public struct CloudFormationExtractor: Extractor {
         return file.contains("AWSTemplateFormatVersion") || (file.contains("Resources") && file.contains("AWS::"))
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         let documents = try YAMLParser().parse(try file.text())
         var facts = FileFacts()
         for document in documents where document["Resources"]?.mapping != nil {

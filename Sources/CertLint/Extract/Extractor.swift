@@ -1,17 +1,17 @@
 /// One file of the scan, read into memory.
-public struct ScannedFile: Sendable {
-    public let path: String
-    public let bytes: [UInt8]
+struct ScannedFile: Sendable {
+    let path: String
+    let bytes: [UInt8]
     /// The last path component; every extractor's claim looks at it, so it is computed once.
-    public let name: Substring
+    let name: Substring
     /// What follows the last dot of the name, lower-cased ("" without one).
-    public let fileExtension: String
+    let fileExtension: String
 
     /// `UTF-16LE` or `UTF-16BE` when the file was written in UTF-16 with a byte-order mark
     /// (PowerShell's default) and `bytes` hold it transcoded to UTF-8.
-    public let transcodedFrom: String?
+    let transcodedFrom: String?
 
-    public init(path: String, bytes: [UInt8]) {
+    init(path: String, bytes: [UInt8]) {
         self.path = path
         if let (text, encoding) = Self.utf16(bytes) {
             self.bytes = Array(text.utf8)
@@ -25,13 +25,13 @@ public struct ScannedFile: Sendable {
         self.fileExtension = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
     }
 
-    public var directory: String {
+    var directory: String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
 
     /// Whether the bytes contain `needle` (ASCII), without decoding the text.
-    public func contains(_ needle: String, within limit: Int = 1 << 20) -> Bool {
+    func contains(_ needle: String, within limit: Int = 1 << 20) -> Bool {
         let pattern = Array(needle.utf8)
         guard let first = pattern.first, bytes.count >= pattern.count else { return false }
         let end = min(bytes.count, limit) - pattern.count
@@ -56,13 +56,13 @@ public struct ScannedFile: Sendable {
     /// The text, strictly UTF-8; a leading byte-order mark is dropped.
     /// The text with any byte that is not UTF-8 read as U+FFFD, for formats whose own reader
     /// works on bytes (NGINX, HAProxy): a Latin-1 comment does not make the file unreadable.
-    public func byteText() -> String {
+    func byteText() -> String {
         var bytes = self.bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func text() throws(FormatError) -> String {
+    func text() throws(FormatError) -> String {
         var bytes = self.bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         return try TextDecoding.utf8(bytes)
@@ -96,21 +96,21 @@ public struct ScannedFile: Sendable {
     }
 
     /// A NUL byte among the first 8,000 bytes, as Git decides.
-    public var isBinary: Bool { bytes.prefix(8000).contains(0) }
+    var isBinary: Bool { bytes.prefix(8000).contains(0) }
 }
 
 /// What one file says about the infrastructure.
-public struct FileFacts: Sendable {
-    public var listeners: [Listener] = []
-    public var certificateFile: CertificateFile?
-    public var deployments: [Deployment] = []
-    public var notes: [ScanNote] = []
+struct FileFacts: Sendable {
+    var listeners: [Listener] = []
+    var certificateFile: CertificateFile?
+    var deployments: [Deployment] = []
+    var notes: [ScanNote] = []
     /// Parsed Terraform files; modules span folders, so they are read after every file is parsed.
-    public var terraform: [TerraformSource] = []
+    var terraform: [TerraformSource] = []
     /// Parsed NGINX files; `include` spans files, so they are read after every file is parsed.
-    public var nginx: [NGINXSource] = []
+    var nginx: [NGINXSource] = []
 
-    public init() {}
+    init() {}
 
     /// Adds another file's listeners, deployments and notes (certificate files are kept per file by the scanner).
     mutating func merge(_ other: FileFacts) {
@@ -124,7 +124,7 @@ public struct FileFacts: Sendable {
 
 /// Turns the files of one format into facts. An extractor claims files by a cheap look at name
 /// and content; a file it claims but cannot parse is a `FormatError` (reported as CP900).
-public protocol Extractor: Sendable {
+protocol Extractor: Sendable {
     /// The format's name, for notes and the README.
     var format: String { get }
     func claims(_ file: ScannedFile) -> Bool
@@ -132,7 +132,7 @@ public protocol Extractor: Sendable {
 }
 
 /// The extractors every scan runs, in order.
-public let builtInExtractors: [any Extractor] = [
+let builtInExtractors: [any Extractor] = [
     ManifestExtractor(),
     HAProxyExtractor(),
     TerraformExtractor(),

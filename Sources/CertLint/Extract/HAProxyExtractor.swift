@@ -6,11 +6,11 @@
 /// `option forwardfor` or `http-request set-header X-Forwarded-For` inserts X-Forwarded-For;
 /// `http-request set-header RemotePort %[src_port]` inserts the RemotePort header.
 /// A `listen` section is a frontend and its own backend in one.
-public struct HAProxyExtractor: Extractor {
-    public let format = "HAProxy"
-    public init() {}
+struct HAProxyExtractor: Extractor {
+    let format = "HAProxy"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary else { return false }
         let name = file.name.lowercased()
         guard name.hasSuffix(".cfg") || (name.contains("haproxy") && (name.hasSuffix(".conf") || !name.contains(".")))
@@ -23,7 +23,7 @@ public struct HAProxyExtractor: Extractor {
         }
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         let config = try HAProxyParser.parse(file.byteText())
         return try Reader(file: file, config: config).facts()
     }

@@ -12,11 +12,11 @@ import Foundation
 /// pods. ingress-nginx inserts `X-Forwarded-For` itself; `RemotePort` needs a
 /// `configuration-snippet` with `proxy_set_header RemotePort $remote_port`. Helm chart templates
 /// (a `templates/` folder beside `Chart.yaml`, or `{{ … }}`) are not YAML yet: noted, not parsed.
-public struct KubernetesExtractor: Extractor {
-    public let format = "Kubernetes"
-    public init() {}
+struct KubernetesExtractor: Extractor {
+    let format = "Kubernetes"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, file.fileExtension == "yaml" || file.fileExtension == "yml" else { return false }
         guard !ManifestReader.fileNames.contains(String(file.name)) else { return false }
         // YAML, or JSON (which is YAML too) in a .yaml file.
@@ -25,7 +25,7 @@ public struct KubernetesExtractor: Extractor {
         return (yaml || json) && (file.contains("Service") || file.contains("Ingress") || file.contains("Secret"))
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
         let text = try file.text()
         if text.contains("{{") {

@@ -1,14 +1,14 @@
 /// certlint's own `certlint.yaml`: the deployments it declares. Text that is not YAML is CP900
 /// like any scanned file; a schema error stops the run (exit 2), as configuration errors do.
-public struct ManifestExtractor: Extractor {
-    public let format = "certlint.yaml"
-    public init() {}
+struct ManifestExtractor: Extractor {
+    let format = "certlint.yaml"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         ManifestReader.fileNames.contains(String(file.name))
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         let text = try file.text()
         var facts = FileFacts()
         facts.deployments = try ManifestReader(path: file.path, text: text).deployments()

@@ -4,15 +4,15 @@
 /// `client_ssl_profile_binding` terminates TLS, `server_ssl_profile_binding` re-encrypts;
 /// `x_forwarded_for: INSERT` and an `LBHttpRequestHeaderRewriteAction` for `Remoteport` insert
 /// the headers.
-public struct NSXTPolicyExtractor: Extractor {
-    public let format = "NSX-T Policy API JSON"
-    public init() {}
+struct NSXTPolicyExtractor: Extractor {
+    let format = "NSX-T Policy API JSON"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         !file.isBinary && ["json", "yaml", "yml"].contains(file.fileExtension) && file.contains("LBVirtualServer")
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         let document = Document(file: file, root: try YAMLParser().parse(try file.text()))
         var facts = FileFacts()
         for server in (document.objects["LBVirtualServer"] ?? []).sorted(by: { $0.start < $1.start }) {

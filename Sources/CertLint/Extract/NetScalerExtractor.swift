@@ -7,11 +7,11 @@
 /// names an `add ssl certKey … -cert FILE`. `-cip ENABLED X-Forwarded-For` on a service inserts
 /// X-Forwarded-For; a rewrite action `insert_http_header RemotePort …` bound to the vserver
 /// inserts RemotePort.
-public struct NetScalerExtractor: Extractor {
-    public let format = "NetScaler"
-    public init() {}
+struct NetScalerExtractor: Extractor {
+    let format = "NetScaler"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, file.fileExtension == "conf" || file.name == "ns.conf" else { return false }
         return file.contains("add lb vserver ")
     }
@@ -32,7 +32,7 @@ public struct NetScalerExtractor: Extractor {
         "add service ", "add serviceGroup ", "bind serviceGroup ", "add rewrite action ", "add rewrite policy ",
     ]
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var lines: [Line] = []
         for (index, raw) in try file.text().textLines.enumerated() {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)

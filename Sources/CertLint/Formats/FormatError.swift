@@ -1,22 +1,22 @@
 /// A scanned file that could not be read as its format; reported as CP900.
-public struct FormatError: Error, Sendable, Hashable {
-    public let message: String
-    public let position: TextPosition
+package struct FormatError: Error, Sendable, Hashable {
+    package let message: String
+    package let position: TextPosition
 
-    public init(_ message: String, at position: TextPosition) {
+    init(_ message: String, at position: TextPosition) {
         self.message = message
         self.position = position
     }
 
-    public init(_ message: String, line: Int, column: Int = 1) {
+    init(_ message: String, line: Int, column: Int = 1) {
         self.init(message, at: TextPosition(line: line, column: column))
     }
 }
 
 /// Text of a scanned file, decoded strictly: a file that is not UTF-8 is a format error that says
 /// where the first bad byte is.
-public enum TextDecoding {
-    public static func utf8(_ bytes: [UInt8]) throws(FormatError) -> String {
+enum TextDecoding {
+    static func utf8(_ bytes: [UInt8]) throws(FormatError) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         // Find the first invalid byte for the message.
         var line = 1

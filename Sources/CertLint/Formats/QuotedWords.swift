@@ -1,7 +1,7 @@
 /// One word of a line-based configuration, with the column (1-based) it starts at.
-public struct ConfigWord: Sendable, Hashable {
-    public let text: String
-    public let column: Int
+struct ConfigWord: Sendable, Hashable {
+    let text: String
+    let column: Int
 }
 
 /// Splits one line of a line-based configuration language (HAProxy, NetScaler) into words:

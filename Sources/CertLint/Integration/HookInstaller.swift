@@ -3,11 +3,11 @@ import Foundation
 /// `certlint install-hook`: a plain `pre-commit` hook for teams without the pre-commit
 /// framework. It scans the index, so unstaged changes in the working tree neither block nor pass
 /// a commit.
-public enum HookInstaller {
-    public static let marker = "# Installed by `certlint install-hook`"
+package enum HookInstaller {
+    static let marker = "# Installed by `certlint install-hook`"
 
     /// The hook script; `certlint` is the binary to run (an absolute path, or a name on PATH).
-    public static func script(certlint: String) -> String {
+    static func script(certlint: String) -> String {
         """
         #!/bin/sh
         \(marker): checks what this commit records (the index).
@@ -19,15 +19,15 @@ public enum HookInstaller {
         """
     }
 
-    public struct Installation: Sendable, Equatable {
-        public let hookPath: String
+    package struct Installation: Sendable, Equatable {
+        package let hookPath: String
         /// Where a foreign hook was moved with `--force`.
-        public let backupPath: String?
+        package let backupPath: String?
     }
 
     /// Writes the hook of the repository that holds `path`. A hook certlint did not write is
     /// left alone unless `force`, which keeps it as `pre-commit.certlint-backup`.
-    public static func install(in path: String, certlint: String, force: Bool) throws -> Installation {
+    package static func install(in path: String, certlint: String, force: Bool) throws -> Installation {
         guard let repository = try? GitRepository.discover(containing: path) else {
             throw CertLintError.hook(
                 "\(path) is not inside a Git repository with a work tree; run install-hook inside the repository to protect."

@@ -1,7 +1,7 @@
 /// `certlint config`: the effective settings and where each came from (command line >
 /// certlint.yaml > default).
-public enum SettingsReport {
-    public static func render(_ settings: Settings) -> String {
+package enum SettingsReport {
+    package static func render(_ settings: Settings) -> String {
         func source(_ key: String) -> String { settings.sources[key] ?? "default" }
         let rules = settings.rules.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.value)" }.joined(
             separator: ", ")

@@ -1,18 +1,18 @@
 /// A live endpoint matched to the deployment and role the repository gives it.
-public struct EndpointTarget: Sendable {
-    public enum Host: Sendable, Hashable {
+package struct EndpointTarget: Sendable {
+    enum Host: Sendable, Hashable {
         case vip
         case node(Located<String>)
     }
-    public let endpoint: LiveEndpoint
-    public let deployment: DeploymentTopology
-    public let host: Host
-    public let role: DeploymentListener.Role
+    let endpoint: LiveEndpoint
+    package let deployment: DeploymentTopology
+    let host: Host
+    let role: DeploymentListener.Role
 
-    public var isVIP: Bool { host == .vip }
+    var isVIP: Bool { host == .vip }
 
     /// The certificate the repository says this port presents; nil where it says nothing (5263 on the VIP).
-    public var expectedCertificate: CertificateUse? {
+    var expectedCertificate: CertificateUse? {
         switch (host, role) {
         case (.vip, .service):
             switch deployment.mode?.mode {
@@ -29,7 +29,7 @@ public struct EndpointTarget: Sendable {
 
     /// What the repository declares for this port: the LB listener for the VIP, the node's entry
     /// for a node. Findings without a certificate to point at land here.
-    public var declaration: SourceLocation {
+    var declaration: SourceLocation {
         switch host {
         case .vip:
             return deployment.listeners(role).first?.listener.location ?? deployment.deployment.vip.location
@@ -38,13 +38,13 @@ public struct EndpointTarget: Sendable {
         }
     }
 
-    public var subject: String { "deployment \(deployment.name) / live \(endpoint.host):\(endpoint.port)" }
+    var subject: String { "deployment \(deployment.name) / live \(endpoint.host):\(endpoint.port)" }
 }
 
 extension Topology {
     /// The deployment and role of an endpoint: its host must be a deployment's VIP or node and its
     /// port 443, the cert proxy's port or the secondary port.
-    public func target(for endpoint: LiveEndpoint) throws(CertLintError) -> EndpointTarget {
+    package func target(for endpoint: LiveEndpoint) throws(CertLintError) -> EndpointTarget {
         let host = endpoint.host.lowercasedFQDN
         for deployment in deployments {
             let declared = deployment.deployment

@@ -1,16 +1,16 @@
 /// One port certlint connects to, named as the repository names it (the VIP or a node, and the
 /// port whose role it plays) and, when they differ, where it really is (a staging address, a
 /// loopback port).
-public struct LiveEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct LiveEndpoint: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The VIP or node name the repository uses.
-    public let host: String
+    package let host: String
     /// The port as the repository names it: 443, the cert proxy's 5262, 5263.
-    public let port: Int
+    let port: Int
     /// Where to connect.
-    public let address: String
-    public let connectPort: Int
+    package let address: String
+    package let connectPort: Int
 
-    public init(host: String, port: Int, address: String? = nil, connectPort: Int? = nil) {
+    package init(host: String, port: Int, address: String? = nil, connectPort: Int? = nil) {
         self.host = host
         self.port = port
         self.address = address ?? host
@@ -18,13 +18,13 @@ public struct LiveEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     /// `access.example.com:443`, with ` at 127.0.0.1:8443` when it is reached elsewhere.
-    public var description: String {
+    package var description: String {
         let named = "\(host):\(port)"
         return address == host && connectPort == port ? named : "\(named) at \(Self.join(address, connectPort))"
     }
 
     /// Reads `HOST:PORT` or `HOST:PORT@ADDRESS:PORT` (`--endpoint`); IPv6 addresses in brackets.
-    public static func parse(_ text: String) throws(CertLintError) -> LiveEndpoint {
+    package static func parse(_ text: String) throws(CertLintError) -> LiveEndpoint {
         let halves = text.split(separator: "@", omittingEmptySubsequences: false)
         guard halves.count <= 2, let named = split(halves[0]) else { throw CertLintError.invalidEndpoint(text) }
         guard halves.count == 2 else { return LiveEndpoint(host: named.host, port: named.port) }
@@ -33,7 +33,7 @@ public struct LiveEndpoint: Sendable, Hashable, Codable, CustomStringConvertible
     }
 
     /// `host:port`, `[v6]:port`.
-    public static func join(_ host: String, _ port: Int) -> String {
+    package static func join(_ host: String, _ port: Int) -> String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 

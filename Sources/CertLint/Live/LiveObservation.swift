@@ -1,41 +1,41 @@
 /// What one connection to a live endpoint showed: the chain it presented, or why there was none.
-public struct LiveObservation: Sendable, Hashable {
-    public enum Outcome: Sendable, Hashable {
+package struct LiveObservation: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         /// The certificates the endpoint sent, leaf first (read also when they would not verify).
         case presented([CertificateInfo])
         case failed(LiveFailure)
     }
-    public let endpoint: LiveEndpoint
-    public let outcome: Outcome
+    package let endpoint: LiveEndpoint
+    let outcome: Outcome
 
-    public init(endpoint: LiveEndpoint, outcome: Outcome) {
+    package init(endpoint: LiveEndpoint, outcome: Outcome) {
         self.endpoint = endpoint
         self.outcome = outcome
     }
 
-    public var chain: [CertificateInfo]? {
+    var chain: [CertificateInfo]? {
         if case .presented(let chain) = outcome, !chain.isEmpty { return chain }
         return nil
     }
-    public var leaf: CertificateInfo? { chain?.first }
+    package var leaf: CertificateInfo? { chain?.first }
 }
 
 /// Why an endpoint presented no certificate.
-public struct LiveFailure: Error, Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
+package struct LiveFailure: Error, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         case refused, timeout, notTLS, handshake, unresolved
     }
-    public let kind: Kind
+    package let kind: Kind
     /// The system's or TLS library's own words.
-    public let detail: String
+    package let detail: String
 
-    public init(_ kind: Kind, _ detail: String) {
+    package init(_ kind: Kind, _ detail: String) {
         self.kind = kind
         self.detail = detail
     }
 
     /// `refused the connection (Connection refused)`, for messages.
-    public var description: String {
+    package var description: String {
         switch kind {
         case .refused: return "refused the connection (\(detail))"
         case .timeout: return "did not answer within \(detail)"

@@ -1,9 +1,9 @@
 /// Why a run could not be done at all: the command line prints the description and exits 2.
 /// Each module's own error type conforms (`CertLintError` here, `StagingError` for the proxy).
-public protocol RunFailure: Error, Sendable, CustomStringConvertible {}
+package protocol RunFailure: Error, Sendable, CustomStringConvertible {}
 
 /// Why a scan or live check could not be done at all (exit code 2). Every message says what to do.
-public enum CertLintError: RunFailure, Equatable {
+package enum CertLintError: RunFailure, Equatable {
     case pathNotFound(String)
     case pathsInDifferentRepositories(String, String)
     case needsRepository(path: String, mode: SourceMode)
@@ -23,7 +23,7 @@ public enum CertLintError: RunFailure, Equatable {
     case bareRepository(path: String)
     case corruptObjects([String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .pathNotFound(let path):
             return "\(path): no such file or folder. Pass the path of a repository or of a folder or file inside one."

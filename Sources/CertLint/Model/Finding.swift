@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// How serious a finding is; also the `--fail-on` threshold.
-public enum Level: String, Sendable, Codable, CaseIterable, Comparable {
+enum Level: String, Sendable, Codable, CaseIterable, Comparable {
     case note, warning, error
 
     private var rank: Int {
@@ -12,33 +12,33 @@ public enum Level: String, Sendable, Codable, CaseIterable, Comparable {
         case .error: return 2
         }
     }
-    public static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+    static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
 }
 
 /// A place that explains a finding: the certificate file, the pool, the manifest entry.
-public struct RelatedLocation: Hashable, Sendable, Codable {
-    public let location: SourceLocation
-    public let message: String
-    public init(_ location: SourceLocation, _ message: String) {
+struct RelatedLocation: Hashable, Sendable, Codable {
+    let location: SourceLocation
+    let message: String
+    init(_ location: SourceLocation, _ message: String) {
         self.location = location
         self.message = Redactor.redact(message)
     }
 }
 
 /// Why a finding does not count: an inline `certlint:ignore` comment or a baseline entry.
-public struct Suppression: Sendable, Codable, Hashable {
-    public enum Kind: String, Sendable, Codable {
+struct Suppression: Sendable, Codable, Hashable {
+    enum Kind: String, Sendable, Codable {
         /// A `certlint:ignore` comment in the scanned file (SARIF `inSource`).
         case inSource
         /// An entry of the `--baseline` file (SARIF `external`).
         case external
     }
-    public let kind: Kind
-    public let justification: String
+    let kind: Kind
+    let justification: String
     /// Where the comment or baseline is.
-    public let location: SourceLocation?
+    let location: SourceLocation?
 
-    public init(kind: Kind, justification: String, location: SourceLocation?) {
+    init(kind: Kind, justification: String, location: SourceLocation?) {
         self.kind = kind
         self.justification = Redactor.redact(justification)
         self.location = location
@@ -46,25 +46,25 @@ public struct Suppression: Sendable, Codable, Hashable {
 }
 
 /// One verdict of one rule about one subject.
-public struct Finding: Sendable, Codable, Hashable {
-    public let ruleID: RuleID
-    public let level: Level
-    public let message: String
-    public let location: SourceLocation
-    public let related: [RelatedLocation]
+package struct Finding: Sendable, Codable, Hashable {
+    let ruleID: RuleID
+    let level: Level
+    let message: String
+    let location: SourceLocation
+    let related: [RelatedLocation]
     /// A stable logical name such as `deployment access-prod / listener 5262`.
-    public let subject: String
+    let subject: String
     /// The text of the primary line, when the file was read: redacted, and cut to
     /// `Redactor.snippetLimit` characters around the column.
-    public let snippet: String?
+    let snippet: String?
     /// The finding's column inside `snippet` (1-based), when the line was cut or redacted.
-    public let snippetColumn: Int?
+    let snippetColumn: Int?
     /// rule + subject + path + normalised primary line, hashed; never the line number.
-    public let fingerprint: String
+    let fingerprint: String
     /// Set when a suppression or the baseline covers the finding; it then does not fail the run.
-    public private(set) var suppression: Suppression?
+    private(set) var suppression: Suppression?
 
-    public init(
+    init(
         ruleID: RuleID, level: Level, message: String, location: SourceLocation,
         related: [RelatedLocation] = [], subject: String, snippet: String? = nil
     ) {
@@ -90,7 +90,7 @@ public struct Finding: Sendable, Codable, Hashable {
             ruleID: ruleID, subject: self.subject, path: location.path, snippet: self.snippet)
     }
 
-    public func with(level: Level) -> Finding {
+    func with(level: Level) -> Finding {
         var copy = Finding(
             ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject,
             snippet: snippet.map { ($0, snippetColumn ?? location.column) })
@@ -99,7 +99,7 @@ public struct Finding: Sendable, Codable, Hashable {
     }
 
     /// The finding with the text of its line as a snippet (redacted and cut here).
-    public func with(snippet line: String?) -> Finding {
+    func with(snippet line: String?) -> Finding {
         var copy = Finding(
             ruleID: ruleID, level: level, message: message, location: location, related: related, subject: subject,
             snippet: line)
@@ -107,14 +107,14 @@ public struct Finding: Sendable, Codable, Hashable {
         return copy
     }
 
-    public func with(suppression: Suppression?) -> Finding {
+    func with(suppression: Suppression?) -> Finding {
         var copy = self
         copy.suppression = suppression
         return copy
     }
 
     /// Counts toward `--fail-on` and is shown in text and annotations.
-    public var isActive: Bool { suppression == nil }
+    var isActive: Bool { suppression == nil }
 
     static func fingerprint(ruleID: RuleID, subject: String, path: String, snippet: String?) -> String {
         let normalised = (snippet ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -124,7 +124,7 @@ public struct Finding: Sendable, Codable, Hashable {
     }
 
     /// Report order: by file, line, column, then rule and subject.
-    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+    static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.location != b.location { return a.location < b.location }
         if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
         return a.subject < b.subject
@@ -133,20 +133,20 @@ public struct Finding: Sendable, Codable, Hashable {
 
 /// Something the scan wants the user to know that is not a finding: a skipped binary or large
 /// file, a submodule not entered, a symbolic link not followed.
-public struct ScanNote: Sendable, Codable, Hashable {
-    public let path: String
-    public let message: String
-    public init(path: String, message: String) {
+package struct ScanNote: Sendable, Codable, Hashable {
+    let path: String
+    let message: String
+    package init(path: String, message: String) {
         self.path = path
         self.message = Redactor.redact(message)
     }
 }
 
 /// A value read from a file, with where it was read.
-public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
-    public let value: Value
-    public let location: SourceLocation
-    public init(_ value: Value, at location: SourceLocation) {
+package struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    package let value: Value
+    package let location: SourceLocation
+    package init(_ value: Value, at location: SourceLocation) {
         self.value = value
         self.location = location
     }

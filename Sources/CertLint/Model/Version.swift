@@ -1,1 +1,1 @@
-public let certlintVersion = "0.1.0"
+package let certlintVersion = "0.1.0"

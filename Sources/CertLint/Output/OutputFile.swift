@@ -4,11 +4,11 @@ import Foundation
 /// output) or a regular file. Never through a symbolic link, never over a device, a folder or
 /// anything else that is not a regular file; a file is replaced atomically (a temporary file in
 /// the same folder, then a rename), keeping its permissions.
-public struct OutputFile: Sendable, Equatable {
-    public let path: String
+package struct OutputFile: Sendable, Equatable {
+    let path: String
 
     /// Checks the path before the run does any work, so a bad path costs nothing.
-    public init(_ path: String) throws(CertLintError) {
+    package init(_ path: String) throws(CertLintError) {
         self.path = path
         if path == "-" { return }
         guard !path.isEmpty else { throw CertLintError.output(path: path, problem: "is empty") }
@@ -37,11 +37,11 @@ public struct OutputFile: Sendable, Equatable {
         }
     }
 
-    public var isStandardOutput: Bool { path == "-" }
+    var isStandardOutput: Bool { path == "-" }
 
     /// Writes the whole text: to standard output, or to a temporary file that then replaces
     /// the target (checked again just before, so a link put there since is not written through).
-    public func write(_ text: String) throws(CertLintError) {
+    package func write(_ text: String) throws(CertLintError) {
         let bytes = Array(text.utf8)
         if isStandardOutput {
             try StandardOutput.write(bytes)
@@ -77,7 +77,7 @@ public struct OutputFile: Sendable, Equatable {
 
     /// Opens the file for a log written while the run goes (the proxy's `--report`): created
     /// or truncated, never through a link.
-    public func openForLogging() throws(CertLintError) -> FileHandle {
+    package func openForLogging() throws(CertLintError) -> FileHandle {
         if isStandardOutput { return FileHandle.standardOutput }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -113,10 +113,10 @@ public struct OutputFile: Sendable, Equatable {
 
 /// Standard output, written with `write(2)` so that a closed pipe or a full disk is an error
 /// certlint reports (exit 2), not a signal or a trap. `SIGPIPE` is ignored once, at start.
-public enum StandardOutput {
-    public static func ignoreBrokenPipeSignal() { signal(SIGPIPE, SIG_IGN) }
+package enum StandardOutput {
+    package static func ignoreBrokenPipeSignal() { signal(SIGPIPE, SIG_IGN) }
 
-    public static func write(_ text: String) throws(CertLintError) { try write(Array(text.utf8)) }
+    package static func write(_ text: String) throws(CertLintError) { try write(Array(text.utf8)) }
 
     static func write(_ bytes: [UInt8]) throws(CertLintError) {
         try OutputFile.writeAll(bytes, to: STDOUT_FILENO, path: "standard output")

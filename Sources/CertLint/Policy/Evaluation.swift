@@ -1,16 +1,16 @@
 import Foundation
 
 /// One rule applied to one subject, whether it passed or not (JUnit lists passes too).
-public struct Check: Sendable, Hashable, Codable {
-    public let ruleID: RuleID
-    public let subject: String
-    public let location: SourceLocation
+struct Check: Sendable, Hashable, Codable {
+    let ruleID: RuleID
+    let subject: String
+    let location: SourceLocation
 }
 
 /// What the rules produce: findings and the list of checks that were made.
-public struct Evaluation: Sendable {
-    public private(set) var findings: [Finding] = []
-    public private(set) var checks: [Check] = []
+struct Evaluation: Sendable {
+    private(set) var findings: [Finding] = []
+    private(set) var checks: [Check] = []
     let catalog: RuleCatalog
 
     init(catalog: RuleCatalog) { self.catalog = catalog }
@@ -49,23 +49,23 @@ public struct Evaluation: Sendable {
 }
 
 /// Everything a rule may look at.
-public struct EvaluationContext: Sendable {
-    public let topology: Topology
-    public let settings: Settings
-    public let matrix: DecisionMatrix
+struct EvaluationContext: Sendable {
+    let topology: Topology
+    let settings: Settings
+    let matrix: DecisionMatrix
     /// The reference date for expiry (start of the `--as-of` day, UTC).
-    public let asOf: Date
+    let asOf: Date
     /// Trust verdicts by certificate file path.
-    public let trust: [String: TrustStore.Verdict]
+    let trust: [String: TrustStore.Verdict]
     /// Files that matched a format but could not be parsed.
-    public let parseErrors: [ParseFailure]
+    let parseErrors: [ParseFailure]
 }
 
 /// A scanned file that failed to parse (CP900).
-public struct ParseFailure: Sendable, Hashable {
-    public let path: String
-    public let format: String
-    public let error: FormatError
+struct ParseFailure: Sendable, Hashable {
+    let path: String
+    let format: String
+    let error: FormatError
 }
 
 /// A built-in check: one file in `Policy/Rules/` each, naming the rule IDs it can report and
@@ -94,8 +94,8 @@ let builtInRules: [any Rule] = [
 ]
 
 /// Runs every built-in rule over the topology.
-public enum Evaluator {
-    public static func evaluate(_ context: EvaluationContext, catalog: RuleCatalog) -> Evaluation {
+enum Evaluator {
+    static func evaluate(_ context: EvaluationContext, catalog: RuleCatalog) -> Evaluation {
         var evaluation = Evaluation(catalog: catalog)
         for rule in builtInRules { rule.evaluate(context, into: &evaluation) }
         evaluation.apply(context.settings.rules)

@@ -1,24 +1,24 @@
 import Foundation
 
 /// One rule as users see it: identity, default level and documentation.
-public struct RuleDescription: Sendable, Hashable, Codable {
-    public let id: RuleID
-    public let name: String
-    public let level: Level
-    public let short: String
-    public let full: String
-    public let help: String
-    public let tags: [String]
-    public let securitySeverity: String
+package struct RuleDescription: Sendable, Hashable, Codable {
+    package let id: RuleID
+    package let name: String
+    let level: Level
+    let short: String
+    let full: String
+    let help: String
+    let tags: [String]
+    let securitySeverity: String
 }
 
 /// The rule catalog and the decision matrix: `rules/` carried in the binary, plus rule packs.
-public struct RuleCatalog: Sendable {
-    public private(set) var rules: [RuleDescription]
-    public private(set) var matrix: DecisionMatrix
+package struct RuleCatalog: Sendable {
+    package private(set) var rules: [RuleDescription]
+    private(set) var matrix: DecisionMatrix
 
     /// The built-in catalog, from the copy of `rules/` embedded at build time.
-    public static let builtIn: RuleCatalog = {
+    package static let builtIn: RuleCatalog = {
         do {
             return try RuleCatalog(files: EmbeddedRules.files.map { ($0.name, $0.text) }, origin: "rules/")
         } catch {
@@ -26,10 +26,10 @@ public struct RuleCatalog: Sendable {
         }
     }()
 
-    public func rule(_ id: RuleID) -> RuleDescription? { rules.first { $0.id == id } }
-    public func index(of id: RuleID) -> Int? { rules.firstIndex { $0.id == id } }
+    func rule(_ id: RuleID) -> RuleDescription? { rules.first { $0.id == id } }
+    func index(of id: RuleID) -> Int? { rules.firstIndex { $0.id == id } }
     /// The rule a user's text names (`CP004`), if the catalog has it.
-    public func rule(named text: String) -> RuleDescription? { rule(RuleID(rawValue: text)) }
+    func rule(named text: String) -> RuleDescription? { rule(RuleID(rawValue: text)) }
 
     init(files: [(name: String, text: String)], origin: String) throws {
         rules = []
@@ -39,7 +39,7 @@ public struct RuleCatalog: Sendable {
 
     /// Adds a rule pack: a folder of YAML files shaped like `rules/`. A pack may add matrix rows
     /// and may refine the text, level or tags of a built-in rule; new rule IDs need code.
-    public mutating func addPack(at directory: String) throws {
+    package mutating func addPack(at directory: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CertLintError.rulePack(path: directory, problem: "is not a folder")

@@ -5,21 +5,21 @@
 /// Findings, checks and the catalog carry it typed; outputs write its text (`"CP004"`), and
 /// text from users (`certlint explain cp004`, a `certlint:ignore` comment, `settings.rules`) is
 /// looked up in the catalog before it becomes one.
-public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
-    public let rawValue: String
+package struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    package let rawValue: String
 
-    public init(rawValue: String) { self.rawValue = rawValue }
+    init(rawValue: String) { self.rawValue = rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
-    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
+    package static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -4,20 +4,15 @@ import Foundation
 /// The CAs devices trust: the system CA bundle (when `settings.system-trust`) and the
 /// `settings.trust-anchors` certificates. Expiry is left to CP020/CP021, so chains are built
 /// without a validity-time check.
-public struct TrustStore: Sendable {
+struct TrustStore: Sendable {
     /// Where Debian, Ubuntu and Alpine keep the bundle, then Fedora/RHEL.
-    public static let systemBundlePaths = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
+    static let systemBundlePaths = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
 
-    public let anchors: [Certificate]
-    public let description: String
-
-    public init(anchors: [Certificate], description: String) {
-        self.anchors = anchors
-        self.description = description
-    }
+    let anchors: [Certificate]
+    let description: String
 
     /// The system bundle's certificates (those swift-certificates can read), or none.
-    public static func systemAnchors() -> [Certificate] {
+    static func systemAnchors() -> [Certificate] {
         for path in systemBundlePaths {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { continue }
@@ -32,20 +27,20 @@ public struct TrustStore: Sendable {
         return []
     }
 
-    public enum Verdict: Sendable, Hashable {
+    enum Verdict: Sendable, Hashable {
         case trusted
         case untrusted(String)
     }
 
     /// Whether the first certificate of the file chains to an anchor through the file's others.
-    public func verify(_ file: CertificateFile) async -> Verdict {
+    func verify(_ file: CertificateFile) async -> Verdict {
         guard let leaf = file.leaf?.certificate else { return .untrusted("the file holds no certificate") }
         return await verify(leaf: leaf, intermediates: file.certificates.dropFirst().map(\.certificate))
     }
 
     /// Whether `leaf` chains to an anchor through `intermediates` (a file's other certificates,
     /// or the rest of a chain a server presented).
-    public func verify(leaf: Certificate, intermediates: [Certificate]) async -> Verdict {
+    func verify(leaf: Certificate, intermediates: [Certificate]) async -> Verdict {
         // A certificate declared as an anchor is trusted as it is (a pinned self-signed certificate).
         if anchors.contains(leaf) { return .trusted }
         guard !anchors.isEmpty else {

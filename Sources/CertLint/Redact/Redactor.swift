@@ -12,12 +12,12 @@ import Foundation
 ///   PKCS#8 shape, an OpenSSH key, or PEM text holding one);
 /// - values of fields that carry keys and their secrets (`privateKey`, `private_key`, `key`,
 ///   `tls.key`, `passphrase`, `ciphertext`, …) in JSON, YAML, HCL and `key=value` text.
-public enum Redactor {
+package enum Redactor {
     /// Longest snippet, in characters, that outputs carry; longer lines are cut around the column.
-    public static let snippetLimit = 200
+    static let snippetLimit = 200
 
     /// The text with every piece of key material replaced by a marker.
-    public static func redact(_ text: String) -> String {
+    package static func redact(_ text: String) -> String {
         let spans = secretSpans(in: text)
         guard !spans.isEmpty else { return text }
         return apply(spans, to: text).text
@@ -25,7 +25,7 @@ public enum Redactor {
 
     /// A finding's snippet: the line redacted, then cut to `snippetLimit` characters around
     /// `column` (Unicode scalars, 1-based). Returns the snippet and the finding's column in it.
-    public static func snippet(_ line: String, column: Int) -> (text: String, column: Int) {
+    static func snippet(_ line: String, column: Int) -> (text: String, column: Int) {
         let redacted = apply(secretSpans(in: line), to: line, column: column)
         let scalars = Array(redacted.text.unicodeScalars)
         guard scalars.count > snippetLimit else { return redacted }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// `certlint rules` and `certlint explain`: the catalog as text, JSON or Markdown.
-public enum CatalogPrinter {
-    public static func render(_ catalog: RuleCatalog, format: String) -> String {
+package enum CatalogPrinter {
+    package static func render(_ catalog: RuleCatalog, format: String) -> String {
         switch format {
         case "json":
             return JSONReporter.encode(catalog.rules)
@@ -20,7 +20,7 @@ public enum CatalogPrinter {
         }
     }
 
-    public static func explain(_ rule: RuleDescription) -> String {
+    package static func explain(_ rule: RuleDescription) -> String {
         """
         \(rule.id) \(rule.name) (\(rule.level.rawValue); tags: \(rule.tags.joined(separator: ", ")); security-severity \(rule.securitySeverity))
 

@@ -1,6 +1,6 @@
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=CPnnn::message`.
-public enum GitHubReporter {
-    public static func render(_ result: ScanResult) -> String {
+enum GitHubReporter {
+    static func render(_ result: ScanResult) -> String {
         var out = ""
         for finding in result.activeFindings {
             let command = finding.level == .note ? "notice" : finding.level.rawValue

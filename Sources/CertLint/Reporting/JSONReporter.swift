@@ -1,8 +1,8 @@
 import Foundation
 
 /// certlint's own JSON document, version 1: tool, findings with every field, notes, summary.
-public enum JSONReporter {
-    public static let schemaVersion = 1
+enum JSONReporter {
+    static let schemaVersion = 1
 
     struct Document: Encodable {
         let schemaVersion: Int
@@ -31,7 +31,7 @@ public enum JSONReporter {
         let suppression: Suppression?
     }
 
-    public static func render(_ result: ScanResult) -> String {
+    static func render(_ result: ScanResult) -> String {
         let document = Document(
             schemaVersion: schemaVersion, tool: Tool(name: "certlint", version: certlintVersion),
             findings: result.findings.map {

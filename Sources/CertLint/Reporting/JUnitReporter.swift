@@ -1,8 +1,8 @@
 /// JUnit XML as Jenkins, GitLab and GitHub test reporters read it: a `<testsuite>` per rule, a
 /// `<testcase>` per rule × subject that was checked (passes included), `<failure>` for
 /// findings, `<error>` for parse failures (CP900).
-public enum JUnitReporter {
-    public static func render(_ result: ScanResult) -> String {
+enum JUnitReporter {
+    static func render(_ result: ScanResult) -> String {
         var findingsByCase: [String: [Finding]] = [:]
         for finding in result.findings {
             findingsByCase[key(finding.ruleID, finding.subject), default: []].append(finding)

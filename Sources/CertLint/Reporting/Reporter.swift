@@ -1,9 +1,9 @@
 /// The output formats of `--format`.
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     case text, json, sarif, junit, github
 
     /// The pure function that renders a scan in this format.
-    public func render(_ result: ScanResult, colour: Bool = false) -> String {
+    package func render(_ result: ScanResult, colour: Bool = false) -> String {
         switch self {
         case .text: return TextReporter.render(result, colour: colour)
         case .json: return JSONReporter.render(result)

@@ -4,10 +4,10 @@ import Foundation
 /// `tool.driver.rules`, one result per finding with a repository-relative location under
 /// `%SRCROOT%`, line-independent `partialFingerprints`, and parse failures and scan notes as
 /// tool execution notifications.
-public enum SARIFReporter {
-    public static let fingerprintKey = "certlint/v1"
+enum SARIFReporter {
+    static let fingerprintKey = "certlint/v1"
 
-    public static func render(_ result: ScanResult) -> String {
+    static func render(_ result: ScanResult) -> String {
         let run = Run(
             tool: Tool(
                 driver: Driver(
@@ -132,7 +132,7 @@ public enum SARIFReporter {
     }
 
     /// A repository-relative path as a relative URI reference: each segment percent-encoded.
-    public static func percentEncoded(_ path: String) -> String {
+    static func percentEncoded(_ path: String) -> String {
         var allowed = CharacterSet(
             charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=@")
         allowed.remove(charactersIn: "")

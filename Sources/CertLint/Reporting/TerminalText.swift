@@ -1,8 +1,8 @@
 /// Text that is safe to print on a terminal or in a CI log: control characters (C0 but tab and
 /// line feed, DEL, C1) and the bidirectional overrides that reorder what a reader sees are shown
 /// as escapes (`\x1b`, `\u{202e}`) instead of acting on the terminal.
-public enum TerminalText {
-    public static func escaped(_ text: String, keepingLineFeeds: Bool = false) -> String {
+package enum TerminalText {
+    package static func escaped(_ text: String, keepingLineFeeds: Bool = false) -> String {
         guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineFeeds: keepingLineFeeds) }) else {
             return text
         }

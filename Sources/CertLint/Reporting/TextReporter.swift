@@ -1,7 +1,7 @@
 /// `path:line:col: level: message [CPnnn]`, the source line with a caret, grouped by file, and
 /// a summary. Colour only when asked (a terminal without NO_COLOR).
-public enum TextReporter {
-    public static func render(_ result: ScanResult, colour: Bool) -> String {
+enum TextReporter {
+    static func render(_ result: ScanResult, colour: Bool) -> String {
         var out = ""
         var currentPath: String?
         for finding in result.activeFindings {

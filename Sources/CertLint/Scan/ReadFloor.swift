@@ -1,7 +1,7 @@
 /// The cheapest possible pass over a repository: list it and read every file's bytes through
 /// the same source layer a scan uses, without parsing. The benchmark's floor.
-public enum ReadFloor {
-    public static func readEverything(at path: String, mode: SourceMode = .workingTree) throws -> (
+package enum ReadFloor {
+    package static func readEverything(at path: String, mode: SourceMode = .workingTree) throws -> (
         files: Int, bytes: Int
     ) {
         let snapshot = try Scanner.openSnapshot(path, mode: mode)

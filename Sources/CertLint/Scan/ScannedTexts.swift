@@ -4,7 +4,7 @@ import Foundation
 /// or revision), so a finding made after the scan (a live check) shows the same line a scan
 /// finding would. Lines are split once per file, on first use; the lines inside a PEM private
 /// key are replaced by a marker there, so no snippet can show a piece of a key.
-public final class ScannedTexts: @unchecked Sendable {
+final class ScannedTexts: @unchecked Sendable {
     private let files: [String: [UInt8]]
     private let lock = NSLock()
     private var lines: [String: [String]] = [:]
@@ -12,7 +12,7 @@ public final class ScannedTexts: @unchecked Sendable {
     init(_ files: [String: [UInt8]]) { self.files = files }
 
     /// The text of the location's line, or nil when the file was not read or is shorter.
-    public func line(at location: SourceLocation) -> String? {
+    func line(at location: SourceLocation) -> String? {
         lock.lock()
         defer { lock.unlock() }
         if lines[location.path] == nil, let bytes = files[location.path] {

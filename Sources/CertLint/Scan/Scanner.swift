@@ -2,8 +2,8 @@ import Foundation
 
 /// The whole pipeline (DESIGN §2), one stage after the other: Source → Extract → Resolve →
 /// Evaluate → Suppress → the result the reporters write.
-public enum Scanner {
-    public static func scan(_ options: ScanOptions, catalog base: RuleCatalog = .builtIn) async throws -> ScanResult {
+package enum Scanner {
+    package static func scan(_ options: ScanOptions, catalog base: RuleCatalog = .builtIn) async throws -> ScanResult {
         let catalog = try ruleCatalog(base, packs: options.rulePacks)
         let source = try ScanSource.open(options)
         let settings = try checkedSettings(options, source: source, catalog: catalog)
@@ -68,7 +68,7 @@ public enum Scanner {
     }
 
     /// The settings a scan with these options would use, without scanning (`certlint config`).
-    public static func effectiveSettings(_ options: ScanOptions) throws -> Settings {
+    package static func effectiveSettings(_ options: ScanOptions) throws -> Settings {
         let paths = options.paths.isEmpty ? ["."] : options.paths
         let snapshot = try openSnapshot(paths[0], mode: options.mode)
         return try loadSettings(

@@ -2,10 +2,10 @@ import CLibGit2
 import Foundation
 
 /// A libgit2 failure, with libgit2's own message read in the same call.
-public struct GitError: Error, Sendable, CustomStringConvertible {
-    public let operation: String
-    public let message: String
-    public var description: String { "\(operation): \(message)" }
+struct GitError: Error, Sendable, CustomStringConvertible {
+    let operation: String
+    let message: String
+    var description: String { "\(operation): \(message)" }
 
     @discardableResult
     static func check(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {

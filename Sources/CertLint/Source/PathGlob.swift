@@ -1,12 +1,12 @@
 /// A gitignore-style glob: `*` and `?` stay inside one path segment, `**` spans segments, a
 /// pattern without a slash matches a file or folder name at any depth, a trailing `/` matches a
 /// folder and everything below it.
-public struct PathGlob: Sendable, Hashable {
-    public let pattern: String
+struct PathGlob: Sendable, Hashable {
+    let pattern: String
     private let segments: [Substring]
     private let anchored: Bool
 
-    public init(_ pattern: String) {
+    init(_ pattern: String) {
         self.pattern = pattern
         var text = Substring(pattern)
         var directoryOnly = false
@@ -24,7 +24,7 @@ public struct PathGlob: Sendable, Hashable {
     }
 
     /// Whether a repository-relative path matches.
-    public func matches(_ path: String) -> Bool {
+    func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return Self.match(segments[...], parts[...], mustConsume: true)
     }

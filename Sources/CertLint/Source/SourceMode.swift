@@ -1,5 +1,5 @@
 /// Which version of the repository a scan reads.
-public enum SourceMode: Sendable, Equatable {
+package enum SourceMode: Sendable, Equatable {
     /// Tracked and untracked-but-not-ignored files as they are on disk (`git ls-files -co --exclude-standard`).
     case workingTree
     /// The blobs of the index: what `git commit` would record.
@@ -9,8 +9,8 @@ public enum SourceMode: Sendable, Equatable {
 }
 
 /// Where the scanned content came from, for SARIF's `versionControlProvenance`.
-public struct Provenance: Sendable, Equatable {
-    public let repositoryURI: String
-    public let revisionID: String?
-    public let branch: String?
+struct Provenance: Sendable, Equatable {
+    let repositoryURI: String
+    let revisionID: String?
+    let branch: String?
 }

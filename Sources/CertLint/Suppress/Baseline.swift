@@ -1,44 +1,44 @@
 import Foundation
 
 /// One accepted finding, keyed without line numbers so moved code stays baselined.
-public struct BaselineEntry: Sendable, Codable, Hashable, Comparable {
-    public let rule: String
-    public let path: String
-    public let subject: String
-    public let fingerprint: String
+package struct BaselineEntry: Sendable, Codable, Hashable, Comparable {
+    let rule: String
+    let path: String
+    let subject: String
+    let fingerprint: String
 
-    public init(_ finding: Finding) {
+    package init(_ finding: Finding) {
         rule = finding.ruleID.rawValue
         path = finding.location.path
         subject = finding.subject
         fingerprint = finding.fingerprint
     }
 
-    public static func < (a: BaselineEntry, b: BaselineEntry) -> Bool {
+    package static func < (a: BaselineEntry, b: BaselineEntry) -> Bool {
         (a.path, a.rule, a.subject, a.fingerprint) < (b.path, b.rule, b.subject, b.fingerprint)
     }
 }
 
 /// The findings a team has accepted for now (`certlint baseline`), so a gate can start on a
 /// repository with existing findings and still fail on new ones.
-public struct Baseline: Sendable, Codable {
-    public static let currentVersion = 1
-    public let version: Int
-    public let entries: [BaselineEntry]
+package struct Baseline: Sendable, Codable {
+    static let currentVersion = 1
+    let version: Int
+    package let entries: [BaselineEntry]
 
-    public init(entries: [BaselineEntry]) {
+    package init(entries: [BaselineEntry]) {
         version = Self.currentVersion
         self.entries = Array(Set(entries)).sorted()
     }
 
     /// Today's active findings (inline-suppressed ones are accepted already; CP900 never is).
-    public init(findings: [Finding]) {
+    package init(findings: [Finding]) {
         self.init(
             entries: findings.filter { $0.isActive && !Suppressor.alwaysUnsuppressible.contains($0.ruleID) }.map(
                 BaselineEntry.init))
     }
 
-    public static func read(_ path: String) throws -> Baseline {
+    package static func read(_ path: String) throws -> Baseline {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CertLintError.baseline(
                 path: path, problem: "cannot be read; create it with `certlint baseline --output \(path)`")
@@ -59,7 +59,7 @@ public struct Baseline: Sendable, Codable {
     }
 
     /// Sorted, stable JSON for review in a pull request.
-    public func rendered() -> String {
+    package func rendered() -> String {
         JSONReporter.encode(self)
     }
 

@@ -7,19 +7,19 @@ import Foundation
 /// JSON form, covering the object it stands in:
 /// `"certlint:ignore": "CP002 reason=\"…\" until=2027-03-01"` (or a `"//"` key whose value starts
 /// with `certlint:ignore`).
-public struct SuppressionDirective: Sendable, Hashable {
-    public let rules: [String]
-    public let reason: String?
-    public let until: String?
-    public let location: SourceLocation
-    public let lines: ClosedRange<Int>
+struct SuppressionDirective: Sendable, Hashable {
+    let rules: [String]
+    let reason: String?
+    let until: String?
+    let location: SourceLocation
+    let lines: ClosedRange<Int>
     /// What is wrong with the directive's own text, if anything.
-    public let problems: [String]
+    let problems: [String]
 
-    public static let marker = "certlint:ignore"
+    static let marker = "certlint:ignore"
 
     /// Directives in a text, from `#` and `//` comments, or from JSON properties for `.json` files.
-    public static func find(in text: String, path: String) -> [SuppressionDirective] {
+    static func find(in text: String, path: String) -> [SuppressionDirective] {
         guard text.contains(marker) else { return [] }
         if path.lowercased().hasSuffix(".json") { return findInJSON(text, path: path) }
         var found: [SuppressionDirective] = []

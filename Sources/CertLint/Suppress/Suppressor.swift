@@ -2,11 +2,11 @@ import Foundation
 
 /// The Suppress stage: inline `certlint:ignore` directives and the baseline mark findings as
 /// suppressed; broken, expired, unknown-rule and unused directives become CP901.
-public struct Suppressor {
+struct Suppressor {
     /// The rule this stage reports.
-    public static let ruleIDs = [RuleID.cp901]
+    static let ruleIDs = [RuleID.cp901]
     /// Never suppressible, whatever the settings say.
-    public static let alwaysUnsuppressible: Set<RuleID> = [.cp900, .cp901]
+    static let alwaysUnsuppressible: Set<RuleID> = [.cp900, .cp901]
 
     let catalog: RuleCatalog
     let settings: Settings

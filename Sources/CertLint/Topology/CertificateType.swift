@@ -1,10 +1,10 @@
 /// The certificate type of the matrix, judged against one deployment (DOMAIN §3).
-public enum CertificateType: String, Sendable, Hashable, CaseIterable {
+enum CertificateType: String, Sendable, Hashable, CaseIterable {
     case san = "san"
     case wildcard = "wildcard"
     case singleHostCN = "single-host-cn"
 
-    public var matrixName: String {
+    var matrixName: String {
         switch self {
         case .san: return "SAN"
         case .wildcard: return "Wildcard"
@@ -14,23 +14,23 @@ public enum CertificateType: String, Sendable, Hashable, CaseIterable {
 }
 
 /// What a certificate is for one deployment.
-public struct CertificateClassification: Sendable, Hashable {
+struct CertificateClassification: Sendable, Hashable {
     /// nil when the certificate does not cover the VIP at all (CP010).
-    public let type: CertificateType?
+    let type: CertificateType?
     /// Nodes a partial SAN certificate leaves out (empty unless it names some nodes and the VIP exactly).
-    public let missingNodes: [String]
-    public let namedNodes: [String]
+    let missingNodes: [String]
+    let namedNodes: [String]
 
     /// 1. SAN: DNS names list the VIP and every node explicitly. 2. Wildcard: a wildcard DNS name
     /// covers the VIP. 3. Single Host CN: the VIP by its exact name (subjectAltName, or the CN
     /// when there is no DNS subjectAltName). 4. Otherwise it does not cover the VIP.
-    public static func classify(_ certificate: CertificateInfo, vip: String, nodes: [String])
+    static func classify(_ certificate: CertificateInfo, vip: String, nodes: [String])
         -> CertificateClassification
     {
         classify(dnsNames: certificate.dnsNames, commonName: certificate.commonName, vip: vip, nodes: nodes)
     }
 
-    public static func classify(dnsNames: [String], commonName: String?, vip: String, nodes: [String])
+    static func classify(dnsNames: [String], commonName: String?, vip: String, nodes: [String])
         -> CertificateClassification
     {
         let names = dnsNames.isEmpty ? (commonName.map { [$0] } ?? []) : dnsNames

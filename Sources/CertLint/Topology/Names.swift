@@ -1,11 +1,11 @@
 /// Host-name facts from DOMAIN §3: namespaces and RFC 6125 wildcard matching.
-public enum Namespace: String, Sendable, Hashable {
+enum Namespace: String, Sendable, Hashable {
     /// Every node's domain equals the VIP's domain (example.com / example.com).
     case shared
     /// At least one node lives in another domain, including a sub-domain (example.com / example.dmz).
     case disjoint
 
-    public var matrixName: String { self == .shared ? "shared namespace" : "disjoint namespace" }
+    var matrixName: String { self == .shared ? "shared namespace" : "disjoint namespace" }
 }
 
 enum HostNames {

@@ -3,17 +3,17 @@
 /// (`cert-proxy.secondary-port`, 5263 by default).
 extension Deployment {
     /// The deployment's ports in the order their roles are decided.
-    public var rolePorts: [(port: Int, role: DeploymentListener.Role)] {
+    package var rolePorts: [(port: Int, role: DeploymentListener.Role)] {
         [(443, .service), (certProxy.effectivePort, .certProxy), (certProxy.effectiveSecondaryPort, .secondary)]
     }
 
     /// The role of a port; nil for a port the deployment does not use.
-    public func role(ofPort port: Int) -> DeploymentListener.Role? {
+    func role(ofPort port: Int) -> DeploymentListener.Role? {
         rolePorts.first { $0.port == port }?.role
     }
 }
 
 extension CertProxy {
     /// `secondary-port`, or 5263.
-    public var effectiveSecondaryPort: Int { secondaryPort?.value ?? 5263 }
+    var effectiveSecondaryPort: Int { secondaryPort?.value ?? 5263 }
 }

@@ -2,8 +2,8 @@ import CertLint
 import Foundation
 
 /// What the staging proxy does on one port, as the repository's load-balancer listener says.
-public struct PlannedListener: Sendable {
-    public enum Mode: String, Sendable {
+package struct PlannedListener: Sendable {
+    package enum Mode: String, Sendable {
         /// Raw TCP to a node (L4 passthrough); the ClientHello's SNI is read, not answered.
         case passthrough
         /// TLS terminated with the stage's certificate and opened anew to the node, whose
@@ -12,45 +12,45 @@ public struct PlannedListener: Sendable {
         /// TLS terminated and forwarded to the node without TLS (what CP007 reports).
         case offload
     }
-    public let role: DeploymentListener.Role
+    package let role: DeploymentListener.Role
     /// The load-balancer listener it reproduces.
-    public let listener: Listener
-    public let mode: Mode
-    public let bindAddress: String
+    package let listener: Listener
+    package let mode: Mode
+    package let bindAddress: String
     /// 0 asks the system for a free port (see `StagingProxy.boundPorts`).
-    public let bindPort: Int
-    public let backends: [PlannedBackend]
-    public let balance: Balance
-    public let insertsForwardedFor: Bool
-    public let insertsRemotePort: Bool
+    package let bindPort: Int
+    package let backends: [PlannedBackend]
+    package let balance: Balance
+    package let insertsForwardedFor: Bool
+    package let insertsRemotePort: Bool
     /// The certificate a re-encrypting listener requires from the nodes (the repository's
     /// service certificate); nil when the listener does not verify, or the repository has none.
-    public let pinned: CertificateUse?
+    package let pinned: CertificateUse?
 
     /// `443 (lb/haproxy.cfg:12 frontend fe_access)`.
-    public var name: String { "\(listener.port) (\(listener.location) \(listener.name))" }
+    package var name: String { "\(listener.port) (\(listener.location) \(listener.name))" }
 }
 
 /// One node a listener forwards to, where staging has it.
-public struct PlannedBackend: Sendable, Hashable {
+package struct PlannedBackend: Sendable, Hashable {
     /// The node's name in the repository, and the port the LB configuration uses; the real address.
-    public let endpoint: LiveEndpoint
+    package let endpoint: LiveEndpoint
     /// The pool member's line.
-    public let location: SourceLocation
-    public let usesTLS: Bool
+    package let location: SourceLocation
+    package let usesTLS: Bool
 }
 
 /// The proxy for one deployment, built from its resolved topology and a stage file.
-public struct ProxyPlan: Sendable {
-    public let deployment: DeploymentTopology
-    public let listeners: [PlannedListener]
-    public let limits: StageLimits
-    public let terminateCertificate: String?
-    public let terminateKey: String?
+package struct ProxyPlan: Sendable {
+    package let deployment: DeploymentTopology
+    package let listeners: [PlannedListener]
+    package let limits: StageLimits
+    package let terminateCertificate: String?
+    package let terminateKey: String?
 
     /// Picks the deployment, maps every pool member to its staging address and checks that a
     /// terminating listener has a certificate and key from outside the repository.
-    public static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(StagingError)
+    package static func build(topology: Topology, stage: StageFile, repositoryRoot: String) throws(StagingError)
         -> ProxyPlan
     {
         let deployment = try selectDeployment(topology, stage: stage)
@@ -161,7 +161,7 @@ public struct ProxyPlan: Sendable {
     }
 
     /// A text description of the plan, printed when the proxy starts.
-    public var summary: String {
+    package var summary: String {
         var lines = ["deployment \(deployment.name): \(listeners.count) listener\(listeners.count == 1 ? "" : "s")"]
         for listener in listeners {
             let backends = listener.backends.map { "\($0.endpoint)\($0.usesTLS ? " (TLS)" : "")" }.joined(
@@ -183,7 +183,7 @@ public struct ProxyPlan: Sendable {
     }
 
     /// Every node endpoint the plan forwards to, once each: the proxy probes them at start.
-    public var backendEndpoints: [LiveEndpoint] {
+    package var backendEndpoints: [LiveEndpoint] {
         var seen: Set<LiveEndpoint> = []
         return listeners.flatMap(\.backends).map(\.endpoint).filter { seen.insert($0).inserted }
     }

@@ -4,34 +4,34 @@ import NIOCore
 
 /// Where a host of the deployment answers in staging: an address, and ports that differ from the
 /// repository's (a loopback test, a NAT in front of the staging nodes).
-public struct StageAddress: Sendable, Hashable {
-    public var address: String
+package struct StageAddress: Sendable, Hashable {
+    package var address: String
     /// Repository port → real port.
-    public var ports: [Int: Int]
+    package var ports: [Int: Int]
 
-    public init(address: String, ports: [Int: Int] = [:]) {
+    package init(address: String, ports: [Int: Int] = [:]) {
         self.address = address
         self.ports = ports
     }
 
-    public func endpoint(host: String, port: Int) -> LiveEndpoint {
+    package func endpoint(host: String, port: Int) -> LiveEndpoint {
         LiveEndpoint(host: host, port: port, address: address, connectPort: ports[port] ?? port)
     }
 }
 
 /// The proxy's limits. Every one bounds what one client or one backend can hold.
-public struct StageLimits: Sendable, Hashable {
-    public var maxConnections = 1024
-    public var idleTimeout: Duration = .seconds(300)
-    public var handshakeTimeout: Duration = .seconds(10)
-    public var connectTimeout: Duration = .seconds(5)
-    public var drainTimeout: Duration = .seconds(10)
-    public init() {}
+package struct StageLimits: Sendable, Hashable {
+    package var maxConnections = 1024
+    package var idleTimeout: Duration = .seconds(300)
+    package var handshakeTimeout: Duration = .seconds(10)
+    package var connectTimeout: Duration = .seconds(5)
+    package var drainTimeout: Duration = .seconds(10)
+    package init() {}
 }
 
 extension Duration {
     /// The same span as NIO's `TimeAmount`.
-    public var timeAmount: TimeAmount {
+    package var timeAmount: TimeAmount {
         let (seconds, attoseconds) = components
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
@@ -50,24 +50,24 @@ extension Duration {
 /// terminate: { certificate: /etc/certlint/staging.pem, key: /etc/certlint/staging.key }
 /// limits: { max-connections: 1024, idle-timeout: 300, handshake-timeout: 10, connect-timeout: 5, drain-timeout: 10 }
 /// ```
-public struct StageFile: Sendable {
-    public var path: String
-    public var deployment: Located<String>?
-    public var listen = StageAddress(address: "127.0.0.1")
-    public var listenLocation: SourceLocation?
-    public var vip: StageAddress?
+package struct StageFile: Sendable {
+    package var path: String
+    package var deployment: Located<String>?
+    package var listen = StageAddress(address: "127.0.0.1")
+    package var listenLocation: SourceLocation?
+    package var vip: StageAddress?
     /// Node name (lower case, no trailing dot) → where it answers.
-    public var nodes: [String: StageAddress] = [:]
-    public var nodeLocations: [String: SourceLocation] = [:]
+    package var nodes: [String: StageAddress] = [:]
+    package var nodeLocations: [String: SourceLocation] = [:]
     /// Absolute paths of the certificate chain and key re-encryption listeners terminate with.
-    public var terminateCertificate: String?
-    public var terminateKey: String?
-    public var terminateLocation: SourceLocation?
-    public var limits = StageLimits()
+    package var terminateCertificate: String?
+    package var terminateKey: String?
+    package var terminateLocation: SourceLocation?
+    package var limits = StageLimits()
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
-    public static func read(_ path: String) throws(StagingError) -> StageFile {
+    package static func read(_ path: String) throws(StagingError) -> StageFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StagingError.stageUnreadable(path: path, reason: "cannot be read")
         }
@@ -77,7 +77,7 @@ public struct StageFile: Sendable {
         return try parse(text, path: path)
     }
 
-    public static func parse(_ text: String, path: String) throws(StagingError) -> StageFile {
+    package static func parse(_ text: String, path: String) throws(StagingError) -> StageFile {
         let documents: [YAMLNode]
         do {
             documents = try YAMLParser().parse(text)

@@ -2,14 +2,14 @@ import CertLint
 
 /// Why `certlint proxy` (or the stage file of `certlint verify`) could not run at all (exit code 2).
 /// Every message says what to do.
-public enum StagingError: RunFailure, Equatable {
+package enum StagingError: RunFailure, Equatable {
     /// A stage file's key is wrong: where, which key, and what is wrong with it.
     case stage(path: String, line: Int, column: Int, keyPath: String, problem: String)
     case stageUnreadable(path: String, reason: String)
     /// The repository or the command line gives the proxy nothing it can run.
     case proxy(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .stage(let path, let line, let column, let keyPath, let problem):
             return

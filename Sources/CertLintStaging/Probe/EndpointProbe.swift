@@ -6,17 +6,17 @@ import NIOTLS
 
 /// Connects to endpoints and reads the certificate chain each presents, also when it would not
 /// verify: certlint judges trust itself, against the repository's trust settings.
-public struct EndpointProbe: Sendable {
-    public let group: any EventLoopGroup
-    public let timeout: TimeAmount
+package struct EndpointProbe: Sendable {
+    package let group: any EventLoopGroup
+    package let timeout: TimeAmount
 
-    public init(group: any EventLoopGroup, timeout: TimeAmount = .seconds(5)) {
+    package init(group: any EventLoopGroup, timeout: TimeAmount = .seconds(5)) {
         self.group = group
         self.timeout = timeout
     }
 
     /// Every endpoint at once; the observations come back in the endpoints' order.
-    public func observe(_ endpoints: [LiveEndpoint]) async -> [LiveObservation] {
+    package func observe(_ endpoints: [LiveEndpoint]) async -> [LiveObservation] {
         await withTaskGroup(of: (Int, LiveObservation).self) { tasks in
             for (index, endpoint) in endpoints.enumerated() {
                 tasks.addTask { (index, await observe(endpoint)) }
@@ -27,7 +27,7 @@ public struct EndpointProbe: Sendable {
         }
     }
 
-    public func observe(_ endpoint: LiveEndpoint) async -> LiveObservation {
+    package func observe(_ endpoint: LiveEndpoint) async -> LiveObservation {
         let outcome: LiveObservation.Outcome
         do {
             outcome = .presented(try await presentedChain(endpoint).get())

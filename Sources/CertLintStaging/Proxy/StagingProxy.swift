@@ -6,15 +6,15 @@ import NIOSSL
 
 /// The staging forwarding proxy: one server channel per planned listener. Started, stopped and
 /// read from one task; the connections live on the event loops (see `Acceptor`).
-public final class StagingProxy {
-    public let plan: ProxyPlan
-    public let log: ConnectionLog
+package final class StagingProxy {
+    package let plan: ProxyPlan
+    package let log: ConnectionLog
     private let group: any EventLoopGroup
     private let acceptor: Acceptor
     private var servers: [(PlannedListener, any Channel)] = []
 
     /// Reads the terminating certificate and key (never from the repository: the plan checked that).
-    public init(
+    package init(
         plan: ProxyPlan, group: any EventLoopGroup, report: OutputFile? = nil,
         knownCertificates: [LiveEndpoint: CertificateInfo] = [:]
     ) throws {
@@ -47,7 +47,7 @@ public final class StagingProxy {
 
     /// Binds every listener. Returns the LB port → the port really bound (0 in the stage file binds a free one).
     @discardableResult
-    public func start() async throws -> [Int: Int] {
+    package func start() async throws -> [Int: Int] {
         var bound: [Int: Int] = [:]
         for listener in plan.listeners {
             let selector = BackendSelector(listener)
@@ -79,14 +79,14 @@ public final class StagingProxy {
     }
 
     /// LB port → bound port of the running listeners.
-    public var boundPorts: [Int: Int] {
+    package var boundPorts: [Int: Int] {
         Dictionary(
             servers.map { ($0.0.listener.port, $0.1.localAddress?.port ?? $0.0.bindPort) },
             uniquingKeysWith: { a, _ in a })
     }
 
     /// Stops accepting, lets open connections finish for the drain timeout, then closes the rest.
-    public func shutdown() async {
+    package func shutdown() async {
         await stopListening()
         let deadline = ContinuousClock.now + plan.limits.drainTimeout
         while log.activeCount > 0 && ContinuousClock.now < deadline {

@@ -5,7 +5,7 @@ import NIOCore
 
 /// Every connection of a proxy run: the live ones (for the limit and the drain), the finished
 /// records, and the per-backend sums the rules judge. Thread-safe.
-public final class ConnectionLog: Sendable {
+package final class ConnectionLog: Sendable {
     private struct State {
         var nextID = 1
         var active: [Int: (channel: any Channel, connection: NIOLoopBound<ConnectionState>)] = [:]
@@ -91,9 +91,9 @@ public final class ConnectionLog: Sendable {
         }
     }
 
-    public var activeCount: Int { state.withLockedValue { $0.active.count } }
-    public var records: [ConnectionRecord] { state.withLockedValue { $0.records } }
-    public var forwarding: [ForwardingObservation] {
+    package var activeCount: Int { state.withLockedValue { $0.active.count } }
+    package var records: [ConnectionRecord] { state.withLockedValue { $0.records } }
+    package var forwarding: [ForwardingObservation] {
         state.withLockedValue { Array($0.forwarding.values) }.sorted {
             ($0.listener.port, $0.backend.description) < ($1.listener.port, $1.backend.description)
         }

@@ -2,8 +2,8 @@ import CertLint
 import Foundation
 
 /// One client connection through the staging proxy, as written to `--report` (one JSON object per line).
-public struct ConnectionRecord: Codable, Sendable, Hashable {
-    public enum CloseReason: String, Codable, Sendable {
+package struct ConnectionRecord: Codable, Sendable, Hashable {
+    package enum CloseReason: String, Codable, Sendable {
         /// Both sides finished (or one closed and the other followed).
         case completed
         case clientReset = "client-reset"
@@ -19,27 +19,27 @@ public struct ConnectionRecord: Codable, Sendable, Hashable {
         /// Closed when the proxy stopped and the drain timeout ran out.
         case drained
     }
-    public var id: Int
-    public var started: Date
-    public var ended: Date?
+    package var id: Int
+    package var started: Date
+    package var ended: Date?
     /// The load balancer's port for this listener (443, 5262…) and the mode the proxy reproduced.
-    public var listenerPort: Int
-    public var mode: String
-    public var client: String
+    package var listenerPort: Int
+    package var mode: String
+    package var client: String
     /// The server name of the client's TLS ClientHello.
-    public var sni: String?
+    package var sni: String?
     /// `wsa1.example.dmz:443 at 10.0.0.11:443`.
-    public var backend: String?
-    public var backendCertificateSHA256: String?
-    public var backendCertificate: String?
+    package var backend: String?
+    package var backendCertificateSHA256: String?
+    package var backendCertificate: String?
     /// `pinned certificate presented`, `not verified (the LB configuration does not verify)`, or why it was refused.
-    public var verdict: String?
-    public var bytesFromClient = 0
-    public var bytesToClient = 0
-    public var requests = 0
-    public var closeReason: CloseReason?
+    package var verdict: String?
+    package var bytesFromClient = 0
+    package var bytesToClient = 0
+    package var requests = 0
+    package var closeReason: CloseReason?
     /// What went wrong, in the system's or TLS library's words.
-    public var detail: String?
+    package var detail: String?
 
     /// The record as `--report` writes it: every text field through the `Redactor`.
     func redacted() -> ConnectionRecord {

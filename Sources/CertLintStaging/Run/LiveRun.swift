@@ -3,11 +3,11 @@ import NIOCore
 
 /// `certlint verify` and the end of `certlint proxy`: probe endpoints, judge what they presented
 /// against the scanned repository, with the scan's catalog, settings and outputs.
-public enum LiveRun {
+package enum LiveRun {
     /// The endpoints a stage file names for its deployment: the VIP (when `vip:` is given) on 443,
     /// the cert proxy port and 5263, and every mapped node on 443, the cert proxy port and, when
     /// configured, the secondary port. Nodes the stage file does not map are left out with a note.
-    public static func endpoints(stage: StageFile, topology: Topology) throws(StagingError) -> (
+    package static func endpoints(stage: StageFile, topology: Topology) throws(StagingError) -> (
         endpoints: [LiveEndpoint], notes: [ScanNote]
     ) {
         let deployment = try ProxyPlan.selectDeployment(topology, stage: stage)
@@ -36,7 +36,7 @@ public enum LiveRun {
 
     /// Probes every endpoint and evaluates. An endpoint the repository gives no role is exit 2,
     /// before anything is probed.
-    public static func verify(
+    package static func verify(
         _ endpoints: [LiveEndpoint], scan: ScanResult, group: any EventLoopGroup, timeout: TimeAmount,
         notes: [ScanNote] = []
     ) async throws -> ScanResult {
@@ -49,14 +49,14 @@ public enum LiveRun {
 
     /// The nodes a proxy plan forwards to, probed once at start: their certificates name the
     /// passthrough records, and their findings join the proxy's report.
-    public static func probeBackends(_ plan: ProxyPlan, group: any EventLoopGroup, timeout: TimeAmount) async
+    package static func probeBackends(_ plan: ProxyPlan, group: any EventLoopGroup, timeout: TimeAmount) async
         -> [LiveObservation]
     {
         await EndpointProbe(group: group, timeout: timeout).observe(plan.backendEndpoints)
     }
 
     /// The proxy's report: the start-up probes of the nodes and what forwarding showed.
-    public static func proxyReport(_ proxy: StagingProxy, probes: [LiveObservation], scan: ScanResult) async
+    package static func proxyReport(_ proxy: StagingProxy, probes: [LiveObservation], scan: ScanResult) async
         -> ScanResult
     {
         var targeted: [TargetedObservation] = []

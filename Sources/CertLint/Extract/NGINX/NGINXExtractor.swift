@@ -1,22 +1,22 @@
 /// One parsed NGINX file.
-public struct NGINXSource: Sendable {
-    public let path: String
-    public let directives: [NGINXDirective]
+struct NGINXSource: Sendable {
+    let path: String
+    let directives: [NGINXDirective]
 }
 
 /// Parses NGINX configurations (a `.conf` file or a name containing `nginx`, holding `server`,
 /// `http`, `stream`, `upstream`, `listen`, `proxy_pass`, `location` or `ssl_certificate`).
 /// Includes span files, so `NGINXProject` reads the listeners once every file is parsed.
-public struct NGINXExtractor: Extractor {
-    public let format = "NGINX"
-    public init() {}
+struct NGINXExtractor: Extractor {
+    let format = "NGINX"
+    init() {}
 
     static let keywords: Set<Substring> = [
         "server", "http", "stream", "upstream", "listen", "location", "proxy_pass", "ssl_certificate",
     ]
 
     /// A line that starts with an NGINX context or proxy directive.
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary, file.fileExtension == "conf" || file.name.lowercased().contains("nginx") else {
             return false
         }
@@ -33,7 +33,7 @@ public struct NGINXExtractor: Extractor {
         }
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
         let text = file.byteText()
         // Jinja, Jekyll or Go templates of a configuration are not configuration yet.

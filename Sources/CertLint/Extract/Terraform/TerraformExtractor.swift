@@ -1,11 +1,11 @@
 /// One parsed Terraform file: configuration (`.tf`) or variable values (`.tfvars`).
-public struct TerraformSource: Sendable {
-    public enum Kind: Sendable { case configuration, variables }
-    public let path: String
-    public let kind: Kind
-    public let body: HCLBody
+struct TerraformSource: Sendable {
+    enum Kind: Sendable { case configuration, variables }
+    let path: String
+    let kind: Kind
+    let body: HCLBody
 
-    public var directory: String {
+    var directory: String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
@@ -13,17 +13,17 @@ public struct TerraformSource: Sendable {
 
 /// Parses `.tf` and `.tfvars` files (HCL native syntax); syntax errors are CP900. The modules
 /// they form are read by `TerraformProject` once every file is parsed.
-public struct TerraformExtractor: Extractor {
-    public let format = "Terraform"
-    public init() {}
+struct TerraformExtractor: Extractor {
+    let format = "Terraform"
+    init() {}
 
-    public func claims(_ file: ScannedFile) -> Bool {
+    func claims(_ file: ScannedFile) -> Bool {
         guard !file.isBinary else { return false }
         return file.fileExtension == "tf" || file.fileExtension == "tfvars" || file.name.hasSuffix(".tf.json")
             || file.name.hasSuffix(".tfvars.json")
     }
 
-    public func extract(_ file: ScannedFile) throws -> FileFacts {
+    func extract(_ file: ScannedFile) throws -> FileFacts {
         var facts = FileFacts()
         let text = try file.text()
         let json = file.name.hasSuffix(".json")

@@ -1,7 +1,7 @@
 /// Turns the parsed Terraform files of a repository into modules, evaluates each root module
 /// (a folder no other module calls) with its tfvars, follows local module calls with their
 /// inputs, and lets each provider's extractor read listeners from every module instance.
-public struct TerraformProject {
+struct TerraformProject {
     let sources: [TerraformSource]
     let readFile: (String) -> String?
 
@@ -14,7 +14,7 @@ public struct TerraformProject {
         AWSLoadBalancers(), BigIPLoadBalancers(), NSXTLoadBalancers(), AviLoadBalancers(),
     ]
 
-    public func listeners() -> [Listener] {
+    func listeners() -> [Listener] {
         let configuration = Dictionary(grouping: sources.filter { $0.kind == .configuration }, by: \.directory)
         guard !configuration.isEmpty else { return [] }
         var modules: [String: TerraformModule] = [:]

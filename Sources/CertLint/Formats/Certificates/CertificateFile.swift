@@ -3,23 +3,23 @@ import Foundation
 import X509
 
 /// One X.509 certificate read from a file, with the names the matrix cares about.
-public struct CertificateInfo: Sendable, Hashable {
-    public let certificate: Certificate
+package struct CertificateInfo: Sendable, Hashable {
+    let certificate: Certificate
     /// SHA-256 of the DER encoding, lower-case hex: the identity used to compare certificates.
-    public let sha256: String
+    package let sha256: String
     /// Where its PEM block starts (line 1 for DER files).
-    public let location: SourceLocation
-    public let dnsNames: [String]
-    public let commonName: String?
+    let location: SourceLocation
+    let dnsNames: [String]
+    let commonName: String?
     /// What swift-certificates refused and certlint read as OpenSSL does (`a negative serial
     /// number`); its signature cannot be checked.
-    public var readLeniently: [String] = []
+    var readLeniently: [String] = []
     /// Read leniently with a key swift-certificates could not read: its strength is unknown.
-    public var keyUnknown = false
+    var keyUnknown = false
     /// The signature algorithm as written, when it is one swift-certificates does not support.
-    public var unsupportedSignatureOID: String?
+    var unsupportedSignatureOID: String?
     /// The size of an RSA key that could not be loaded, read from its DER.
-    public var unloadedRSAKeyBits: Int?
+    var unloadedRSAKeyBits: Int?
 
     init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
         self.certificate = certificate
@@ -36,15 +36,15 @@ public struct CertificateInfo: Sendable, Hashable {
     }
 
     /// A certificate read from DER bytes, e.g. one a server presented.
-    public init(derEncoded der: [UInt8], location: SourceLocation) throws {
+    package init(derEncoded der: [UInt8], location: SourceLocation) throws {
         self = try CertificateReader.certificate(der, location: location)
     }
 
     /// The start of the SHA-256, for messages: `SHA-256 3f9a…c210`.
-    public var shortFingerprint: String { "SHA-256 \(sha256.prefix(8))…\(sha256.suffix(4))" }
+    package var shortFingerprint: String { "SHA-256 \(sha256.prefix(8))…\(sha256.suffix(4))" }
 
     /// `CN=access.example.com, DNS=[a, b]`, for messages.
-    public var summary: String {
+    package var summary: String {
         var parts: [String] = []
         if let commonName { parts.append("CN=\(commonName)") }
         if !dnsNames.isEmpty {
@@ -56,37 +56,37 @@ public struct CertificateInfo: Sendable, Hashable {
 }
 
 /// A private key found in a file.
-public struct PrivateKeyBlock: Sendable, Hashable {
-    public let label: String
-    public let location: SourceLocation
-    public let encrypted: Bool
+struct PrivateKeyBlock: Sendable, Hashable {
+    let label: String
+    let location: SourceLocation
+    let encrypted: Bool
 }
 
 /// A well-formed certificate whose key swift-certificates refuses (RSA under 2048 bits, DSA):
 /// not a parse error, a weak certificate (CP022).
-public struct UnusableCertificate: Sendable, Hashable {
-    public let location: SourceLocation
-    public let reason: String
+struct UnusableCertificate: Sendable, Hashable {
+    let location: SourceLocation
+    let reason: String
 }
 
 /// The certificates and private keys of one PEM or DER file, in file order.
-public struct CertificateFile: Sendable, Hashable {
-    public let path: String
-    public let certificates: [CertificateInfo]
-    public let privateKeys: [PrivateKeyBlock]
-    public var unusable: [UnusableCertificate] = []
+struct CertificateFile: Sendable, Hashable {
+    let path: String
+    let certificates: [CertificateInfo]
+    let privateKeys: [PrivateKeyBlock]
+    var unusable: [UnusableCertificate] = []
 
     /// The first certificate is the one a server presents; the rest is its chain.
-    public var leaf: CertificateInfo? { certificates.first }
+    var leaf: CertificateInfo? { certificates.first }
 }
 
 /// Reads PEM (any number of blocks, with text around them) and DER certificate files.
-public enum CertificateReader {
+enum CertificateReader {
     /// File endings under which a binary file is tried as a DER certificate.
-    public static let derExtensions: Set<String> = ["der", "cer", "crt"]
+    static let derExtensions: Set<String> = ["der", "cer", "crt"]
 
     /// Whether the text holds at least one PEM block opening line.
-    public static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
+    static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
         let marker = Array("-----BEGIN ".utf8)
         guard bytes.count >= marker.count else { return false }
         return bytes.withUnsafeBufferPointer { buffer in
@@ -121,7 +121,7 @@ public enum CertificateReader {
         }
     }
 
-    public static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
+    static func readDER(path: String, bytes: [UInt8]) throws(FormatError) -> CertificateFile {
         do {
             return CertificateFile(
                 path: path, certificates: [try certificate(bytes, location: .file(path))], privateKeys: [])
@@ -135,7 +135,7 @@ public enum CertificateReader {
         }
     }
 
-    public static func readPEM(path: String, text: String) throws(FormatError) -> CertificateFile {
+    static func readPEM(path: String, text: String) throws(FormatError) -> CertificateFile {
         var certificates: [CertificateInfo] = []
         var keys: [PrivateKeyBlock] = []
         var unusable: [UnusableCertificate] = []

@@ -1,49 +1,49 @@
 /// An HAProxy configuration as sections of directives, with positions.
-public struct HAProxyConfig: Sendable {
-    public let sections: [HAProxySection]
+struct HAProxyConfig: Sendable {
+    let sections: [HAProxySection]
 }
 
-public struct HAProxySection: Sendable {
+struct HAProxySection: Sendable {
     /// `global`, `defaults`, `frontend`, `backend`, `listen`, or another section keyword.
-    public let kind: String
-    public let name: String?
+    let kind: String
+    let name: String?
     /// `from NAME`: the named defaults section it takes its defaults from.
-    public let defaultsName: String?
-    public let line: Int
-    public let directives: [HAProxyDirective]
+    let defaultsName: String?
+    let line: Int
+    let directives: [HAProxyDirective]
 }
 
-public struct HAProxyDirective: Sendable {
-    public let words: [HAProxyWord]
-    public let line: Int
+struct HAProxyDirective: Sendable {
+    let words: [HAProxyWord]
+    let line: Int
 
-    public var keyword: String { words.first?.text ?? "" }
-    public var column: Int { words.first?.column ?? 1 }
-    public var arguments: ArraySlice<HAProxyWord> { words.dropFirst() }
+    var keyword: String { words.first?.text ?? "" }
+    var column: Int { words.first?.column ?? 1 }
+    var arguments: ArraySlice<HAProxyWord> { words.dropFirst() }
 
     /// The word after `name` among the arguments (`crt /x.pem` → `/x.pem`).
-    public func value(after name: String) -> HAProxyWord? {
+    func value(after name: String) -> HAProxyWord? {
         let args = arguments
         guard let index = args.firstIndex(where: { $0.text == name }), index + 1 < args.endIndex else { return nil }
         return args[index + 1]
     }
 
-    public func has(_ word: String) -> Bool { arguments.contains { $0.text == word } }
+    func has(_ word: String) -> Bool { arguments.contains { $0.text == word } }
 }
 
 /// A word of an HAProxy line.
-public typealias HAProxyWord = ConfigWord
+typealias HAProxyWord = ConfigWord
 
 /// Reads HAProxy's configuration grammar: one directive a line, words split on blanks, `"…"`
 /// (with backslash escapes) and `'…'` quoting, backslash-escaped characters, `#` comments.
-public enum HAProxyParser {
-    public static let sectionKeywords: Set<String> = [
+enum HAProxyParser {
+    static let sectionKeywords: Set<String> = [
         "global", "defaults", "frontend", "backend", "listen", "peers", "resolvers", "userlist",
         "mailers", "program", "http-errors", "ring", "cache", "crt-store", "traces", "log-forward",
         "fcgi-app", "acme", "dynamic-update",
     ]
 
-    public static func parse(_ text: String) throws(FormatError) -> HAProxyConfig {
+    static func parse(_ text: String) throws(FormatError) -> HAProxyConfig {
         var sections: [HAProxySection] = []
         var current: (kind: String, name: String?, from: String?, line: Int, directives: [HAProxyDirective])?
         var lineNumber = 0

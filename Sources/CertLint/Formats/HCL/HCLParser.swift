@@ -5,7 +5,7 @@ import Foundation
 /// directives and strip markers, collections, function calls, operators with HCL's precedence,
 /// conditionals, `for` expressions and traversals (attribute, index, legacy `.0`, splats).
 /// Syntax errors are `FormatError`s with line, column and an HCL-style summary.
-public struct HCLParser {
+struct HCLParser {
     private let text: [Unicode.Scalar]
     private var index = 0
     private let lineStarts: [Int]
@@ -14,7 +14,7 @@ public struct HCLParser {
     /// How deep blocks, expressions and templates nest; past `maximumDepth` the file is a
     /// syntax error (CP900) instead of a recursion that could exhaust the stack.
     private var depth = 0
-    public static let maximumDepth = 128
+    static let maximumDepth = 128
 
     /// Enters one level of nesting; the caller leaves it with `depth -= 1`.
     private mutating func enter() throws(FormatError) {
@@ -27,7 +27,7 @@ public struct HCLParser {
         }
     }
 
-    public static func parse(_ source: String) throws(FormatError) -> HCLBody {
+    static func parse(_ source: String) throws(FormatError) -> HCLBody {
         var parser = HCLParser(source)
         let body = try parser.body(endingAt: nil)
         return body

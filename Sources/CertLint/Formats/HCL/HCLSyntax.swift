@@ -1,55 +1,55 @@
 /// A span of source text: from `start` up to (not including) `end`.
-public struct SourceRange: Sendable, Hashable {
-    public let start: TextPosition
-    public let end: TextPosition
-    public init(_ start: TextPosition, _ end: TextPosition) {
+struct SourceRange: Sendable, Hashable {
+    let start: TextPosition
+    let end: TextPosition
+    init(_ start: TextPosition, _ end: TextPosition) {
         self.start = start
         self.end = end
     }
 }
 
 /// An HCL native-syntax file: a body of attributes and blocks, in source order.
-public struct HCLBody: Sendable, Hashable {
-    public enum Item: Sendable, Hashable {
+struct HCLBody: Sendable, Hashable {
+    enum Item: Sendable, Hashable {
         case attribute(HCLAttribute)
         case block(HCLBlock)
     }
-    public let items: [Item]
-    public let range: SourceRange
+    let items: [Item]
+    let range: SourceRange
 
-    public var attributes: [HCLAttribute] {
+    var attributes: [HCLAttribute] {
         items.compactMap { if case .attribute(let attribute) = $0 { return attribute } else { return nil } }
     }
-    public var blocks: [HCLBlock] {
+    var blocks: [HCLBlock] {
         items.compactMap { if case .block(let block) = $0 { return block } else { return nil } }
     }
-    public func attribute(_ name: String) -> HCLAttribute? { attributes.first { $0.name == name } }
-    public func blocks(_ type: String) -> [HCLBlock] { blocks.filter { $0.type == type } }
+    func attribute(_ name: String) -> HCLAttribute? { attributes.first { $0.name == name } }
+    func blocks(_ type: String) -> [HCLBlock] { blocks.filter { $0.type == type } }
 }
 
 /// `name = expression`
-public struct HCLAttribute: Sendable, Hashable {
-    public let name: String
-    public let expression: HCLExpression
-    public let range: SourceRange
+struct HCLAttribute: Sendable, Hashable {
+    let name: String
+    let expression: HCLExpression
+    let range: SourceRange
 }
 
 /// `type "label" label { body }`
-public struct HCLBlock: Sendable, Hashable {
-    public let type: String
-    public let labels: [String]
-    public let body: HCLBody
-    public let range: SourceRange
+struct HCLBlock: Sendable, Hashable {
+    let type: String
+    let labels: [String]
+    let body: HCLBody
+    let range: SourceRange
 }
 
 /// One step of a traversal: `.name`, `[key]`, legacy `.0`.
-public enum HCLTraverser: Sendable, Hashable {
+enum HCLTraverser: Sendable, Hashable {
     case attribute(String)
     case index(HCLExpression)
 }
 
 /// A piece of a string template.
-public indirect enum HCLTemplatePart: Sendable, Hashable {
+indirect enum HCLTemplatePart: Sendable, Hashable {
     case literal(String)
     case interpolation(HCLExpression)
     case conditional(condition: HCLExpression, then: [HCLTemplatePart], otherwise: [HCLTemplatePart])
@@ -57,7 +57,7 @@ public indirect enum HCLTemplatePart: Sendable, Hashable {
 }
 
 /// An HCL expression with the source range it was read from.
-public indirect enum HCLExpression: Sendable, Hashable {
+indirect enum HCLExpression: Sendable, Hashable {
     case number(Double, SourceRange)
     case bool(Bool, SourceRange)
     case null(SourceRange)
@@ -76,7 +76,7 @@ public indirect enum HCLExpression: Sendable, Hashable {
     case forObject(HCLFor, SourceRange)
     case parenthesized(HCLExpression, SourceRange)
 
-    public var range: SourceRange {
+    var range: SourceRange {
         switch self {
         case .number(_, let r), .bool(_, let r), .null(let r), .template(_, let r), .variable(_, let r),
             .traversal(_, _, let r), .splat(_, _, let r), .call(_, _, _, let r), .tuple(_, let r), .object(_, let r),
@@ -87,7 +87,7 @@ public indirect enum HCLExpression: Sendable, Hashable {
     }
 
     /// The dotted name of a plain reference (`aws_lb.main.arn`), or nil for anything else.
-    public var referenceName: String? {
+    var referenceName: String? {
         switch self {
         case .variable(let name, _): return name
         case .traversal(let base, let steps, _):
@@ -110,18 +110,18 @@ public indirect enum HCLExpression: Sendable, Hashable {
 }
 
 /// `key = value` or `key: value` in an object constructor.
-public struct HCLObjectItem: Sendable, Hashable {
-    public let key: HCLExpression
-    public let value: HCLExpression
+struct HCLObjectItem: Sendable, Hashable {
+    let key: HCLExpression
+    let value: HCLExpression
 }
 
 /// The parts of a `for` expression.
-public struct HCLFor: Sendable, Hashable {
-    public let keyVariable: String?
-    public let valueVariable: String
-    public let collection: HCLExpression
-    public let key: HCLExpression?
-    public let value: HCLExpression
-    public let condition: HCLExpression?
-    public let grouping: Bool
+struct HCLFor: Sendable, Hashable {
+    let keyVariable: String?
+    let valueVariable: String
+    let collection: HCLExpression
+    let key: HCLExpression?
+    let value: HCLExpression
+    let condition: HCLExpression?
+    let grouping: Bool
 }

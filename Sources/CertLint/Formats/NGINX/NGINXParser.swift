@@ -1,28 +1,28 @@
 /// An NGINX configuration: directives (`name arg…;`) and blocks (`name arg… { … }`), with lines.
-public struct NGINXDirective: Sendable, Hashable {
+struct NGINXDirective: Sendable, Hashable {
     /// The file the directive is written in (kept when includes are spliced in).
-    public let path: String
-    public let name: String
-    public let arguments: [String]
-    public let line: Int
-    public let column: Int
+    let path: String
+    let name: String
+    let arguments: [String]
+    let line: Int
+    let column: Int
     /// The directives inside `{ … }`; nil for a simple directive.
-    public let block: [NGINXDirective]?
+    let block: [NGINXDirective]?
 
-    public func children(_ name: String) -> [NGINXDirective] { (block ?? []).filter { $0.name == name } }
-    public var location: SourceLocation { SourceLocation(path: path, line: line, column: column) }
+    func children(_ name: String) -> [NGINXDirective] { (block ?? []).filter { $0.name == name } }
+    var location: SourceLocation { SourceLocation(path: path, line: line, column: column) }
 
     func with(block: [NGINXDirective]) -> NGINXDirective {
         NGINXDirective(path: path, name: name, arguments: arguments, line: line, column: column, block: block)
     }
-    public func child(_ name: String) -> NGINXDirective? { block?.first { $0.name == name } }
+    func child(_ name: String) -> NGINXDirective? { block?.first { $0.name == name } }
 }
 
 /// Reads NGINX's configuration grammar as `ngx_conf_file.c` does: words, `"…"`/`'…'` strings
 /// with backslash escapes, `#` comments, `;` ending a directive, `{ }` blocks, and OpenResty's
 /// `*_by_lua_block { … }` bodies passed over as Lua.
-public enum NGINXParser {
-    public static func parse(_ text: String, path: String) throws(FormatError) -> [NGINXDirective] {
+enum NGINXParser {
+    static func parse(_ text: String, path: String) throws(FormatError) -> [NGINXDirective] {
         var parser = Parser(Array(text.unicodeScalars), path: path)
         let directives = try parser.directives(closing: false)
         return directives

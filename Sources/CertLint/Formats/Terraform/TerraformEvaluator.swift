@@ -4,8 +4,8 @@ import Foundation
 /// tfvars, module inputs), locals, references between resources of a module, module outputs,
 /// `file()` of repository paths, `count`/`for_each` over literal collections, `for` expressions,
 /// templates and the common functions. Anything else is `.unknown` with the reason, never a guess.
-public final class TerraformEvaluator {
-    public let module: TerraformModule
+final class TerraformEvaluator {
+    let module: TerraformModule
     let inputs: [String: TerraformValue]
     /// Reads a repository file (for `file()`), nil when it is not there.
     let readFile: (String) -> String?
@@ -16,10 +16,10 @@ public final class TerraformEvaluator {
     /// Limits that keep hostile input bounded: the instances of one `count`/`for_each`, the
     /// elements of a collection, the bytes of a string, and the expressions one evaluator
     /// evaluates. Past them a value is `.unknown` with the limit named (CP031 where it matters).
-    public static let maximumInstances = 1024
-    public static let maximumElements = 10_000
-    public static let maximumValueBytes = 1 << 20
-    public static let maximumSteps = 2_000_000
+    static let maximumInstances = 1024
+    static let maximumElements = 10_000
+    static let maximumValueBytes = 1 << 20
+    static let maximumSteps = 2_000_000
     private var steps = 0
 
     private var localValues: [String: TerraformValue] = [:]
@@ -27,7 +27,7 @@ public final class TerraformEvaluator {
     private var children: [String: TerraformEvaluator?] = [:]
     private var depth = 0
 
-    public init(
+    init(
         module: TerraformModule, inputs: [String: TerraformValue], rootDirectory: String,
         readFile: @escaping (String) -> String?,
         childEvaluator: @escaping (TerraformModule.Call, [String: TerraformValue]) -> TerraformEvaluator?
@@ -39,13 +39,13 @@ public final class TerraformEvaluator {
         self.childEvaluator = childEvaluator
     }
 
-    public typealias Scope = [String: TerraformValue]
+    typealias Scope = [String: TerraformValue]
 
     // MARK: - Instances
 
     /// The instances of a resource or module block: one without count/for_each, one per
     /// element otherwise; each instance's scope binds `count.index` or `each.key`/`each.value`.
-    public func instances(of block: HCLBlock) -> [(key: String?, scope: Scope)] {
+    func instances(of block: HCLBlock) -> [(key: String?, scope: Scope)] {
         if let count = block.body.attribute("count") {
             let value = evaluate(count.expression)
             guard let number = value.int else {
@@ -98,7 +98,7 @@ public final class TerraformEvaluator {
 
     /// `dynamic "name" { for_each = …; content { … } }` blocks expanded into plain blocks, with
     /// the scope each copy's content is evaluated in.
-    public func blocks(_ type: String, in body: HCLBody, scope: Scope) -> [(body: HCLBody, scope: Scope)] {
+    func blocks(_ type: String, in body: HCLBody, scope: Scope) -> [(body: HCLBody, scope: Scope)] {
         var result: [(HCLBody, Scope)] = body.blocks(type).map { ($0.body, scope) }
         for dynamic in body.blocks("dynamic") where dynamic.labels.first == type {
             guard let content = dynamic.body.blocks("content").first else { continue }
@@ -134,7 +134,7 @@ public final class TerraformEvaluator {
 
     // MARK: - Expressions
 
-    public func evaluate(_ expression: HCLExpression, _ scope: Scope = [:]) -> TerraformValue {
+    func evaluate(_ expression: HCLExpression, _ scope: Scope = [:]) -> TerraformValue {
         depth += 1
         defer { depth -= 1 }
         guard depth < 200 else { return .unknown("expression nests too deeply to evaluate") }
@@ -516,7 +516,7 @@ public final class TerraformEvaluator {
     }
 
     /// The evaluator of a local child module, built once.
-    public func child(_ name: String) -> TerraformEvaluator? {
+    func child(_ name: String) -> TerraformEvaluator? {
         if let known = children[name] { return known }
         guard let call = module.calls.first(where: { $0.name == name }) else {
             children[name] = .some(nil)

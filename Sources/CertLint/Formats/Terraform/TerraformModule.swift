@@ -1,31 +1,31 @@
 /// The `.tf` files of one folder: what a Terraform module declares.
-public struct TerraformModule: Sendable {
-    public struct Resource: Sendable {
-        public let type: String
-        public let name: String
-        public let block: HCLBlock
-        public let path: String
-        public var address: String { "\(type).\(name)" }
+struct TerraformModule: Sendable {
+    struct Resource: Sendable {
+        let type: String
+        let name: String
+        let block: HCLBlock
+        let path: String
+        var address: String { "\(type).\(name)" }
     }
 
-    public struct Call: Sendable {
-        public let name: String
-        public let block: HCLBlock
-        public let path: String
+    struct Call: Sendable {
+        let name: String
+        let block: HCLBlock
+        let path: String
         /// The repository folder of a local source (`./modules/lb`), nil for a registry or Git source.
-        public let localSource: String?
+        let localSource: String?
     }
 
-    public let directory: String
-    public private(set) var variables: [String: (block: HCLBlock, path: String)] = [:]
-    public private(set) var locals: [String: (attribute: HCLAttribute, path: String)] = [:]
-    public private(set) var resources: [Resource] = []
+    let directory: String
+    private(set) var variables: [String: (block: HCLBlock, path: String)] = [:]
+    private(set) var locals: [String: (attribute: HCLAttribute, path: String)] = [:]
+    private(set) var resources: [Resource] = []
     /// `data` blocks by address (`avi_applicationprofile.http`): read for their literal arguments.
-    public private(set) var dataSources: [String: (block: HCLBlock, path: String)] = [:]
-    public private(set) var calls: [Call] = []
-    public private(set) var outputs: [String: (attribute: HCLAttribute, path: String)] = [:]
+    private(set) var dataSources: [String: (block: HCLBlock, path: String)] = [:]
+    private(set) var calls: [Call] = []
+    private(set) var outputs: [String: (attribute: HCLAttribute, path: String)] = [:]
 
-    public init(directory: String, files: [(path: String, body: HCLBody)]) {
+    init(directory: String, files: [(path: String, body: HCLBody)]) {
         self.directory = directory
         for (path, body) in files {
             for block in body.blocks {
@@ -55,5 +55,5 @@ public struct TerraformModule: Sendable {
         }
     }
 
-    public func resource(_ address: String) -> Resource? { resources.first { $0.address == address } }
+    func resource(_ address: String) -> Resource? { resources.first { $0.address == address } }
 }

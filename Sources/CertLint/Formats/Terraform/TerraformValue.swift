@@ -1,5 +1,5 @@
 /// A value Terraform would compute, or why certlint cannot know it.
-public indirect enum TerraformValue: Sendable, Hashable {
+indirect enum TerraformValue: Sendable, Hashable {
     case string(String)
     case number(Double)
     case bool(Bool)
@@ -12,7 +12,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
     /// Not knowable from the repository; the text says why (the expression and the gap).
     case unknown(String)
 
-    public var string: String? {
+    var string: String? {
         switch self {
         case .string(let text): return text
         case .number(let number):
@@ -22,7 +22,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
         }
     }
 
-    public var int: Int? {
+    var int: Int? {
         switch self {
         case .number(let number): return Int(exactly: number)  // nil for fractions and for numbers that do not fit
         case .string(let text): return Int(text)
@@ -30,7 +30,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
         }
     }
 
-    public var bool: Bool? {
+    var bool: Bool? {
         switch self {
         case .bool(let flag): return flag
         case .string("true"): return true
@@ -39,17 +39,17 @@ public indirect enum TerraformValue: Sendable, Hashable {
         }
     }
 
-    public var list: [TerraformValue]? {
+    var list: [TerraformValue]? {
         if case .list(let items) = self { return items }
         return nil
     }
 
-    public var object: [String: TerraformValue]? {
+    var object: [String: TerraformValue]? {
         if case .object(let fields) = self { return fields }
         return nil
     }
 
-    public var isUnknown: Bool {
+    var isUnknown: Bool {
         switch self {
         case .unknown: return true
         case .list(let items): return items.contains(where: \.isUnknown)
@@ -59,7 +59,7 @@ public indirect enum TerraformValue: Sendable, Hashable {
     }
 
     /// Why the value is unknown, when it is.
-    public var unknownReason: String? {
+    var unknownReason: String? {
         switch self {
         case .unknown(let reason): return reason
         case .list(let items): return items.lazy.compactMap(\.unknownReason).first

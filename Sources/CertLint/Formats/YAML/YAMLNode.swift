@@ -1,16 +1,16 @@
 /// A YAML (or JSON) node with the source range it was read from.
-public struct YAMLNode: Sendable {
-    public enum Content: Sendable {
+package struct YAMLNode: Sendable {
+    enum Content: Sendable {
         case scalar(String, quoted: Bool)
         case sequence([YAMLNode])
         case mapping([YAMLPair])
     }
 
-    public let content: Content
+    let content: Content
     /// The explicit tag (`!Ref`, `!!str`), if any.
-    public let tag: String?
-    public let start: TextPosition
-    public let end: TextPosition
+    let tag: String?
+    let start: TextPosition
+    let end: TextPosition
     /// How many nodes this subtree holds once aliases are expanded; bounds alias bombs.
     let weight: Int
 
@@ -23,28 +23,28 @@ public struct YAMLNode: Sendable {
     }
 
     /// The text of a scalar node; nil for collections.
-    public var scalar: String? {
+    package var scalar: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
 
-    public var sequence: [YAMLNode]? {
+    var sequence: [YAMLNode]? {
         if case .sequence(let items) = content { return items }
         return nil
     }
 
-    public var mapping: [YAMLPair]? {
+    package var mapping: [YAMLPair]? {
         if case .mapping(let pairs) = content { return pairs }
         return nil
     }
 
     /// The value of the first pair whose key is the scalar `key`.
-    public subscript(key: String) -> YAMLNode? {
+    subscript(key: String) -> YAMLNode? {
         mapping?.first { $0.key.scalar == key }?.value
     }
 
     /// What a scalar means under the YAML 1.2 core schema: null, bool, int or string.
-    public var resolved: ResolvedScalar? {
+    package var resolved: ResolvedScalar? {
         guard case .scalar(let text, let quoted) = content else { return nil }
         if quoted || tag == "tag:yaml.org,2002:str" { return .string(text) }
         switch text {
@@ -58,7 +58,7 @@ public struct YAMLNode: Sendable {
     }
 
     /// A short human name of the node's kind, for error messages.
-    public var kindDescription: String {
+    package var kindDescription: String {
         switch content {
         case .sequence: return "a list"
         case .mapping: return "a mapping"
@@ -73,12 +73,12 @@ public struct YAMLNode: Sendable {
     }
 }
 
-public struct YAMLPair: Sendable {
-    public let key: YAMLNode
-    public let value: YAMLNode
+package struct YAMLPair: Sendable {
+    package let key: YAMLNode
+    package let value: YAMLNode
 }
 
-public enum ResolvedScalar: Equatable, Sendable {
+package enum ResolvedScalar: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int)

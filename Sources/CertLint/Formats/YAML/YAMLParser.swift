@@ -5,14 +5,14 @@ import CLibYAML
 /// Anchors and aliases are resolved; an alias re-uses the anchored node, and the number of nodes
 /// reachable after expansion is bounded (`maxExpandedNodes`) so an alias bomb ends as a format
 /// error instead of exhausting memory. Nesting is bounded too (`maxDepth`).
-public struct YAMLParser: Sendable {
-    public var maxExpandedNodes = 1_000_000
-    public var maxDepth = 400
+package struct YAMLParser: Sendable {
+    var maxExpandedNodes = 1_000_000
+    var maxDepth = 400
 
-    public init() {}
+    package init() {}
 
     /// Every document of the stream, in order.
-    public func parse(_ text: String) throws(FormatError) -> [YAMLNode] {
+    package func parse(_ text: String) throws(FormatError) -> [YAMLNode] {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { return [] }
         let result: Result<[YAMLNode], FormatError> = bytes.withUnsafeMutableBufferPointer { buffer in

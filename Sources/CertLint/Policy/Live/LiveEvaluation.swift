@@ -1,10 +1,10 @@
 import Foundation
 
 /// One live observation with the role the repository gives its endpoint.
-public struct TargetedObservation: Sendable {
-    public let target: EndpointTarget
-    public let observation: LiveObservation
-    public init(target: EndpointTarget, observation: LiveObservation) {
+package struct TargetedObservation: Sendable {
+    let target: EndpointTarget
+    let observation: LiveObservation
+    package init(target: EndpointTarget, observation: LiveObservation) {
         self.target = target
         self.observation = observation
     }
@@ -46,9 +46,9 @@ let liveRules: [any LiveRule] = [
 ]
 
 /// Judges live observations against the repository's topology with the same rule IDs as `scan`.
-public enum LiveEvaluator {
+package enum LiveEvaluator {
     /// The scan's run, reporting the live findings and checks instead of the static ones.
-    public static func evaluate(
+    package static func evaluate(
         _ observations: [TargetedObservation], forwarding: [ForwardingObservation] = [], deployment: String = "",
         scan: ScanResult, notes: [ScanNote] = []
     ) async -> ScanResult {
