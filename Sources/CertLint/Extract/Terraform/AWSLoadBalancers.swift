@@ -25,19 +25,13 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         return result
     }
 
-    private func location(_ path: String, _ range: SourceRange) -> SourceLocation {
-        SourceLocation(
-            path: path, line: range.start.line, column: range.start.column, endLine: range.end.line,
-            endColumn: range.end.column)
-    }
-
     private func listener(
         _ resource: TerraformModule.Resource, _ key: String?, _ scope: TerraformEvaluator.Scope,
         _ evaluator: TerraformEvaluator
     ) -> Listener? {
         let body = resource.block.body
         let name = resource.address + (key.map { "[\($0)]" } ?? "")
-        let blockLocation = location(resource.path, resource.block.range)
+        let blockLocation = SourceLocation(resource.path, resource.block.range)
         let portValue = body.attribute("port").map { evaluator.evaluate($0.expression, scope) }
         // A listener whose port is not known cannot take a role in a deployment (roles come from
         // ports); a deployment that needed it reports its 443 mode or certificate as unknown (CP031).
@@ -49,7 +43,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         let protocolValue =
             protocolAttribute.map { evaluator.evaluate($0.expression, scope) }
             ?? .string(loadBalancerType == "application" ? "HTTP" : "TCP")
-        let protocolLocation = protocolAttribute.map { location(resource.path, $0.range) } ?? blockLocation
+        let protocolLocation = protocolAttribute.map { SourceLocation(resource.path, $0.range) } ?? blockLocation
         var terminates = false
         var layer = Layer.l4
         if let text = protocolValue.string?.uppercased() {
@@ -107,7 +101,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         if let attribute = body.attribute("certificate_arn") {
             certificates.append(
                 certificate(
-                    evaluator.evaluate(attribute.expression, scope), at: location(resource.path, attribute.range),
+                    evaluator.evaluate(attribute.expression, scope), at: SourceLocation(resource.path, attribute.range),
                     evaluator))
         }
         for extra in evaluator.module.resources
@@ -118,7 +112,8 @@ struct AWSLoadBalancers: TerraformProject.Provider {
             else { continue }
             certificates.append(
                 certificate(
-                    evaluator.evaluate(attribute.expression), at: location(extra.path, attribute.range), evaluator))
+                    evaluator.evaluate(attribute.expression), at: SourceLocation(extra.path, attribute.range), evaluator
+                ))
         }
         return certificates
     }
@@ -131,13 +126,14 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         for action in evaluator.blocks("default_action", in: resource.block.body, scope: scope) {
             var arns: [(TerraformValue, SourceLocation)] = []
             if let arn = action.body.attribute("target_group_arn") {
-                arns.append((evaluator.evaluate(arn.expression, action.scope), location(resource.path, arn.range)))
+                arns.append(
+                    (evaluator.evaluate(arn.expression, action.scope), SourceLocation(resource.path, arn.range)))
             }
             for forward in evaluator.blocks("forward", in: action.body, scope: action.scope) {
                 for group in evaluator.blocks("target_group", in: forward.body, scope: forward.scope) {
                     if let arn = group.body.attribute("arn") {
                         arns.append(
-                            (evaluator.evaluate(arn.expression, group.scope), location(resource.path, arn.range)))
+                            (evaluator.evaluate(arn.expression, group.scope), SourceLocation(resource.path, arn.range)))
                     }
                 }
             }
@@ -187,14 +183,14 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                     FileReference(path: evaluator.repositoryPath(written), location: location, baseDirectory: ""))
             }
             return .unreadable(
-                description: "the certificate_body of \(address)", location: self.location(resource.path, pem.range),
+                description: "the certificate_body of \(address)", location: SourceLocation(resource.path, pem.range),
                 problem: "is not a file() of a repository path")
         }
         let domain = body.attribute("domain_name").map { evaluator.evaluate($0.expression) }
         guard let name = domain?.string else {
             return .unreadable(
                 description: "the domain_name of \(address)",
-                location: self.location(resource.path, resource.block.range),
+                location: SourceLocation(resource.path, resource.block.range),
                 problem: "is not known (\(domain?.unknownReason ?? "missing"))")
         }
         var names = [name]
@@ -202,7 +198,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
             guard let list = sans.list, list.allSatisfy({ $0.string != nil }) else {
                 return .unreadable(
                     description: "the subject_alternative_names of \(address)",
-                    location: self.location(resource.path, resource.block.range),
+                    location: SourceLocation(resource.path, resource.block.range),
                     problem: "are not known (\(sans.unknownReason ?? "not a list"))")
             }
             names += list.compactMap(\.string).filter { $0 != name }
@@ -210,7 +206,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         return .issued(
             IssuedCertificate(
                 names: names, issuer: "AWS Certificate Manager", identity: address,
-                location: self.location(resource.path, resource.block.range), referencedAt: location))
+                location: SourceLocation(resource.path, resource.block.range), referencedAt: location))
     }
 
     /// A target group and its registered targets.
@@ -226,7 +222,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         let port = body.attribute("port").flatMap { evaluator.evaluate($0.expression).int }
         let health = evaluator.blocks("health_check", in: body, scope: [:]).first.flatMap { $0.body.attribute("path") }
             .flatMap { evaluator.evaluate($0.expression).string }
-        let groupLocation = location(
+        let groupLocation = SourceLocation(
             resource.path, (body.attribute("port") ?? body.attribute("protocol")).map(\.range) ?? resource.block.range)
         var members: [PoolMember] = []
         for attachment in evaluator.module.resources
@@ -256,7 +252,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                     PoolMember(
                         name: attachment.address + (instance.key.map { "[\($0)]" } ?? ""), host: host,
                         port: attachmentPort ?? port,
-                        location: location(attachment.path, attachment.block.range), usesTLS: usesTLS,
+                        location: SourceLocation(attachment.path, attachment.block.range), usesTLS: usesTLS,
                         verifiesCertificate: false, caFile: nil))
             }
         }
@@ -269,7 +265,7 @@ struct AWSLoadBalancers: TerraformProject.Provider {
                     verifiesCertificate: false, caFile: nil))
         }
         return Pool(
-            name: base, location: location(resource.path, resource.block.range), members: members,
+            name: base, location: SourceLocation(resource.path, resource.block.range), members: members,
             healthCheckPath: health, forwardedForHeader: nil, remotePortHeader: nil)
     }
 }
