@@ -19,8 +19,8 @@ struct RuleExample: Sendable {
     var removing: [String] = []
     /// Where findings land in files the example cannot mark (a test certificate): `path:line:column`.
     var locations: [String] = []
-    /// The exact message of the first finding, when the example pins it.
-    var message: String?
+    /// The exact messages of the findings, in order, when the example pins them.
+    var messages: [String] = []
 
     static let marker: Character = "↓"
 
@@ -31,7 +31,7 @@ struct RuleExample: Sendable {
     ) -> RuleExample {
         RuleExample(
             id: id, what: what, triggers: true, certificates: certificates, replacements: [(path, old, new)],
-            message: message)
+            messages: message.map { [$0] } ?? [])
     }
 
     /// A change that the rule allows.

@@ -11,10 +11,16 @@ struct CertProxyListenerRule: Rule {
         ),
         .triggering(
             .cp004, "the cert proxy port in HTTP mode", replacing: "frontend cert_proxy\n    mode tcp",
-            with: "frontend cert_proxy\n    ↓mode http"),
+            with: "frontend cert_proxy\n    ↓mode http",
+            message:
+                "deployment access: the cert proxy listener frontend cert_proxy on port 5262 works at Layer 7 (HTTP); port 5262 must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy"
+        ),
         .triggering(
             .cp004, "TLS of its own to a node's cert proxy", replacing: "server wsa1 wsa1.example.dmz:5262 check",
-            with: "↓server wsa1 wsa1.example.dmz:5262 ssl verify none check"),
+            with: "↓server wsa1 wsa1.example.dmz:5262 ssl verify none check",
+            message:
+                "deployment access: the cert proxy listener frontend cert_proxy on port 5262 opens its own TLS to wsa1; port 5262 must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy"
+        ),
         .triggering(
             .cp005, "the cert proxy forwarded to another port of a node",
             replacing: "server wsa2 wsa2.example.dmz:5262 check", with: "↓server wsa2 wsa2.example.dmz:443 check",

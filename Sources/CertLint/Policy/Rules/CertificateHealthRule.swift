@@ -9,13 +9,22 @@ struct CertificateHealthRule: Rule {
     let examples: [RuleExample] = [
         RuleExample(
             id: .cp020, what: "an expired public certificate", triggers: true,
-            certificates: ["certs/access.pem": "expired"], locations: ["certs/access.pem:1:1"]),
+            certificates: ["certs/access.pem": "expired"], locations: ["certs/access.pem:1:1"],
+            messages: [
+                "certificate certs/access.pem (CN=access.example.com, DNS=[access.example.com]) expired on 2025-01-01"
+            ]),
         RuleExample(
             id: .cp021, what: "a public certificate that expires within 30 days", triggers: true,
-            certificates: ["certs/access.pem": "expiring"], locations: ["certs/access.pem:1:1"]),
+            certificates: ["certs/access.pem": "expiring"], locations: ["certs/access.pem:1:1"],
+            messages: [
+                "certificate certs/access.pem (CN=access.example.com, DNS=[access.example.com]) expires on 2026-06-10, in 9 days (warning threshold 30 days)"
+            ]),
         RuleExample(
             id: .cp022, what: "a public certificate signed with SHA-1", triggers: true,
-            certificates: ["certs/access.pem": "weak-sha1"], locations: ["certs/access.pem:1:1"]),
+            certificates: ["certs/access.pem": "weak-sha1"], locations: ["certs/access.pem:1:1"],
+            messages: [
+                "certificate certs/access.pem (CN=access.example.com, DNS=[access.example.com]) is weak: SHA-1 signature"
+            ]),
         .allowed(
             .cp021, "an expiry warning window of 5 days", in: ExampleRepository.manifest,
             replacing: "  system-trust: false\n", with: "  system-trust: false\n  expiry-warning-days: 5\n",

@@ -16,15 +16,23 @@ struct CertificateRoleRule: Rule {
                     ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
                     "    lb-mode: passthrough\n    service-certificate: certs/access.pem\n    cert-proxy:\n      certificate: ↓certs/other.pem\n"
                 )
-            ], removing: [ExampleRepository.haproxy]),
+            ], removing: [ExampleRepository.haproxy],
+            messages: [
+                "deployment access: 443 is SSL passthrough, so the cert proxy must present the Access service's certificate certs/access.pem (CN=access.example.com, DNS=[access.example.com, wsa1.example.dmz, wsa2.example.dmz]); it presents certs/other.pem (CN=*.example.com, DNS=[*.example.com, example.com])"
+            ]),
         .triggering(
             .cp012, "a cert proxy certificate no device trusts", replacing: "crt /etc/haproxy/certs/access.pem",
-            with: "crt ↓/etc/haproxy/certs/access.pem", certificates: ["certs/access.pem": "untrusted-san"]),
+            with: "crt ↓/etc/haproxy/certs/access.pem", certificates: ["certs/access.pem": "untrusted-san"],
+            message:
+                "deployment access: the certificate on port 5262, certs/access.pem (CN=access.example.com, DNS=[access.example.com, wsa1.example.dmz, wsa2.example.dmz]), does not chain to a device-trusted CA: it is self-signed and not among the trust anchors"
+        ),
         .triggering(
             .cp013, "5263 presents another certificate than the service's", in: ExampleRepository.manifest,
             replacing: "    service-certificate: certs/node.pem\n",
             with:
-                "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: 5263\n      secondary-certificate: ↓certs/access.pem\n"
+                "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: 5263\n      secondary-certificate: ↓certs/access.pem\n",
+            message:
+                "deployment access: port 5263 must present the Access service's certificate certs/node.pem (CN=wsa1.example.dmz, DNS=[wsa1.example.dmz, wsa2.example.dmz, wsa1.example.com, wsa2.example.com]); it presents certs/access.pem (CN=access.example.com, DNS=[access.example.com, wsa1.example.dmz, wsa2.example.dmz])"
         ),
         RuleExample(
             id: .cp010, what: "a one-label wildcard does not cover a deeper VIP", triggers: true,
@@ -32,10 +40,15 @@ struct CertificateRoleRule: Rule {
             replacements: [
                 (ExampleRepository.manifest, "vip: access.example.com", "vip: access.eu.example.com"),
                 (ExampleRepository.haproxy, "crt /etc/haproxy/certs/access.pem", "crt ↓/etc/haproxy/certs/access.pem"),
+            ],
+            messages: [
+                "deployment access: the public certificate certs/access.pem (CN=*.example.com, DNS=[*.example.com, example.com]) does not cover the VIP access.eu.example.com; the decision matrix cannot be applied"
             ]),
         .triggering(
             .cp012, "no trust anchors at all", in: ExampleRepository.manifest,
-            replacing: "  trust-anchors: [certs/ca.pem]\n", with: ""
+            replacing: "  trust-anchors: [certs/ca.pem]\n", with: "",
+            message:
+                "deployment access: the certificate on port 5262, certs/access.pem (CN=access.example.com, DNS=[access.example.com, wsa1.example.dmz, wsa2.example.dmz]), does not chain to a device-trusted CA: no trust anchors are configured (settings.system-trust is off and settings.trust-anchors is empty)"
         ).locating(["lb/haproxy.cfg:9:23"]),
         RuleExample(
             id: .cp011, what: "passthrough, and the cert proxy presents the service's certificate with its chain",

@@ -8,7 +8,10 @@ struct DiscoveryRule: Rule {
                 (ExampleRepository.haproxy, "    bind :443 ssl", "    ↓bind :443 ssl"),
                 (ExampleRepository.haproxy, "wsa1.example.dmz:", "10.0.0.11:"),
                 (ExampleRepository.haproxy, "wsa2.example.dmz:", "10.0.0.12:"),
-            ], removing: [ExampleRepository.manifest]),
+            ], removing: [ExampleRepository.manifest],
+            messages: [
+                "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell the nodes' FQDNs (the targets are addresses or instance references); declare it in certlint.yaml:\nversion: 1\ndeployments:\n  - name: access\n    vip: access.example.com\n    nodes: [wsa1.example.dmz, wsa2.example.dmz]\n    load-balancer: [lb/haproxy.cfg]"
+            ]),
         RuleExample(
             id: .cp031, what: "no certlint.yaml, nodes by name: the deployment is inferred", triggers: false,
             replacements: [(ExampleRepository.haproxy, "example.dmz", "example.com")],

@@ -5,11 +5,17 @@ struct MatrixRule: Rule {
         .triggering(
             .cp001, "a wildcard certificate in a disjoint namespace needs 5263 (row 4)",
             in: ExampleRepository.manifest, replacing: "  - name: access", with: "  - name: ↓access",
-            certificates: ["certs/access.pem": "wildcard"]),
+            certificates: ["certs/access.pem": "wildcard"],
+            message:
+                "deployment access: row 4 of the decision matrix (disjoint namespace (example.com / example.dmz), Wildcard certificate certs/access.pem, 443 SSL re-encryption (from lb/haproxy.cfg:9:5)) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
+        ),
         .triggering(
             .cp002, "5263 where row 5 does not need it", in: ExampleRepository.manifest,
             replacing: "    service-certificate: certs/node.pem\n",
-            with: "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: ↓5263\n"),
+            with: "    service-certificate: certs/node.pem\n    cert-proxy:\n      secondary-port: ↓5263\n",
+            message:
+                "deployment access: secondary port 5263 is configured, but row 5 of the decision matrix (disjoint namespace (example.com / example.dmz), SAN certificate certs/access.pem, 443 SSL re-encryption (from lb/haproxy.cfg:9:5)) does not require port 5263"
+        ),
         RuleExample(
             id: .cp003, what: "a wildcard certificate, a disjoint namespace and passthrough: no row", triggers: true,
             certificates: ["certs/access.pem": "wildcard"],
@@ -19,14 +25,20 @@ struct MatrixRule: Rule {
                     ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
                     "    lb-mode: passthrough\n    service-certificate: certs/access.pem\n"
                 ),
-            ], removing: [ExampleRepository.haproxy]),
+            ], removing: [ExampleRepository.haproxy],
+            messages: [
+                "deployment access: disjoint namespace (example.com / example.dmz), Wildcard certificate certs/access.pem, 443 SSL passthrough (from lb-mode in certlint.yaml) is not a row of the decision matrix: under passthrough the nodes present the public certificate themselves, and a wildcard for the public domain does not cover node names in another domain"
+            ]),
         RuleExample(
             id: .cp031, what: "no load balancer and no lb-mode: the 443 mode and the certificate are unknown",
             triggers: true,
             replacements: [(ExampleRepository.manifest, "  - name: access", "  - name: ↓↓access")],
             removing: [ExampleRepository.haproxy],
-            message:
-                "deployment access: the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in certlint.yaml, or list the LB configuration under `load-balancer:`"
+            messages: [
+                "deployment access: the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in certlint.yaml, or list the LB configuration under `load-balancer:`",
+                "deployment access: the public certificate is unknown: no 443 listener names one and public-certificate is not set; add `public-certificate: PATH` to the deployment in certlint.yaml",
+
+            ]
         ),
         .allowed(
             .cp001, "5263 where row 4 needs it", in: ExampleRepository.manifest,

@@ -4,7 +4,8 @@ struct ParseErrorRule: Rule {
     let examples: [RuleExample] = [
         RuleExample(
             id: .cp900, what: "an HAProxy file with a quote left open", triggers: true,
-            files: ["lb/old.cfg": "frontend old\n    bind :8443 ssl crt ↓\"/etc/haproxy/old.pem\n"]),
+            files: ["lb/old.cfg": "frontend old\n    bind :8443 ssl crt ↓\"/etc/haproxy/old.pem\n"],
+            messages: ["HAProxy: the quote \" opened here is not closed on this line"]),
         RuleExample(
             id: .cp900, what: "a second, valid HAProxy file", triggers: false,
             files: ["lb/other.cfg": "frontend other\n    bind :8080\n"]),

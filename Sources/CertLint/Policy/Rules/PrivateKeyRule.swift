@@ -5,8 +5,9 @@ struct PrivateKeyRule: Rule {
         RuleExample(
             id: .cp023, what: "an unencrypted private key committed", triggers: true,
             certificates: ["keys/access.key": "example-key"], locations: ["keys/access.key:1:1"],
-            message:
+            messages: [
                 "keys/access.key holds an unencrypted private key (PRIVATE KEY); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store"
+            ]
         ),
         RuleExample(
             id: .cp023, what: "an encrypted private key", triggers: false,

@@ -20,8 +20,9 @@ struct ReferenceRule: Rule {
                     "    service-certificate: certs/node.pem\n    load-balancer: [lb/haproxy.cfg]\n"
                 ),
             ],
-            message:
+            messages: [
                 "deployment access / listener 5262 (frontend cert_proxy): backend 'cert_proxy_pool' is not defined in lb/haproxy.cfg; the checks that need it did not run"
+            ]
         ),
         .allowed(
             .cp030, "a path on the load-balancer host, found in the repository by its name",

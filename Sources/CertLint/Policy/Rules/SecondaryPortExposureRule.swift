@@ -5,7 +5,9 @@ struct SecondaryPortExposureRule: Rule {
         .triggering(
             .cp006, "5263 published on the load balancer", replacing: "    server wsa2 wsa2.example.dmz:5262 check\n",
             with:
-                "    server wsa2 wsa2.example.dmz:5262 check\n\nlisten cert_proxy_secondary\n    mode tcp\n    ↓bind :5263\n    server wsa1 wsa1.example.dmz:5263\n"
+                "    server wsa2 wsa2.example.dmz:5262 check\n\nlisten cert_proxy_secondary\n    mode tcp\n    ↓bind :5263\n    server wsa1 wsa1.example.dmz:5263\n",
+            message:
+                "deployment access: listen cert_proxy_secondary publishes port 5263 on the load balancer; the secondary cert proxy port is used between nodes and must not be reachable through the VIP"
         ),
         .allowed(
             .cp006, "5263 on the nodes only", in: ExampleRepository.manifest,

@@ -32,6 +32,9 @@ struct ServiceListenerRule: Rule {
             replacements: [
                 (ExampleRepository.haproxy, "frontend access_https\n", "frontend access_https\n    ↓mode tcp\n"),
                 (ExampleRepository.haproxy, "\nbackend access_nodes\n", "\nbackend access_nodes\n    mode tcp\n"),
+            ],
+            messages: [
+                "deployment access: frontend access_https terminates TLS on port 443 in mode tcp, so it cannot insert X-Forwarded-For and RemotePort; use mode http with option forwardfor and http-request set-header RemotePort %[src_port]"
             ]),
         RuleExample(
             id: .cp008, what: "the headers inserted by the backend (Remoteport, as VMware's NSX automation spells it)",

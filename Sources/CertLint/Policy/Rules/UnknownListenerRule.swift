@@ -36,6 +36,9 @@ struct UnknownListenerRule: Rule {
                     ExampleRepository.manifest, "    service-certificate: certs/node.pem\n",
                     "    service-certificate: certs/node.pem\n    load-balancer: [lb/haproxy.cfg, lb/main.tf]\n"
                 )
+            ],
+            messages: [
+                "deployment access: the aws_lb_listener.cert_proxy listener on port 5262 has facts certlint cannot evaluate: protocol (var.cert_proxy_protocol has no default and no value in a tfvars file or module call); give the values in a tfvars file, and the checks of port 5262 will run"
             ]),
         RuleExample(
             id: .cp031, what: "the same listener with the protocol given", triggers: false,
