@@ -126,8 +126,7 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .reading:
             // A client that stops sending before a whole ClientHello: decide with what there is.
-            start(context, name: nil, tls: false)
-            if case .connecting(let held, _) = state { state = .connecting(held: held, inputClosed: true) }
+            start(context, name: nil, tls: false, inputClosed: true)
         case .connecting(let held, _):
             state = .connecting(held: held, inputClosed: true)
         case .handedOn:
@@ -135,9 +134,11 @@ final class ClientHelloPeek: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func start(_ context: ChannelHandlerContext, name: String?, tls: Bool) {
+    /// Hands the decision to the connection; `inputClosed` is recorded before, so a node
+    /// reached at once still sees the client's half-close after its bytes.
+    private func start(_ context: ChannelHandlerContext, name: String?, tls: Bool, inputClosed: Bool = false) {
         guard case .reading(let held) = state else { return }
-        state = .connecting(held: held, inputClosed: false)
+        state = .connecting(held: held, inputClosed: inputClosed)
         onPeek(name, tls).hop(to: context.eventLoop).assumeIsolated().whenComplete { [self] result in
             guard case .success = result, context.channel.isActive,
                 case .connecting(let held, let inputClosed) = state
