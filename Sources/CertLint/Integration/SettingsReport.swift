@@ -15,7 +15,7 @@ package enum SettingsReport {
             ("max-file-size", "\(settings.maxFileSize) bytes"),
             (
                 "unsuppressible",
-                Set(Suppressor.alwaysUnsuppressible.map(\.rawValue)).union(settings.unsuppressible).sorted().joined(
+                Suppressor.unsuppressible(settings).sorted().joined(
                     separator: ", ")
             ),
         ]

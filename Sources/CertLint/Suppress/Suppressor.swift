@@ -12,6 +12,11 @@ struct Suppressor {
     let settings: Settings
     let asOf: Date
 
+    /// The rule IDs no directive may suppress under these settings: certlint's own and `settings.unsuppressible`.
+    static func unsuppressible(_ settings: Settings) -> Set<String> {
+        Set(alwaysUnsuppressible.map(\.rawValue)).union(settings.unsuppressible)
+    }
+
     /// Applies directives to findings; returns the findings (some suppressed) with CP901 added,
     /// and the checks made of each directive.
     func apply(_ directives: [SuppressionDirective], to findings: [Finding]) -> (findings: [Finding], checks: [Check]) {
@@ -70,7 +75,7 @@ struct Suppressor {
 
     /// The directive's rules that may be suppressed, and why each other one may not.
     func suppressibleRules(of directive: SuppressionDirective) -> (rules: [String], problems: [String]) {
-        let unsuppressible = Set(Self.alwaysUnsuppressible.map(\.rawValue)).union(settings.unsuppressible)
+        let unsuppressible = Self.unsuppressible(settings)
         var rules: [String] = []
         var problems: [String] = []
         for rule in directive.rules {
