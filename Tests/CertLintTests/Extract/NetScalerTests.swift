@@ -92,5 +92,14 @@ enum NetScalerFixture {
     @Test func anUnclosedQuoteIsCP900() async throws {
         let result = try await scan("add lb vserver vs_x HTTP 203.0.113.9 80 -comment \"open\n")
         #expect(result.brief.filter { $0.hasPrefix("CP900") } == ["CP900 netscaler/ns.conf:1:50"])
+        #expect(result.messages(.cp900) == ["NetScaler: the quote \" opened here is not closed on this line"])
+    }
+
+    /// NetScaler's words (the shared `QuotedWords`): a backslash escapes only inside quotes, `#` is text.
+    @Test func wordsKeepBackslashesOutsideQuotesAndHashes() throws {
+        #expect(
+            try NetScalerExtractor.words(#"add x "a \"b\" c" d\e #f"#, line: 1) == [
+                "add", "x", #"a "b" c"#, #"d\e"#, "#f",
+            ])
     }
 }
