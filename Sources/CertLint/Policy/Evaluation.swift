@@ -22,14 +22,14 @@ struct Evaluation: Sendable {
 
     /// Records a finding (and the check that produced it) at the rule's catalog level.
     mutating func report(
-        _ ruleID: RuleID, _ subject: String, at location: SourceLocation, _ message: String,
+        _ ruleID: RuleID, _ subject: String, at location: SourceLocation, _ message: Finding.Message,
         related: [RelatedLocation] = []
     ) {
         checked(ruleID, subject, at: location)
         let level = catalog.rule(ruleID)?.level ?? .error
         findings.append(
             Finding(
-                ruleID: ruleID, level: level, message: message, location: location, related: related,
+                ruleID: ruleID, level: level, message: message.text, location: location, related: related,
                 subject: subject))
     }
 

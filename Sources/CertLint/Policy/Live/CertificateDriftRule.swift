@@ -12,7 +12,7 @@ struct CertificateDriftRule: LiveRule {
             }
             evaluation.report(
                 .cp014, target.subject, at: expected.referenceLocation,
-                "deployment \(target.deployment.name): \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)); the repository declares \(expected.path) (\(expected.summary)\(expected.leaf.map { ", \($0.shortFingerprint)" } ?? ""))",
+                .drift(target, presents: leaf, declared: expected),
                 related: [RelatedLocation(expected.location, "the declared certificate")])
         }
     }
@@ -24,5 +24,15 @@ struct CertificateDriftRule: LiveRule {
         case .issued(let issued):
             return Set(issued.names.map(\.lowercasedFQDN)) == Set(leaf.dnsNames.map(\.lowercasedFQDN))
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func drift(_ target: EndpointTarget, presents leaf: CertificateInfo, declared: CertificateUse)
+        -> Self
+    {
+        Self(
+            "deployment \(target.deployment.name): \(target.endpoint) presents \(leaf.summary) (\(leaf.shortFingerprint)); the repository declares \(declared.path) (\(declared.summary)\(declared.leaf.map { ", \($0.shortFingerprint)" } ?? ""))"
+        )
     }
 }

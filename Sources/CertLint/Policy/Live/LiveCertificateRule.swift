@@ -17,17 +17,14 @@ struct LiveCertificateRule: LiveRule {
                     evaluation.checked(.cp010, target.subject, at: anchor)
                 } else {
                     evaluation.report(
-                        .cp010, target.subject, at: anchor,
-                        "deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
+                        .cp010, target.subject, at: anchor, .vipNotCovered(presented, vip: vip, in: target))
                 }
             }
 
             if target.role == .certProxy, let verdict = context.trust[leaf.sha256] {
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
-                        .cp012, target.subject, at: anchor,
-                        "deployment \(target.deployment.name): \(presented), which does not chain to a device-trusted CA: \(reason)"
-                    )
+                        .cp012, target.subject, at: anchor, .untrusted(presented, reason: reason, in: target))
                 } else {
                     evaluation.checked(.cp012, target.subject, at: anchor)
                 }
@@ -38,5 +35,17 @@ struct LiveCertificateRule: LiveRule {
                     target.subject, at: anchor, "deployment \(target.deployment.name): \(presented), which",
                     into: &evaluation)
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func vipNotCovered(_ presented: String, vip: String, in target: EndpointTarget) -> Self {
+        Self("deployment \(target.deployment.name): \(presented), which does not cover the VIP \(vip)")
+    }
+
+    fileprivate static func untrusted(_ presented: String, reason: String, in target: EndpointTarget) -> Self {
+        Self(
+            "deployment \(target.deployment.name): \(presented), which does not chain to a device-trusted CA: \(reason)"
+        )
     }
 }

@@ -12,9 +12,15 @@ struct ReachabilityRule: LiveRule {
                 continue
             }
             evaluation.report(
-                .cp015, target.subject, at: target.declaration,
-                "deployment \(target.deployment.name): \(target.endpoint) \(failure.description); the live checks of this port did not run"
-            )
+                .cp015, target.subject, at: target.declaration, .unreachable(target, failure))
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unreachable(_ target: EndpointTarget, _ failure: LiveFailure) -> Self {
+        Self(
+            "deployment \(target.deployment.name): \(target.endpoint) \(failure.description); the live checks of this port did not run"
+        )
     }
 }

@@ -57,7 +57,7 @@ struct CertProxyListenerRule: Rule {
                 } else {
                     evaluation.report(
                         .cp004, subject, at: location,
-                        "deployment \(topology.name): the cert proxy listener \(listener.name) on port \(listener.port) \(problems.joined(separator: " and ")); port \(port) must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy",
+                        .notPassthrough(topology, listener, problems, port: port),
                         related: [
                             RelatedLocation(
                                 listener.sectionLocation, "\(listener.name), joined because \(joined.joinedBy)")
@@ -67,14 +67,31 @@ struct CertProxyListenerRule: Rule {
                 if wrongPort.isEmpty {
                     evaluation.checked(.cp005, subject, at: listener.location)
                 } else {
-                    let targets = wrongPort.map { "\($0.name) → \($0.host):\($0.port ?? listener.port)" }.joined(
-                        separator: ", ")
                     evaluation.report(
                         .cp005, subject, at: wrongPort[0].location,
-                        "deployment \(topology.name): the cert proxy listener \(listener.name) forwards to \(targets); the cert proxy listens on port \(port) of the nodes",
+                        .wrongNodePort(topology, listener, wrongPort, port: port),
                         related: [RelatedLocation(listener.location, "cert proxy listener")])
                 }
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func notPassthrough(
+        _ topology: DeploymentTopology, _ listener: Listener, _ problems: [String], port: Int
+    ) -> Self {
+        Self(
+            "deployment \(topology.name): the cert proxy listener \(listener.name) on port \(listener.port) \(problems.joined(separator: " and ")); port \(port) must be Layer 4 TCP passthrough so the device's client certificate reaches the cert proxy"
+        )
+    }
+
+    fileprivate static func wrongNodePort(
+        _ topology: DeploymentTopology, _ listener: Listener, _ members: [PoolMember], port: Int
+    ) -> Self {
+        let targets = members.map { "\($0.name) → \($0.host):\($0.port ?? listener.port)" }.joined(separator: ", ")
+        return Self(
+            "deployment \(topology.name): the cert proxy listener \(listener.name) forwards to \(targets); the cert proxy listens on port \(port) of the nodes"
+        )
     }
 }

@@ -40,8 +40,7 @@ struct CertificateHealthRule: Rule {
         }
         for weak in context.topology.unusableCertificates where seen.insert(weak.path).inserted {
             evaluation.report(
-                .cp022, "certificate \(weak.path)", at: weak.certificate.location,
-                "certificate \(weak.path) is weak: \(weak.certificate.reason), which certlint and current TLS clients refuse; the checks that need its names did not run",
+                .cp022, "certificate \(weak.path)", at: weak.certificate.location, .unusable(weak),
                 related: [RelatedLocation(weak.location, "used here")])
         }
     }
@@ -60,8 +59,7 @@ struct CertificateHealthRule: Rule {
             evaluation.checked(.cp022, subject, at: leaf.location)
         } else {
             evaluation.report(
-                .cp022, subject, at: leaf.location,
-                "certificate \(use.path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))",
+                .cp022, subject, at: leaf.location, .weak(use.path, leaf, weaknesses),
                 related: related)
         }
     }
@@ -120,7 +118,7 @@ struct Expiry {
     ) {
         let day = CertificateHealthRule.day(notAfter)
         if notAfter < asOf {
-            evaluation.report(.cp020, subject, at: location, "\(what) expired on \(day)", related: related)
+            evaluation.report(.cp020, subject, at: location, .expired(what, on: day), related: related)
             evaluation.checked(.cp021, subject, at: location)
             return
         }
@@ -128,11 +126,30 @@ struct Expiry {
         let days = Int(notAfter.timeIntervalSince(asOf) / 86_400)
         if days < warningDays {
             evaluation.report(
-                .cp021, subject, at: location,
-                "\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(warningDays) days)",
+                .cp021, subject, at: location, .expiring(what, on: day, inDays: days, threshold: warningDays),
                 related: related)
         } else {
             evaluation.checked(.cp021, subject, at: location)
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unusable(_ weak: WeakCertificate) -> Self {
+        Self(
+            "certificate \(weak.path) is weak: \(weak.certificate.reason), which certlint and current TLS clients refuse; the checks that need its names did not run"
+        )
+    }
+
+    fileprivate static func weak(_ path: String, _ leaf: CertificateInfo, _ weaknesses: [String]) -> Self {
+        Self("certificate \(path) (\(leaf.summary)) is weak: \(weaknesses.joined(separator: "; "))")
+    }
+
+    fileprivate static func expired(_ what: String, on day: String) -> Self {
+        Self("\(what) expired on \(day)")
+    }
+
+    fileprivate static func expiring(_ what: String, on day: String, inDays days: Int, threshold: Int) -> Self {
+        Self("\(what) expires on \(day), in \(days) day\(days == 1 ? "" : "s") (warning threshold \(threshold) days)")
     }
 }

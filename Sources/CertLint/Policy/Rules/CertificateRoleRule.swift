@@ -73,7 +73,7 @@ struct CertificateRoleRule: Rule {
                 if classification.type == nil {
                     evaluation.report(
                         .cp010, subject, at: certificate.referenceLocation,
-                        "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied",
+                        .vipNotCovered(topology, certificate, vip: vip),
                         related: [RelatedLocation(certificate.location, "the certificate")])
                 } else {
                     evaluation.checked(.cp010, subject, at: certificate.referenceLocation)
@@ -85,9 +85,7 @@ struct CertificateRoleRule: Rule {
             {
                 requireServiceCertificate(
                     .cp011, "\(topology.subject) / cert proxy certificate", presented: proxy, service: service,
-                    into: &evaluation,
-                    "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate"
-                )
+                    into: &evaluation, .passthroughProxy(topology, presented: proxy, service: service))
             }
 
             if let proxy = topology.certProxyCertificate, let verdict = context.trust[proxy.path] {
@@ -95,7 +93,7 @@ struct CertificateRoleRule: Rule {
                 if case .untrusted(let reason) = verdict {
                     evaluation.report(
                         .cp012, subject, at: proxy.referenceLocation,
-                        "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.summary)), does not chain to a device-trusted CA: \(reason)",
+                        .untrusted(topology, proxy, reason: reason),
                         related: [RelatedLocation(proxy.location, "the certificate")])
                 } else {
                     evaluation.checked(.cp012, subject, at: proxy.referenceLocation)
@@ -108,7 +106,7 @@ struct CertificateRoleRule: Rule {
                 requireServiceCertificate(
                     .cp013, "\(topology.subject) / 5263 certificate", presented: secondary, service: service,
                     into: &evaluation,
-                    "deployment \(topology.name): port \(port.value) must present the Access service's certificate")
+                    .secondaryPort(topology, port: port.value, presented: secondary, service: service))
             }
         }
     }
@@ -116,15 +114,50 @@ struct CertificateRoleRule: Rule {
     /// CP011 and CP013: a port that must present the Access service's certificate, by identity.
     private func requireServiceCertificate(
         _ ruleID: RuleID, _ subject: String, presented: CertificateUse, service: CertificateUse,
-        into evaluation: inout Evaluation, _ requirement: String
+        into evaluation: inout Evaluation, _ message: Finding.Message
     ) {
         guard presented.identity != service.identity else {
             evaluation.checked(ruleID, subject, at: presented.referenceLocation)
             return
         }
         evaluation.report(
-            ruleID, subject, at: presented.referenceLocation,
-            "\(requirement) \(service.path) (\(service.summary)); it presents \(presented.path) (\(presented.summary))",
+            ruleID, subject, at: presented.referenceLocation, message,
             related: [RelatedLocation(service.referenceLocation, "the Access service's certificate")])
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func vipNotCovered(_ topology: DeploymentTopology, _ certificate: CertificateUse, vip: String)
+        -> Self
+    {
+        Self(
+            "deployment \(topology.name): the public certificate \(certificate.path) (\(certificate.summary)) does not cover the VIP \(vip); the decision matrix cannot be applied"
+        )
+    }
+
+    fileprivate static func passthroughProxy(
+        _ topology: DeploymentTopology, presented: CertificateUse, service: CertificateUse
+    ) -> Self {
+        Self(
+            "deployment \(topology.name): 443 is SSL passthrough, so the cert proxy must present the Access service's certificate \(presents(presented, instead: service))"
+        )
+    }
+
+    fileprivate static func untrusted(_ topology: DeploymentTopology, _ proxy: CertificateUse, reason: String) -> Self {
+        Self(
+            "deployment \(topology.name): the certificate on port \(topology.deployment.certProxy.effectivePort), \(proxy.path) (\(proxy.summary)), does not chain to a device-trusted CA: \(reason)"
+        )
+    }
+
+    fileprivate static func secondaryPort(
+        _ topology: DeploymentTopology, port: Int, presented: CertificateUse, service: CertificateUse
+    ) -> Self {
+        Self(
+            "deployment \(topology.name): port \(port) must present the Access service's certificate \(presents(presented, instead: service))"
+        )
+    }
+
+    private static func presents(_ presented: CertificateUse, instead service: CertificateUse) -> String {
+        "\(service.path) (\(service.summary)); it presents \(presented.path) (\(presented.summary))"
     }
 }

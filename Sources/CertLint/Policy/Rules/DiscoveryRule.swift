@@ -21,9 +21,15 @@ struct DiscoveryRule: Rule {
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for discovery in context.topology.incompleteDiscoveries {
             evaluation.report(
-                .cp031, discovery.subject, at: discovery.location,
-                "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell \(discovery.missing.joined(separator: " or ")); declare it in certlint.yaml:\n\(discovery.snippet)"
-            )
+                .cp031, discovery.subject, at: discovery.location, .undeclared(discovery))
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func undeclared(_ discovery: DeploymentDiscovery.Incomplete) -> Self {
+        Self(
+            "these listeners look like a Workspace ONE Access deployment (443 and 5262 to the same targets), but certlint cannot tell \(discovery.missing.joined(separator: " or ")); declare it in certlint.yaml:\n\(discovery.snippet)"
+        )
     }
 }

@@ -74,14 +74,12 @@ struct MatrixRule: Rule {
         }
         if let unknown = topology.listeners(.service).first(where: { !$0.listener.unknowns.isEmpty }) {
             evaluation.report(
-                .cp031, subject, at: unknown.listener.location,
-                "deployment \(topology.name): the 443 mode is unknown: the \(unknown.listener.name) listener's \(unknown.listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run"
-            )
+                .cp031, subject, at: unknown.listener.location, .modeUnevaluated(topology, unknown.listener))
         } else if let plainHTTP {
             evaluation.report(
-                .cp031, subject, at: plainHTTP.listener.location, Messages.plainHTTP(topology, plainHTTP.listener))
+                .cp031, subject, at: plainHTTP.listener.location, .plainHTTP(topology, plainHTTP.listener))
         } else {
-            evaluation.report(.cp031, subject, at: topology.deployment.location, Messages.modeUnknown(topology))
+            evaluation.report(.cp031, subject, at: topology.deployment.location, .modeUnknown(topology))
         }
         return false
     }
@@ -98,7 +96,7 @@ struct MatrixRule: Rule {
         if !unresolvedSubjects.contains(subject)
             && !unresolvedSubjects.contains("\(topology.subject) / service certificate")
         {
-            evaluation.report(.cp031, subject, at: topology.deployment.location, Messages.certificateUnknown(topology))
+            evaluation.report(.cp031, subject, at: topology.deployment.location, .certificateUnknown(topology))
         }
         return false
     }
@@ -117,20 +115,20 @@ struct MatrixRule: Rule {
             if row.port5263Required && configured == nil {
                 evaluation.report(
                     .cp001, subject, at: deployment.certProxy.location ?? deployment.location,
-                    Messages.port5263Missing(topology, row), related: related)
+                    .port5263Missing(topology, row), related: related)
             } else {
                 evaluation.checked(.cp001, subject, at: deployment.location)
             }
             if !row.port5263Required, let configured {
                 evaluation.report(
                     .cp002, subject, at: configured.location,
-                    Messages.port5263Unneeded(topology, row, configured.value), related: related)
+                    .port5263Unneeded(topology, row, configured.value), related: related)
             } else {
                 evaluation.checked(.cp002, subject, at: deployment.location)
             }
         case .unsupported(let reason):
             evaluation.report(
-                .cp003, subject, at: deployment.location, Messages.unsupported(topology, reason), related: related)
+                .cp003, subject, at: deployment.location, .unsupported(topology, reason), related: related)
         }
     }
 
@@ -141,39 +139,58 @@ struct MatrixRule: Rule {
         }
         return related
     }
+}
 
-    enum Messages {
-        static func missingNodes(_ topology: DeploymentTopology) -> String {
-            guard let classification = topology.classification, !classification.missingNodes.isEmpty else { return "" }
-            return
-                "; it names the VIP and \(classification.namedNodes.joined(separator: ", ")) but not \(classification.missingNodes.joined(separator: ", ")), so it counts as Single Host CN"
-        }
-
-        static func port5263Missing(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row) -> String {
+extension Finding.Message {
+    fileprivate static func port5263Missing(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row) -> Self {
+        Self(
             "deployment \(topology.name): row \(row.number) of the decision matrix (\(topology.factsDescription)\(missingNodes(topology))) requires cert proxy port 5263, and cert-proxy.secondary-port is not set"
-        }
+        )
+    }
 
-        static func port5263Unneeded(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row, _ port: Int) -> String {
+    fileprivate static func port5263Unneeded(_ topology: DeploymentTopology, _ row: DecisionMatrix.Row, _ port: Int)
+        -> Self
+    {
+        Self(
             "deployment \(topology.name): secondary port \(port) is configured, but row \(row.number) of the decision matrix (\(topology.factsDescription)) does not require port 5263"
-        }
+        )
+    }
 
-        static func unsupported(_ topology: DeploymentTopology, _ reason: String?) -> String {
+    fileprivate static func unsupported(_ topology: DeploymentTopology, _ reason: String?) -> Self {
+        Self(
             "deployment \(topology.name): \(topology.factsDescription)\(missingNodes(topology)) is not a row of the decision matrix"
-                + (reason.map { ": \($0)" } ?? "")
-        }
+                + (reason.map { ": \($0)" } ?? ""))
+    }
 
-        static func modeUnknown(_ topology: DeploymentTopology) -> String {
+    fileprivate static func modeUnknown(_ topology: DeploymentTopology) -> Self {
+        Self(
             "deployment \(topology.name): the 443 mode is unknown: no 443 listener of a load-balancer configuration joins the deployment and lb-mode is not set; add `lb-mode: reencrypt` or `lb-mode: passthrough` to the deployment in \(topology.deployment.manifest), or list the LB configuration under `load-balancer:`"
-        }
+        )
+    }
 
-        static func plainHTTP(_ topology: DeploymentTopology, _ listener: Listener) -> String {
+    fileprivate static func modeUnevaluated(_ topology: DeploymentTopology, _ listener: Listener) -> Self {
+        Self(
+            "deployment \(topology.name): the 443 mode is unknown: the \(listener.name) listener's \(listener.unknowns.joined(separator: " and ")) cannot be evaluated; give the value in a tfvars file or certlint.yaml (lb-mode), and the checks that need it will run"
+        )
+    }
+
+    fileprivate static func plainHTTP(_ topology: DeploymentTopology, _ listener: Listener) -> Self {
+        Self(
             "deployment \(topology.name): the 443 listener \(listener.name) speaks plain HTTP (Layer 7 without TLS on the bind); it is neither SSL re-encryption nor SSL passthrough, so the matrix cannot be applied"
-        }
+        )
+    }
 
-        static func certificateUnknown(_ topology: DeploymentTopology) -> String {
-            let key = topology.mode?.mode == .passthrough ? "service-certificate" : "public-certificate"
-            return
-                "deployment \(topology.name): the public certificate is unknown: no 443 listener names one and \(key) is not set; add `\(key): PATH` to the deployment in \(topology.deployment.manifest)"
-        }
+    fileprivate static func certificateUnknown(_ topology: DeploymentTopology) -> Self {
+        let key = topology.mode?.mode == .passthrough ? "service-certificate" : "public-certificate"
+        return Self(
+            "deployment \(topology.name): the public certificate is unknown: no 443 listener names one and \(key) is not set; add `\(key): PATH` to the deployment in \(topology.deployment.manifest)"
+        )
+    }
+
+    /// "…, so it counts as Single Host CN": why a certificate naming only some nodes has that type.
+    private static func missingNodes(_ topology: DeploymentTopology) -> String {
+        guard let classification = topology.classification, !classification.missingNodes.isEmpty else { return "" }
+        return
+            "; it names the VIP and \(classification.namedNodes.joined(separator: ", ")) but not \(classification.missingNodes.joined(separator: ", ")), so it counts as Single Host CN"
     }
 }

@@ -26,9 +26,19 @@ struct ModeConflictRule: Rule {
             } else {
                 evaluation.report(
                     .cp009, subject, at: declared.location,
-                    "deployment \(topology.name): lb-mode is \(declared.value.rawValue), but the load-balancer configuration at \(decided.location) implements \(decided.mode.matrixName); certlint follows the configuration",
+                    .conflict(topology, declared: declared.value, decided: decided),
                     related: [RelatedLocation(decided.location, "443 \(decided.mode.matrixName)")])
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func conflict(
+        _ topology: DeploymentTopology, declared: LoadBalancerMode, decided: ModeDecision
+    ) -> Self {
+        Self(
+            "deployment \(topology.name): lb-mode is \(declared.rawValue), but the load-balancer configuration at \(decided.location) implements \(decided.mode.matrixName); certlint follows the configuration"
+        )
     }
 }

@@ -16,7 +16,13 @@ struct ParseErrorRule: Rule {
             let location = SourceLocation(
                 path: failure.path, line: failure.error.position.line, column: failure.error.position.column)
             evaluation.report(
-                .cp900, "file \(failure.path)", at: location, "\(failure.format): \(failure.error.message)")
+                .cp900, "file \(failure.path)", at: location, .unreadable(failure))
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unreadable(_ failure: ParseFailure) -> Self {
+        Self("\(failure.format): \(failure.error.message)")
     }
 }

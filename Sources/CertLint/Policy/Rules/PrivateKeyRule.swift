@@ -22,11 +22,17 @@ struct PrivateKeyRule: Rule {
                     evaluation.checked(.cp023, subject, at: key.location)
                 } else {
                     evaluation.report(
-                        .cp023, subject, at: key.location,
-                        "\(file.path) holds an unencrypted private key (\(key.label)); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store"
-                    )
+                        .cp023, subject, at: key.location, .unencryptedKey(key, in: file.path))
                 }
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unencryptedKey(_ key: PrivateKeyBlock, in path: String) -> Self {
+        Self(
+            "\(path) holds an unencrypted private key (\(key.label)); remove it from the repository, rotate the certificate it belongs to, and keep keys in a secret store"
+        )
     }
 }

@@ -32,8 +32,13 @@ struct ReferenceRule: Rule {
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for unresolved in context.topology.unresolved {
             evaluation.report(
-                .cp030, unresolved.subject, at: unresolved.location,
-                "\(unresolved.subject): \(unresolved.problem); the checks that need it did not run")
+                .cp030, unresolved.subject, at: unresolved.location, .unresolved(unresolved))
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unresolved(_ reference: UnresolvedReference) -> Self {
+        Self("\(reference.subject): \(reference.problem); the checks that need it did not run")
     }
 }

@@ -25,9 +25,17 @@ struct SecondaryPortExposureRule: Rule {
                 let listener = joined.listener
                 evaluation.report(
                     .cp006, "\(topology.subject) / listener \(listener.port) (\(listener.name))", at: listener.location,
-                    "deployment \(topology.name): \(listener.name) publishes port \(listener.port) on the load balancer; the secondary cert proxy port is used between nodes and must not be reachable through the VIP",
+                    .published(topology, listener),
                     related: [RelatedLocation(listener.sectionLocation, "joined because \(joined.joinedBy)")])
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func published(_ topology: DeploymentTopology, _ listener: Listener) -> Self {
+        Self(
+            "deployment \(topology.name): \(listener.name) publishes port \(listener.port) on the load balancer; the secondary cert proxy port is used between nodes and must not be reachable through the VIP"
+        )
     }
 }

@@ -64,7 +64,7 @@ struct ServiceListenerRule: Rule {
                 } else {
                     evaluation.report(
                         .cp007, subject, at: plain[0].location,
-                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)",
+                        .plainToNodes(topology, listener, plain),
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
                 let forwardFor = listener.insertsForwardedFor
@@ -77,15 +77,40 @@ struct ServiceListenerRule: Rule {
                 } else if listener.layer == .l4 {
                     evaluation.report(
                         .cp008, subject, at: listener.layerLocation ?? listener.sectionLocation,
-                        "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]"
-                    )
+                        .layer4CannotInsert(topology, listener, missing))
                 } else {
                     evaluation.report(
                         .cp008, subject, at: listener.sectionLocation,
-                        "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy",
+                        .headersMissing(topology, listener, missing),
                         related: [RelatedLocation(listener.location, "TLS terminated here")])
                 }
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func plainToNodes(_ topology: DeploymentTopology, _ listener: Listener, _ plain: [PoolMember])
+        -> Self
+    {
+        Self(
+            "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) and forwards to \(plain.map { "\($0.name) (\($0.host))" }.joined(separator: ", ")) without TLS; re-encrypt to the nodes (HAProxy: `ssl verify required ca-file …` on the server lines; AWS: target group protocol HTTPS or TLS)"
+        )
+    }
+
+    fileprivate static func layer4CannotInsert(
+        _ topology: DeploymentTopology, _ listener: Listener, _ missing: [String]
+    ) -> Self {
+        Self(
+            "deployment \(topology.name): \(listener.name) terminates TLS on port \(listener.port) in mode tcp, so it cannot insert \(missing.joined(separator: " and ")); use mode http with option forwardfor and http-request set-header RemotePort %[src_port]"
+        )
+    }
+
+    fileprivate static func headersMissing(_ topology: DeploymentTopology, _ listener: Listener, _ missing: [String])
+        -> Self
+    {
+        Self(
+            "deployment \(topology.name): the Layer 7 listener \(listener.name) on port \(listener.port) does not insert \(missing.joined(separator: " and ")); the node that handles 443 needs X-Forwarded-For and RemotePort to find the client certificate stored by the cert proxy"
+        )
     }
 }

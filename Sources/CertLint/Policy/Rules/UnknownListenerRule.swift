@@ -59,9 +59,16 @@ struct UnknownListenerRule: Rule {
                 let listener = joined.listener
                 evaluation.report(
                     .cp031, "\(topology.subject) / listener \(listener.port) (\(listener.name))", at: listener.location,
-                    "deployment \(topology.name): the \(listener.name) listener on port \(listener.port) has facts certlint cannot evaluate: \(listener.unknowns.joined(separator: "; ")); give the values in a tfvars file, and the checks of port \(listener.port) will run"
-                )
+                    .unknownFacts(topology, listener))
             }
         }
+    }
+}
+
+extension Finding.Message {
+    fileprivate static func unknownFacts(_ topology: DeploymentTopology, _ listener: Listener) -> Self {
+        Self(
+            "deployment \(topology.name): the \(listener.name) listener on port \(listener.port) has facts certlint cannot evaluate: \(listener.unknowns.joined(separator: "; ")); give the values in a tfvars file, and the checks of port \(listener.port) will run"
+        )
     }
 }
