@@ -32,10 +32,7 @@ struct ManifestReader {
         }
     }
 
-    private var directory: String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
+    private var directory: String { String(RepositoryPath.folder(of: path)) }
 
     // MARK: Settings
 

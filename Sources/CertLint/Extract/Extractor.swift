@@ -20,15 +20,12 @@ struct ScannedFile: Sendable {
             self.bytes = bytes
             self.transcodedFrom = nil
         }
-        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? Substring(path)
+        let name = RepositoryPath.name(of: path)
         self.name = name
         self.fileExtension = name.lastIndex(of: ".").map { name[name.index(after: $0)...].lowercased() } ?? ""
     }
 
-    var directory: String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
+    var directory: String { String(RepositoryPath.folder(of: path)) }
 
     /// Whether the bytes contain `needle` (ASCII), without decoding the text.
     func contains(_ needle: String, within limit: Int = 1 << 20) -> Bool {

@@ -12,7 +12,7 @@ struct ScanSource {
     var listed: [String] { snapshot.paths }
 
     func inScope(_ path: String) -> Bool {
-        scopes.contains { $0.isEmpty || path == $0 || path.hasPrefix($0 + "/") }
+        scopes.contains { RepositoryPath.isInside(path, $0) }
     }
 
     /// Opens the repository (or folder) that holds the first path and places every path in it.
@@ -31,7 +31,7 @@ struct ScanSource {
         }
         let listed = snapshot.paths
         for (index, scope) in scopes.enumerated()
-        where !scope.isEmpty && !listed.contains(where: { $0 == scope || $0.hasPrefix(scope + "/") }) {
+        where !scope.isEmpty && !listed.contains(where: { RepositoryPath.isInside($0, scope) }) {
             // An existing folder with nothing Git tracks or sees has nothing to scan; a path
             // missing from a revision is an error.
             if options.mode != .workingTree { throw CertLintError.pathNotInRevision(paths[index]) }

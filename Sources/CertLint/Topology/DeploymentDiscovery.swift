@@ -22,9 +22,7 @@ struct DeploymentDiscovery {
         var deployments: [Deployment] = []
         var incomplete: [Incomplete] = []
         var used: Set<String> = []
-        let byFolder = Dictionary(grouping: listeners) { listener in
-            listener.file.contains("/") ? String(listener.file[..<listener.file.lastIndex(of: "/")!]) : ""
-        }
+        let byFolder = Dictionary(grouping: listeners) { String(RepositoryPath.folder(of: $0.file)) }
         for folder in byFolder.keys.sorted() {
             let group = byFolder[folder]!
             for service in group where service.port == 443 && service.unknowns.isEmpty {

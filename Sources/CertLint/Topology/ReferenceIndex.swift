@@ -39,11 +39,11 @@ struct ReferenceIndex {
         var candidates: [String] = []
         if !written.hasPrefix("/") {
             candidates.append(
-                Self.normalise(reference.baseDirectory.isEmpty ? written : reference.baseDirectory + "/" + written))
+                RepositoryPath.resolve(written, from: reference.baseDirectory))
         } else {
-            candidates.append(Self.normalise(reference.baseDirectory + written))
+            candidates.append(RepositoryPath.normalise(reference.baseDirectory + written))
         }
-        candidates.append(Self.normalise(written))
+        candidates.append(RepositoryPath.normalise(written))
         candidates = candidates.filter { !$0.isEmpty }
         for candidate in candidates {
             if paths.contains(candidate) { return .file(candidate) }
@@ -58,27 +58,12 @@ struct ReferenceIndex {
                 let inside = folder.isEmpty ? sameName : sameName.filter { $0.hasPrefix(folder + "/") }
                 if inside.count == 1 { return .file(inside[0]) }
                 if inside.count > 1 || folder.isEmpty { return .ambiguous(inside.sorted()) }
-                folder = folder.lastIndex(of: "/").map { folder[..<$0] } ?? ""
+                folder = RepositoryPath.folder(of: folder)
             }
         }
         if let folder = foldersByName[name], folder.count == 1 { return .folder(folder[0]) }
         var tried = candidates
         tried.append("any file named \(name)")
         return .missing(tried: tried)
-    }
-
-    /// `a/./b/../c` → `a/c`; a path that climbs above the root becomes "".
-    static func normalise(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..":
-                if parts.isEmpty { return "" }
-                parts.removeLast()
-            default: parts.append(part)
-            }
-        }
-        return parts.joined(separator: "/")
     }
 }

@@ -49,11 +49,8 @@ struct Resolver {
         var byPath: [String: [Int]] = [:]
         var byHost: [String: [Int]] = [:]
         for (position, listener) in listeners.enumerated() {
-            var current = Substring(listener.file)
-            while true {
-                byPath[String(current), default: []].append(position)
-                guard let slash = current.lastIndex(of: "/") else { break }
-                current = current[..<slash]
+            for folder in RepositoryPath.selfAndEnclosingFolders(of: listener.file) {
+                byPath[String(folder), default: []].append(position)
             }
             for host in Set(listener.members.map({ $0.host.lowercasedFQDN })) {
                 byHost[host, default: []].append(position)
@@ -82,12 +79,7 @@ struct Resolver {
 
     /// The value for `path` or its nearest enclosing folder in `table`.
     static func enclosing(_ path: String, in table: [String: String]) -> String? {
-        var current = Substring(path)
-        while true {
-            if let value = table[String(current)] { return value }
-            guard let slash = current.lastIndex(of: "/") else { return nil }
-            current = current[..<slash]
-        }
+        RepositoryPath.selfAndEnclosingFolders(of: path).lazy.compactMap { table[String($0)] }.first
     }
 
     /// Listeners indexed by file and enclosing folders, by backend host, and by certificate name.

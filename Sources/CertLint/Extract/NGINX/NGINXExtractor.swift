@@ -92,7 +92,8 @@ struct NGINXProject {
         for source in sources {
             for include in Self.all("include", in: source.directives) {
                 for argument in include.arguments {
-                    included.formUnion(cachedMatch(argument, prefix: directory(source.path)).files)
+                    included.formUnion(
+                        cachedMatch(argument, prefix: String(RepositoryPath.folder(of: source.path))).files)
                 }
             }
         }
@@ -106,9 +107,11 @@ struct NGINXProject {
             visitedFiles = []
             splicedDirectives = 0
             overLimit = false
-            let expanded = expand(source.directives, path: source.path, prefix: directory(source.path), stack: &stack)
+            let expanded = expand(
+                source.directives, path: source.path, prefix: String(RepositoryPath.folder(of: source.path)),
+                stack: &stack)
             visited.formUnion(visitedFiles)
-            listeners += NGINXListeners(base: directory(source.path)).read(expanded)
+            listeners += NGINXListeners(base: String(RepositoryPath.folder(of: source.path))).read(expanded)
         }
         return listeners
     }
@@ -133,10 +136,6 @@ struct NGINXProject {
         return found
     }
 
-    private func directory(_ path: String) -> String {
-        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
-    }
-
     /// Repository files an include pattern names: a relative path from the prefix (or, when
     /// nothing is there, from a folder above it, which is then the assumed prefix), an absolute
     /// path by its longest suffix that names repository files.
@@ -153,11 +152,11 @@ struct NGINXProject {
             while true {
                 candidates.append(
                     (
-                        ReferenceIndex.normalise(folder.isEmpty ? pattern : folder + "/" + pattern),
+                        RepositoryPath.resolve(pattern, from: folder),
                         folder == prefix ? nil : folder
                     ))
                 guard !folder.isEmpty else { break }
-                folder = directory(folder)
+                folder = String(RepositoryPath.folder(of: folder))
             }
         }
         for candidate in candidates {

@@ -5,10 +5,7 @@ struct TerraformSource: Sendable {
     let kind: Kind
     let body: HCLBody
 
-    var directory: String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
+    var directory: String { String(RepositoryPath.folder(of: path)) }
 }
 
 /// Parses `.tf` and `.tfvars` files (HCL native syntax); syntax errors are CP900. The modules

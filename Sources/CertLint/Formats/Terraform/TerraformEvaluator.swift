@@ -561,8 +561,8 @@ final class TerraformEvaluator {
 
     /// A repository path as written in this module (`${path.module}/certs/x.pem`, `certs/x.pem`).
     func repositoryPath(_ written: String) -> String {
-        if written.hasPrefix("/") { return ReferenceIndex.normalise(written) }
+        if written.hasPrefix("/") { return RepositoryPath.normalise(written) }
         // Terraform resolves relative paths against the working directory: the root module.
-        return ReferenceIndex.normalise(rootDirectory.isEmpty ? written : rootDirectory + "/" + written)
+        return RepositoryPath.resolve(written, from: rootDirectory)
     }
 }

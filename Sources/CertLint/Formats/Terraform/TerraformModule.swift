@@ -43,7 +43,7 @@ struct TerraformModule: Sendable {
                     if case .template(let parts, _)? = block.body.attribute("source")?.expression, parts.count == 1,
                         case .literal(let source) = parts[0], source.hasPrefix("./") || source.hasPrefix("../")
                     {
-                        local = ReferenceIndex.normalise(directory.isEmpty ? source : directory + "/" + source)
+                        local = RepositoryPath.resolve(source, from: directory)
                     }
                     calls.append(Call(name: block.labels[0], block: block, path: path, localSource: local))
                 case "output" where block.labels.count == 1:
