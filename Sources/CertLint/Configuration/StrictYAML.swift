@@ -18,9 +18,7 @@ package struct StrictYAML<Failure: Error & Sendable>: Sendable {
     }
 
     package func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(
-            path: path, line: node.start.line, column: node.start.column, endLine: node.end.line,
-            endColumn: node.end.column)
+        SourceLocation(path, node)
     }
 
     /// The keys of a mapping; `keyPath` in parentheses (`(top level)`) is not prefixed to its keys.

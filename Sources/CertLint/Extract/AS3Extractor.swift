@@ -42,7 +42,7 @@ private struct AS3Application {
     let node: YAMLNode
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        SourceLocation(file.path, node)
     }
 
     /// An object of the application by a reference: `"name"`, `{"use": "name"}` or a full path.

@@ -66,7 +66,7 @@ private struct Export {
     }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        SourceLocation(file.path, node)
     }
 
     /// The record a reference names: `name`, or `/api/pool?name=NAME`.

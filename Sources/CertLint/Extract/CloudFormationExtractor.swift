@@ -45,9 +45,7 @@ struct CloudFormationTemplate {
     }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(
-            path: path, line: node.start.line, column: node.start.column, endLine: node.end.line,
-            endColumn: node.end.column)
+        SourceLocation(path, node)
     }
 
     func type(of id: String) -> String? { resources[id]?["Type"]?.scalar }

@@ -62,7 +62,7 @@ struct KubernetesExtractor: Extractor {
     }
 
     private func location(_ node: YAMLNode, _ file: ScannedFile) -> SourceLocation {
-        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        SourceLocation(file.path, node)
     }
 
     /// `tls.crt` of a TLS Secret: base64 under `data`, plain PEM under `stringData`.

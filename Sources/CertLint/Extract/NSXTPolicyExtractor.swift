@@ -42,7 +42,7 @@ private struct Document {
     }
 
     func location(_ node: YAMLNode) -> SourceLocation {
-        SourceLocation(path: file.path, line: node.start.line, column: node.start.column)
+        SourceLocation(file.path, node)
     }
 
     func object(_ path: YAMLNode?) -> YAMLNode? {

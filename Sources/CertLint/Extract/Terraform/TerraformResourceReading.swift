@@ -60,14 +60,6 @@ extension TerraformEvaluator {
     }
 }
 
-extension SourceLocation {
-    init(_ path: String, _ range: SourceRange) {
-        self.init(
-            path: path, line: range.start.line, column: range.start.column, endLine: range.end.line,
-            endColumn: range.end.column)
-    }
-}
-
 /// `host:port` of pool members written as one string (`10.0.0.1:443`, `wsa1.example.dmz:5262`).
 func splitHostPort(_ text: String) -> (host: String, port: Int?) {
     if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) {
