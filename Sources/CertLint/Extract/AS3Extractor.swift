@@ -141,7 +141,6 @@ private struct AS3Application {
             }
         }
         return Pool(
-            name: name, location: location(node), members: members, healthCheckPath: nil, forwardedForHeader: nil,
-            remotePortHeader: nil)
+            name: name, location: location(node), members: members)
     }
 }

@@ -137,8 +137,7 @@ private struct Export {
         return [
             .pool(
                 Pool(
-                    name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members,
-                    healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))
+                    name: pool["name"]?.scalar ?? "pool", location: location(pool), members: members))
         ]
     }
 }

@@ -27,13 +27,11 @@ extension CloudFormationTemplate {
             unknowns.append("Protocol (\(protocolValue.unknownReason ?? "not text"))")
         }
         let insertsHeaders = layer == .l7 && terminates
-        var result = Listener(
+        return Listener(
             name: id, file: path, port: port, location: protocolLocation, sectionLocation: blockLocation, layer: layer,
             layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates(of: id, properties),
             backends: backends(properties), forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil)
-        result.unknowns = unknowns
-        return result
+            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns)
     }
 
     /// The `Type` of the load balancer a listener's `LoadBalancerArn` names (`application` when unset).
@@ -159,7 +157,6 @@ extension CloudFormationTemplate {
         }
         return Pool(
             name: id, location: location(resource), members: members,
-            healthCheckPath: properties?["HealthCheckPath"].flatMap { evaluate($0).string }, forwardedForHeader: nil,
-            remotePortHeader: nil)
+            healthCheckPath: properties?["HealthCheckPath"].flatMap { evaluate($0).string })
     }
 }

@@ -187,8 +187,7 @@ private struct Reader {
                     Listener(
                         name: name, file: file.path, port: port, location: location(bind.line, bind.column),
                         sectionLocation: location(section.line), layer: layer.0, layerLocation: layer.1,
-                        terminatesTLS: terminates, certificates: certificates, backends: backends,
-                        forwardedForHeader: nil, remotePortHeader: nil))
+                        terminatesTLS: terminates, certificates: certificates, backends: backends))
             }
         }
     }

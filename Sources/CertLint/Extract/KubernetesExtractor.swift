@@ -117,14 +117,12 @@ struct KubernetesExtractor: Extractor {
             return Listener(
                 name: name, file: file.path, port: number, location: portLocation,
                 sectionLocation: location(service, file), layer: .l4, layerLocation: portLocation,
-                terminatesTLS: terminates, certificates: [],
+                terminatesTLS: terminates,
                 backends: [
                     .pool(
                         Pool(
-                            name: name, location: location(service, file), members: [member], healthCheckPath: nil,
-                            forwardedForHeader: nil, remotePortHeader: nil))
-                ],
-                forwardedForHeader: nil, remotePortHeader: nil)
+                            name: name, location: location(service, file), members: [member]))
+                ])
         }
     }
 
@@ -165,8 +163,7 @@ struct KubernetesExtractor: Extractor {
                 backends: [
                     .pool(
                         Pool(
-                            name: name, location: location(spec, file), members: members, healthCheckPath: nil,
-                            forwardedForHeader: nil, remotePortHeader: nil))
+                            name: name, location: location(spec, file), members: members))
                 ],
                 forwardedForHeader: passthrough ? nil : headerLocation,
                 remotePortHeader: remotePort ? headerLocation : nil)

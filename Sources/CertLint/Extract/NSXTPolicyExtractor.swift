@@ -131,8 +131,7 @@ private struct Document {
         return [
             .pool(
                 Pool(
-                    name: pool["id"]?.scalar ?? "pool", location: location(pool), members: members,
-                    healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil))
+                    name: pool["id"]?.scalar ?? "pool", location: location(pool), members: members))
         ]
     }
 }

@@ -171,8 +171,7 @@ struct NetScalerExtractor: Extractor {
                     backends.append(
                         .pool(
                             Pool(
-                                name: target, location: at(bind), members: group.members, healthCheckPath: nil,
-                                forwardedForHeader: nil, remotePortHeader: nil)))
+                                name: target, location: at(bind), members: group.members)))
                     forwardFor = forwardFor ?? group.forwardFor
                 } else {
                     backends.append(.missing(name: target, location: at(bind)))

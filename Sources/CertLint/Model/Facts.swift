@@ -85,6 +85,21 @@ package struct Pool: Sendable, Hashable {
     /// The pool's own layer where the platform gives backends one (HAProxy `mode` in a backend):
     /// an HTTP backend behind a TCP frontend makes the connection HTTP.
     var layer: Layer?
+
+    init(
+        name: String, location: SourceLocation, members: [PoolMember], healthCheckPath: String? = nil,
+        forwardedForHeader: SourceLocation? = nil, remotePortHeader: SourceLocation? = nil,
+        balance: Balance = .roundRobin, layer: Layer? = nil
+    ) {
+        self.name = name
+        self.location = location
+        self.members = members
+        self.healthCheckPath = healthCheckPath
+        self.forwardedForHeader = forwardedForHeader
+        self.remotePortHeader = remotePortHeader
+        self.balance = balance
+        self.layer = layer
+    }
 }
 
 /// A backend a listener forwards to: found in the same configuration, or only named.
@@ -123,6 +138,31 @@ package struct Listener: Sendable, Hashable {
     /// For a name-based virtual server (NGINX `server_name`): which connections it gets when
     /// other servers share its port.
     var virtualHost: VirtualHost?
+
+    /// What every extractor states, and the facts a configuration may leave out: no layer
+    /// location, certificate, backend or inserted header, nothing unknown.
+    init(
+        name: String, file: String, port: Int, location: SourceLocation, sectionLocation: SourceLocation,
+        layer: Layer, layerLocation: SourceLocation? = nil, terminatesTLS: Bool,
+        certificates: [CertificateReference] = [], backends: [BackendReference] = [],
+        forwardedForHeader: SourceLocation? = nil, remotePortHeader: SourceLocation? = nil, unknowns: [String] = [],
+        virtualHost: VirtualHost? = nil
+    ) {
+        self.name = name
+        self.file = file
+        self.port = port
+        self.location = location
+        self.sectionLocation = sectionLocation
+        self.layer = layer
+        self.layerLocation = layerLocation
+        self.terminatesTLS = terminatesTLS
+        self.certificates = certificates
+        self.backends = backends
+        self.forwardedForHeader = forwardedForHeader
+        self.remotePortHeader = remotePortHeader
+        self.unknowns = unknowns
+        self.virtualHost = virtualHost
+    }
 
     package var pools: [Pool] {
         backends.compactMap { if case .pool(let pool) = $0 { return pool } else { return nil } }

@@ -163,7 +163,7 @@ struct NGINXListeners {
         let inserted = layer == .l7 ? insertedHeaders(headers) : (forwardFor: nil, remotePort: nil)
         return .pool(
             Pool(
-                name: host, location: pass.location, members: members, healthCheckPath: nil,
+                name: host, location: pass.location, members: members,
                 forwardedForHeader: inserted.forwardFor, remotePortHeader: inserted.remotePort, balance: balance))
     }
 
@@ -205,8 +205,7 @@ struct NGINXListeners {
                     name: name, file: listen.path, port: port, location: listen.location,
                     sectionLocation: block.location,
                     layer: layer, layerLocation: block.location, terminatesTLS: terminates, certificates: certificates,
-                    backends: backends,
-                    forwardedForHeader: nil, remotePortHeader: nil)
+                    backends: backends)
                 if layer == .l7 {
                     let isDefault =
                         defaults.insert(port).inserted || listen.arguments.contains("default_server")

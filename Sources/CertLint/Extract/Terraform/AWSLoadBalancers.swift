@@ -55,15 +55,13 @@ struct AWSLoadBalancers: TerraformProject.Provider {
 
         // An ALB inserts X-Forwarded-For and passes the RemotePort request header through.
         let insertsHeaders = layer == .l7 && terminates
-        var result = Listener(
+        return Listener(
             name: name, file: resource.path, port: port, location: protocolLocation, sectionLocation: blockLocation,
             layer: layer, layerLocation: protocolLocation, terminatesTLS: terminates,
             certificates: certificates(of: resource, scope, evaluator),
             backends: backends(of: resource, scope, evaluator),
             forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil)
-        result.unknowns = unknowns
-        return result
+            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns)
     }
 
     /// The `load_balancer_type` of the balancer `load_balancer_arn` names, which decides the layer.
@@ -266,6 +264,6 @@ struct AWSLoadBalancers: TerraformProject.Provider {
         }
         return Pool(
             name: base, location: SourceLocation(resource.path, resource.block.range), members: members,
-            healthCheckPath: health, forwardedForHeader: nil, remotePortHeader: nil)
+            healthCheckPath: health)
     }
 }

@@ -66,14 +66,13 @@ struct AviLoadBalancers: TerraformProject.Provider {
         return evaluator.blocks("services", in: body, scope: scope).compactMap { service in
             guard let port = evaluator.value(service.body, "port", service.scope)?.int else { return nil }
             let terminates = evaluator.value(service.body, "enable_ssl", service.scope)?.bool ?? false
-            var listener = Listener(
+            return Listener(
                 name: name, file: resource.path, port: port,
                 location: terminates ? SourceLocation(resource.path, service.body.range) : profileLocation,
                 sectionLocation: blockLocation, layer: layer, layerLocation: profileLocation, terminatesTLS: terminates,
                 certificates: terminates ? certificates : [], backends: backends,
-                forwardedForHeader: layer == .l7 ? profileLocation : nil, remotePortHeader: remotePort)
-            listener.unknowns = unknowns
-            return listener
+                forwardedForHeader: layer == .l7 ? profileLocation : nil, remotePortHeader: remotePort,
+                unknowns: unknowns)
         }
     }
 
@@ -148,7 +147,6 @@ struct AviLoadBalancers: TerraformProject.Provider {
                     verifiesCertificate: usesTLS, caFile: nil))
         }
         return Pool(
-            name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members,
-            healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)
+            name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members)
     }
 }

@@ -166,6 +166,6 @@ struct BigIPLoadBalancers: TerraformProject.Provider {
         let health = evaluator.strings(resource.block.body, "monitors").first
         return Pool(
             name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members,
-            healthCheckPath: health, forwardedForHeader: nil, remotePortHeader: nil)
+            healthCheckPath: health)
     }
 }

@@ -41,13 +41,11 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
         let name = resource.address + (key.map { "[\($0)]" } ?? "")
         let location = clientSSL.map { SourceLocation(resource.path, $0.body.range) } ?? profileLocation
         return ports.map { port in
-            var listener = Listener(
+            return Listener(
                 name: name, file: resource.path, port: port, location: location, sectionLocation: blockLocation,
                 layer: layer, layerLocation: profileLocation, terminatesTLS: clientSSL != nil,
                 certificates: certificates, backends: backends, forwardedForHeader: headers.forwardFor,
-                remotePortHeader: headers.remotePort)
-            listener.unknowns = unknowns
-            return listener
+                remotePortHeader: headers.remotePort, unknowns: unknowns)
         }
     }
 
@@ -132,7 +130,6 @@ struct NSXTLoadBalancers: TerraformProject.Provider {
                     caFile: nil))
         }
         return Pool(
-            name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members,
-            healthCheckPath: nil, forwardedForHeader: nil, remotePortHeader: nil)
+            name: resource.address, location: SourceLocation(resource.path, resource.block.range), members: members)
     }
 }
