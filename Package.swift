@@ -10,6 +10,10 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 let fuzzing = Context.environment["CERTLINT_FUZZING"] == "1"
 let instrumented: [SwiftSetting] = strict + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : [])
 
+/// `CERTLINT_COMMIT` (set by Scripts/package.sh) is the commit `certlint --version` names; only
+/// hexadecimal digits are kept. Only the one C file of `CBuildInfo` is compiled with it.
+let commit = String((Context.environment["CERTLINT_COMMIT"] ?? "").filter(\.isHexDigit).prefix(40))
+
 let package = Package(
     name: "certlint",
     platforms: [.macOS(.v13)],
@@ -31,6 +35,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        .target(name: "CBuildInfo", cSettings: [.define("CERTLINT_COMMIT", to: "\"\(commit)\"")]),
         .executableTarget(name: "embed-rules", path: "Sources/embed-rules", swiftSettings: strict),
         .plugin(
             name: "EmbedRules", capability: .buildTool(),
@@ -63,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "certlint",
             dependencies: [
-                "CertLint", "CertLintStaging",
+                "CertLint", "CertLintStaging", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CBuildInfo
 import CertLint
 import Foundation
 
@@ -8,12 +9,23 @@ struct CertLintCommand: AsyncParsableCommand {
         commandName: "certlint",
         abstract:
             "Checks Workspace ONE Access load balancers, certificates and cert proxy settings in a Git repository against the cert proxy decision matrix.",
-        version: certlintVersion,
+        version: versionText,
         subcommands: [
             Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self, Verify.self,
             Proxy.self,
         ],
         defaultSubcommand: Scan.self)
+
+    /// `certlint --version`: the version, the commit a packaged build was made from, and the
+    /// libgit2 and libyaml it runs with.
+    static var versionText: String {
+        let commit = String(cString: certlint_build_commit())
+        return """
+            certlint \(certlintVersion)
+            commit \(commit.isEmpty ? "not recorded (a development build)" : commit)
+            \(LinkedLibraries.description)
+            """
+    }
 
     /// Exit codes are certlint's contract: 0 clean, 1 findings, 2 the run failed (bad flags included).
     static func main() async {
