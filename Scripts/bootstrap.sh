@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what certlint needs to build and test on Debian/Ubuntu, and nothing that is already
 # there: libgit2 and libyaml (with pkg-config), openssl, strace, haproxy, nginx-light and its
-# stream module from apt, and the Python
+# stream module, and the packaging tools (binutils, dpkg, util-linux, curl) from apt, and the Python
 # packages the schema tests use (jsonschema, rfc3987, xmlschema) from PyPI. Safe to run again.
 set -euo pipefail
 
@@ -20,6 +20,12 @@ command -v strace >/dev/null 2>&1 || need_apt+=(strace)
 [ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 [ -e /usr/lib/nginx/modules/ngx_stream_module.so ] || need_apt+=(libnginx-mod-stream)
+# Packaging (Scripts/package.sh, test-package.sh, test-action.sh): objcopy and readelf, dpkg-deb,
+# unshare, curl.
+command -v objcopy >/dev/null 2>&1 || need_apt+=(binutils)
+command -v dpkg-deb >/dev/null 2>&1 || need_apt+=(dpkg)
+command -v unshare >/dev/null 2>&1 || need_apt+=(util-linux)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""
