@@ -26,6 +26,8 @@ command -v objcopy >/dev/null 2>&1 || need_apt+=(binutils)
 command -v dpkg-deb >/dev/null 2>&1 || need_apt+=(dpkg)
 command -v unshare >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# certlint graph's test renders its DOT output with Graphviz.
+[ -x /usr/bin/dot ] || need_apt+=(graphviz)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]} with apt-get"
   sudo_cmd=""

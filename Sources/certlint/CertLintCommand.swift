@@ -11,8 +11,8 @@ struct CertLintCommand: AsyncParsableCommand {
             "Checks Workspace ONE Access load balancers, certificates and cert proxy settings in a Git repository against the cert proxy decision matrix.",
         version: versionText,
         subcommands: [
-            Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self, Verify.self,
-            Proxy.self,
+            Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self, Graph.self,
+            Verify.self, Proxy.self,
         ],
         defaultSubcommand: Scan.self)
 

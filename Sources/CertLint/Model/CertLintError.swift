@@ -22,9 +22,13 @@ package enum CertLintError: RunFailure, Equatable {
     case output(path: String, problem: String)
     case bareRepository(path: String)
     case corruptObjects([String])
+    case unknownDeployment(String, known: [String])
 
     package var description: String {
         switch self {
+        case .unknownDeployment(let name, let known):
+            let list = known.isEmpty ? "the scan found none" : "it has \(known.joined(separator: ", "))"
+            return "no deployment is named \(name); \(list). Pass one of those to --deployment, or leave it out."
         case .pathNotFound(let path):
             return "\(path): no such file or folder. Pass the path of a repository or of a folder or file inside one."
         case .pathsInDifferentRepositories(let a, let b):
