@@ -15,10 +15,45 @@ struct Rules: ParsableCommand {
     @Option(name: .customLong("rules"), help: "A rule pack folder to add (repeatable).")
     var rulePacks: [String] = []
 
+    @Option(
+        help:
+            "With --format markdown: write one page per rule and an index (README.md) into this folder, as docs/rules/ holds them."
+    )
+    var output: String?
+
+    func validate() throws {
+        if output != nil && format != .markdown {
+            throw ValidationError("--output writes Markdown pages; add --format markdown.")
+        }
+    }
+
     func run() throws {
         var catalog = RuleCatalog.builtIn
         for pack in rulePacks { try catalog.addPack(at: pack) }
-        try StandardOutput.write(CatalogPrinter.render(catalog, format: format.rawValue))
+        guard let output else {
+            try StandardOutput.write(CatalogPrinter.render(catalog, format: format.rawValue))
+            return
+        }
+        try Self.write(RuleDocumentation.pages(catalog), into: output)
+    }
+
+    /// Writes the pages and removes rule pages of rules that no longer exist.
+    static func write(_ pages: [(name: String, text: String)], into folder: String) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let names = Set(pages.map(\.name))
+            for stale in try manager.contentsOfDirectory(atPath: folder)
+            where !names.contains(stale) && stale.range(of: "^[A-Z]+[0-9]+\\.md$", options: .regularExpression) != nil {
+                try manager.removeItem(atPath: (folder as NSString).appendingPathComponent(stale))
+            }
+            for page in pages {
+                try page.text.write(
+                    toFile: (folder as NSString).appendingPathComponent(page.name), atomically: true, encoding: .utf8)
+            }
+        } catch {
+            throw CertLintError.output(path: folder, problem: error.localizedDescription)
+        }
     }
 }
 
