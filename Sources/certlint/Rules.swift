@@ -2,7 +2,7 @@ import ArgumentParser
 import CertLint
 import Foundation
 
-struct Rules: ParsableCommand {
+struct Rules: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the rule catalog.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -21,15 +21,40 @@ struct Rules: ParsableCommand {
     )
     var output: String?
 
+    @Option(
+        help:
+            "Check a rule pack folder: read it strictly and run every example its rules carry (exit 0 all behave, 1 one does not, 2 the pack is invalid)."
+    )
+    var check: String?
+
+    @Option(help: "Reference date for the examples' expiry checks, YYYY-MM-DD (default: today, UTC).")
+    var asOf: String?
+
+    @Flag(help: "Print the attributes a pack rule can test, by kind of fact, as a Markdown table.")
+    var attributes = false
+
     func validate() throws {
         if output != nil && format != .markdown {
             throw ValidationError("--output writes Markdown pages; add --format markdown.")
         }
+        if check != nil && output != nil { throw ValidationError("--check and --output are separate runs.") }
     }
 
-    func run() throws {
+    func run() async throws {
+        if attributes {
+            try StandardOutput.write(FactAttributes.markdownTable)
+            return
+        }
         var catalog = RuleCatalog.builtIn
         for pack in rulePacks { try catalog.addPack(at: pack) }
+        if let check {
+            try catalog.addPack(at: check)
+            let date = try asOf.map { try ScanOptions.date($0) } ?? ScanOptions().asOf
+            let outcomes = try await PolicyExampleRunner.run(catalog, asOf: date)
+            try StandardOutput.write(PolicyExampleRunner.report(outcomes))
+            if outcomes.contains(where: \.failed) { throw ExitCode(1) }
+            return
+        }
         guard let output else {
             try StandardOutput.write(CatalogPrinter.render(catalog, format: format.rawValue))
             return
@@ -63,8 +88,12 @@ struct Explain: ParsableCommand {
     @Argument(help: "A rule ID such as CP001, or its name such as port-5263-missing.")
     var rule: String
 
+    @Option(name: .customLong("rules"), help: "A rule pack folder to add (repeatable), to explain its rules.")
+    var rulePacks: [String] = []
+
     func run() throws {
-        let catalog = RuleCatalog.builtIn
+        var catalog = RuleCatalog.builtIn
+        for pack in rulePacks { try catalog.addPack(at: pack) }
         guard let found = catalog.rules.first(where: { $0.id.rawValue == rule.uppercased() || $0.name == rule }) else {
             throw CertLintError.unknownRule(rule)
         }

@@ -50,7 +50,7 @@ package enum CertLintError: RunFailure, Equatable {
             return "\(path): \(reason). Fix the file or point --config at a readable certlint.yaml."
         case .rulePack(let path, let problem):
             return
-                "rule pack \(path): \(problem). A pack is a folder of YAML files in the form of certlint's own rules/ folder."
+                "rule pack \(path): \(problem). A pack is a folder of YAML files: rules: and matrix rows as in certlint's rules/ folder, checks: as docs/policy-packs.md describes."
         case .invalidEndpoint(let text):
             return
                 "--endpoint \(text): expected HOST:PORT or HOST:PORT@ADDRESS:PORT, e.g. --endpoint access.example.com:443 or --endpoint wsa1.example.dmz:5262@10.0.0.11:5262."

@@ -98,6 +98,7 @@ enum Evaluator {
     static func evaluate(_ context: EvaluationContext, catalog: RuleCatalog) -> Evaluation {
         var evaluation = Evaluation(catalog: catalog)
         for rule in builtInRules { rule.evaluate(context, into: &evaluation) }
+        for rule in catalog.policies { rule.evaluate(context, into: &evaluation) }
         evaluation.apply(context.settings.rules)
         return evaluation
     }

@@ -10,12 +10,16 @@ package struct RuleDescription: Sendable, Hashable, Codable {
     let help: String
     let tags: [String]
     let securitySeverity: String
+    /// Where a pack rule's documentation lives (SARIF `helpUri`).
+    var helpURI: String? = nil
 }
 
 /// The rule catalog and the decision matrix: `rules/` carried in the binary, plus rule packs.
 package struct RuleCatalog: Sendable {
     package private(set) var rules: [RuleDescription]
     private(set) var matrix: DecisionMatrix
+    /// The rules packs declare in YAML (`checks:`), evaluated after the built-in ones.
+    private(set) var policies: [PolicyRule] = []
 
     /// The built-in catalog, from the copy of `rules/` embedded at build time.
     package static let builtIn: RuleCatalog = {
@@ -87,6 +91,15 @@ package struct RuleCatalog: Sendable {
                             )
                         }
                     }
+                case "checks" where !builtIn:
+                    guard let items = pair.value.sequence else {
+                        throw CertLintError.rulePack(
+                            path: name, problem: "line \(pair.value.start.line): checks must be a list")
+                    }
+                    for (position, item) in items.enumerated() {
+                        try addPolicy(
+                            try PolicyPackReader(path: name).rule(item, at: "checks[\(position)]"), file: name)
+                    }
                 case "rows":
                     matrix.rows += try reader.list(pair.value, "rows").map { try reader.row($0) }
                 case "unsupported":
@@ -95,12 +108,24 @@ package struct RuleCatalog: Sendable {
                     throw CertLintError.rulePack(
                         path: name,
                         problem:
-                            "line \(pair.key.start.line): unknown key '\(pair.key.scalar ?? "")'; expected rules, rows or unsupported"
+                            "line \(pair.key.start.line): unknown key '\(pair.key.scalar ?? "")'; expected \(builtIn ? "" : "checks, ")rules, rows or unsupported"
                     )
                 }
             }
         }
         rules.sort { $0.id < $1.id }
+    }
+
+    /// A pack rule, unless its ID is taken (by certlint or an earlier pack).
+    private mutating func addPolicy(_ policy: PolicyRule, file: String) throws {
+        if let taken = rule(policy.id) {
+            let owner = taken.id.rawValue.hasPrefix("CP") ? "certlint's rule" : "the pack rule"
+            throw CertLintError.rulePack(
+                path: "\(file):\(policy.location.line):\(policy.location.column)",
+                problem: "\(policy.id) is already taken by \(owner) \(taken.name); give this rule an ID of its own")
+        }
+        policies.append(policy)
+        rules.append(policy.description)
     }
 }
 

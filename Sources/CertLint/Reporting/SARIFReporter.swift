@@ -37,7 +37,10 @@ enum SARIFReporter {
             ReportingDescriptor(
                 id: rule.id.rawValue, name: rule.name,
                 shortDescription: Text(text: rule.short), fullDescription: Text(text: rule.full),
-                help: Help(text: "\(rule.short) Run `certlint explain \(rule.id)` for details.", markdown: rule.help),
+                helpUri: rule.helpURI,
+                help: Help(
+                    text: "\(rule.short) Run `certlint explain \(rule.id)` for details.",
+                    markdown: rule.help.isEmpty ? rule.full : rule.help),
                 defaultConfiguration: Configuration(level: rule.level.rawValue),
                 properties: RuleProperties(
                     tags: rule.tags, securitySeverity: rule.securitySeverity, precision: "very-high",
@@ -172,6 +175,8 @@ enum SARIFReporter {
         let name: String
         let shortDescription: Text
         let fullDescription: Text
+        /// Absent (not null) when the rule names none.
+        let helpUri: String?
         let help: Help
         let defaultConfiguration: Configuration
         let properties: RuleProperties

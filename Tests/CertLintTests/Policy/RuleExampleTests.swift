@@ -19,7 +19,7 @@ import Testing
         var files: [String: [UInt8]] = [:]
         var expected = item.example.locations.map { "\(item.example.id) \($0)" }
         for (path, text) in texts {
-            let (clean, marks) = Self.unmarked(text)
+            let (clean, marks) = RuleExample.unmarked(text)
             files[path] = Array(clean.utf8)
             expected += marks.map { "\(item.example.id) \(path):\($0.line):\($0.column)" }
         }
@@ -42,27 +42,5 @@ import Testing
             }
             #expect(rule.examples.contains { !$0.triggers }, "\(type(of: rule)): no allowed example")
         }
-    }
-
-    /// The text without its `↓` marks, and the line and column (1-based) each mark stood before.
-    static func unmarked(_ text: String) -> (String, [(line: Int, column: Int)]) {
-        var clean = ""
-        var marks: [(line: Int, column: Int)] = []
-        var line = 1
-        var column = 1
-        for character in text {
-            if character == RuleExample.marker {
-                marks.append((line, column))
-                continue
-            }
-            clean.append(character)
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return (clean, marks)
     }
 }

@@ -66,9 +66,10 @@ final class FixtureRepository {
 
     func scan(
         _ paths: [String] = [""], mode: SourceMode = .workingTree, asOf: Date = Fixtures.asOf,
-        configPath: String? = nil, failOn: FailThreshold? = nil
+        configPath: String? = nil, failOn: FailThreshold? = nil, rulePacks: [String] = []
     ) async throws -> ScanResult {
         var options = ScanOptions()
+        options.rulePacks = rulePacks
         options.paths = paths.map { $0.isEmpty ? root.path : root.appendingPathComponent($0).path }
         options.mode = mode
         options.asOf = asOf

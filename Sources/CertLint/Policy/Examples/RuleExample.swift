@@ -24,6 +24,28 @@ struct RuleExample: Sendable {
 
     static let marker: Character = "↓"
 
+    /// The text without its `↓` marks, and the line and column (1-based) each mark stood before.
+    static func unmarked(_ text: String) -> (String, [(line: Int, column: Int)]) {
+        var clean = ""
+        var marks: [(line: Int, column: Int)] = []
+        var line = 1
+        var column = 1
+        for character in text {
+            if character == marker {
+                marks.append((line, column))
+                continue
+            }
+            clean.append(character)
+            if character == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (clean, marks)
+    }
+
     /// A change that the rule reports: `old` replaced by `new` (which carries the marks) in `path`.
     static func triggering(
         _ id: RuleID, _ what: String, in path: String = ExampleRepository.haproxy, replacing old: String,

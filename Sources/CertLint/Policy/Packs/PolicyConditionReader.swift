@@ -1,0 +1,156 @@
+import Foundation
+import X509
+
+/// Reads a condition: `all: [...]`, `any: [...]`, `not: {...}`, or `ATTRIBUTE: {OPERATOR: VALUE}`
+/// for an attribute of the selected kind (several operators under one attribute must all hold).
+struct PolicyConditionReader {
+    let yaml: StrictYAML<CertLintError>
+    let kind: FactKind
+    let folder: String
+
+    static let maximumDepth = 32
+    static let operators = [
+        "equals", "not-equals", "in", "not-in", "matches", "less-than", "greater-than", "at-least", "at-most", "exists",
+        "contains", "covers", "issued-by",
+    ]
+
+    func condition(_ node: YAMLNode, _ keyPath: String, depth: Int) throws(CertLintError) -> PolicyCondition {
+        guard depth < Self.maximumDepth else {
+            throw yaml.fail(node, keyPath, "nests deeper than \(Self.maximumDepth) conditions")
+        }
+        guard let pairs = node.mapping, !pairs.isEmpty else {
+            throw yaml.fail(node, keyPath, "must be a mapping: all, any, not, or an attribute of \(kind.rawValue)")
+        }
+        var parts: [PolicyCondition] = []
+        for pair in pairs {
+            guard let key = pair.key.scalar else { throw yaml.fail(pair.key, keyPath, "has a key that is not a name") }
+            let path = "\(keyPath).\(key)"
+            switch key {
+            case "all", "any":
+                guard let items = pair.value.sequence, !items.isEmpty else {
+                    throw yaml.fail(pair.value, path, "must be a non-empty list of conditions")
+                }
+                var children: [PolicyCondition] = []
+                for (index, item) in items.enumerated() {
+                    children.append(try condition(item, "\(path)[\(index)]", depth: depth + 1))
+                }
+                parts.append(key == "all" ? .all(children) : .any(children))
+            case "not":
+                parts.append(.not(try condition(pair.value, path, depth: depth + 1)))
+            default:
+                parts += try tests(pair.key, pair.value, path)
+            }
+        }
+        return parts.count == 1 ? parts[0] : .all(parts)
+    }
+
+    private func tests(_ keyNode: YAMLNode, _ node: YAMLNode, _ path: String) throws(CertLintError) -> [PolicyCondition]
+    {
+        let name = keyNode.scalar ?? ""
+        guard let attribute = kind.attribute(named: name) else {
+            throw yaml.fail(
+                keyNode, path,
+                "unknown attribute of \(kind.rawValue); expected all, any, not or one of \(kind.attributes.map(\.name).joined(separator: ", "))"
+            )
+        }
+        guard let pairs = node.mapping, !pairs.isEmpty else {
+            throw yaml.fail(node, path, "must map operators to values, e.g. `\(name): {equals: …}`")
+        }
+        var tests: [PolicyCondition] = []
+        for pair in pairs {
+            let opName = pair.key.scalar ?? ""
+            guard Self.operators.contains(opName) else {
+                throw yaml.fail(
+                    pair.key, "\(path).\(opName)",
+                    "unknown operator; expected one of \(Self.operators.joined(separator: ", "))")
+            }
+            let op = try self.op(opName, pair.value, for: attribute, "\(path).\(opName)")
+            tests.append(.test(PolicyTest(attribute: name, op: op)))
+        }
+        return tests
+    }
+
+    private func op(_ name: String, _ node: YAMLNode, for attribute: FactAttribute, _ path: String)
+        throws(CertLintError)
+        -> PolicyTest.Operator
+    {
+        try applies(name, to: attribute, node, path)
+        switch name {
+        case "equals": return .equals(try scalar(node, path))
+        case "not-equals": return .notEquals(try scalar(node, path))
+        case "in", "not-in":
+            guard let items = node.sequence, !items.isEmpty else {
+                throw yaml.fail(node, path, "must be a non-empty list")
+            }
+            var values: [String] = []
+            for item in items { values.append(try scalar(item, path)) }
+            return name == "in" ? .isIn(values) : .notIn(values)
+        case "matches":
+            let pattern = try yaml.string(node, path)
+            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+                throw yaml.fail(node, path, "is not a regular expression (ICU syntax)")
+            }
+            return .matches(pattern)
+        case "less-than": return .lessThan(try yaml.integer(node, path, in: Int.min...Int.max))
+        case "greater-than": return .greaterThan(try yaml.integer(node, path, in: Int.min...Int.max))
+        case "at-least": return .atLeast(try yaml.integer(node, path, in: Int.min...Int.max))
+        case "at-most": return .atMost(try yaml.integer(node, path, in: Int.min...Int.max))
+        case "exists": return .exists(try yaml.boolean(node, path))
+        case "contains": return .contains(try yaml.string(node, path))
+        case "covers": return .covers(try yaml.string(node, path))
+        default: return try issuedBy(node, path)
+        }
+    }
+
+    /// Which operators each type of attribute takes.
+    private func applies(_ op: String, to attribute: FactAttribute, _ node: YAMLNode, _ path: String)
+        throws(CertLintError)
+    {
+        let allowed: Set<String>
+        switch attribute.type {
+        case .text: allowed = ["equals", "not-equals", "in", "not-in", "matches", "exists"]
+        case .number:
+            allowed = [
+                "equals", "not-equals", "in", "not-in", "less-than", "greater-than", "at-least", "at-most", "exists",
+            ]
+        case .flag: allowed = ["equals", "not-equals", "exists"]
+        case .list: allowed = ["contains", "covers", "exists"]
+        case .certificate: allowed = ["issued-by", "exists"]
+        }
+        guard allowed.contains(op) else {
+            throw yaml.fail(
+                node, path,
+                "\(attribute.name) is \(attribute.type.rawValue); it takes \(allowed.sorted().joined(separator: ", ")), not \(op)"
+            )
+        }
+    }
+
+    private func scalar(_ node: YAMLNode, _ path: String) throws(CertLintError) -> String {
+        guard let text = node.scalar, node.sequence == nil, node.mapping == nil else {
+            throw yaml.fail(node, path, "must be a single value, found \(node.kindDescription)")
+        }
+        return text
+    }
+
+    /// `issued-by: FILE`, a PEM file of anchors beside the pack file.
+    private func issuedBy(_ node: YAMLNode, _ path: String) throws(CertLintError) -> PolicyTest.Operator {
+        let file = try yaml.string(node, path)
+        let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+        guard let data = FileManager.default.contents(atPath: full), data.count <= 1 << 20,
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw yaml.fail(node, path, "cannot read \(full) (a PEM file of up to 1 MiB, beside the pack file)")
+        }
+        var anchors: [Certificate] = []
+        for block in text.components(separatedBy: "-----END CERTIFICATE-----") {
+            guard let start = block.range(of: "-----BEGIN CERTIFICATE-----") else { continue }
+            guard
+                let certificate = try? Certificate(
+                    pemEncoded: String(block[start.lowerBound...]) + "-----END CERTIFICATE-----")
+            else { throw yaml.fail(node, path, "\(full) holds a certificate that cannot be read") }
+            anchors.append(certificate)
+        }
+        guard !anchors.isEmpty else { throw yaml.fail(node, path, "\(full) holds no PEM certificate") }
+        return .issuedBy(anchor: file, certificates: anchors)
+    }
+}

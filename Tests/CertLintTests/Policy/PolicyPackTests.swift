@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+@testable import CertLint
+
+/// Rule packs with checks of their own (`checks:`): read strictly, evaluated over the topology,
+/// reported and suppressed like built-in rules, their examples run by `certlint rules --check`.
+@Suite struct PolicyPackTests {
+    static let examples = Fixtures.packageRoot.appendingPathComponent("Examples")
+    static let packs = ["organisation-ca", "certificate-hygiene"].map {
+        examples.appendingPathComponent("policies/\($0)").path
+    }
+
+    /// A pack folder holding `text` as pack.yaml.
+    static func pack(_ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-pack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try text.write(to: folder.appendingPathComponent("pack.yaml"), atomically: true, encoding: .utf8)
+        return folder.path
+    }
+
+    static let minimalExamples = """
+            examples:
+              - name: one
+                fails: true
+                files: {certlint.yaml: "version: 1"}
+              - name: two
+                fails: false
+                files: {certlint.yaml: "version: 1"}
+        """
+
+    static func rule(id: String = "ORG001", select: String = "kind: listener", require: String) -> String {
+        """
+        checks:
+          - id: \(id)
+            name: a-rule
+            level: warning
+            short: Something the organisation wants.
+            select:
+              \(select)
+            require:
+              \(require)
+        \(minimalExamples)
+        """
+    }
+
+    static func problem(_ text: String) throws -> String {
+        let folder = try pack(text)
+        var catalog = RuleCatalog.builtIn
+        do {
+            try catalog.addPack(at: folder)
+        } catch {
+            return "\(error)".replacingOccurrences(of: folder + "/", with: "")
+        }
+        return "no error"
+    }
+
+    @Test func malformedPacksAreExit2WithFileLineColumnAndWhat() throws {
+        let tail =
+            ". A pack is a folder of YAML files: rules: and matrix rows as in certlint's rules/ folder, checks: as docs/policy-packs.md describes."
+        #expect(
+            try Self.problem(Self.rule(require: "prot: {equals: 443}"))
+                == "rule pack pack.yaml:9:7: checks[0].require.prot: unknown attribute of listener; expected all, any, not or one of name, file, port, role, layer, tls, terminates-tls, inserts-x-forwarded-for, inserts-remote-port, health-check-paths, node-hosts"
+                + tail)
+        #expect(
+            try Self.problem(Self.rule(require: "port: {atleast: 443}"))
+                == "rule pack pack.yaml:9:14: checks[0].require.port.atleast: unknown operator; expected one of equals, not-equals, in, not-in, matches, less-than, greater-than, at-least, at-most, exists, contains, covers, issued-by"
+                + tail)
+        #expect(
+            try Self.problem(Self.rule(require: "port: {matches: '44.'}"))
+                == "rule pack pack.yaml:9:23: checks[0].require.port.matches: port is number; it takes at-least, at-most, equals, exists, greater-than, in, less-than, not-equals, not-in, not matches"
+                + tail)
+        #expect(
+            try Self.problem(Self.rule(select: "kind: vip", require: "port: {equals: 443}"))
+                == "rule pack pack.yaml:7:13: checks[0].select.kind: unknown kind 'vip'; expected one of deployment, listener, pool-member, certificate"
+                + tail)
+        #expect(
+            try Self.problem(Self.rule(id: "CP004", require: "port: {equals: 443}"))
+                == "rule pack pack.yaml:2:9: checks[0].id: 'CP004' is not a pack rule ID: use your pack's own prefix and three digits, such as ORG001 (CP is certlint's)"
+                + tail)
+        let twice =
+            Self.rule(require: "port: {equals: 443}") + "\n"
+            + Self.rule(require: "port: {equals: 80}")
+            .replacingOccurrences(of: "checks:\n", with: "")
+        #expect(
+            try Self.problem(twice)
+                == "rule pack pack.yaml:17:5: ORG001 is already taken by the pack rule a-rule; give this rule an ID of its own"
+                + tail)
+        let withoutPassing = Self.rule(require: "port: {equals: 443}").replacingOccurrences(
+            of: "fails: false", with: "fails: true")
+        #expect(
+            try Self.problem(withoutPassing)
+                == "rule pack pack.yaml:11:7: checks[0].examples: needs a failing (fails: true) and a passing (fails: false) example"
+                + tail)
+    }
+
+    @Test func theAttributeTableOfTheDocumentationIsTheModels() throws {
+        let text = try String(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/policy-packs.md"), encoding: .utf8)
+        let begin = try #require(text.range(of: "<!-- attributes:begin -->\n"))
+        let end = try #require(text.range(of: "<!-- attributes:end -->"))
+        #expect(
+            String(text[begin.upperBound..<end.lowerBound]) == FactAttributes.markdownTable,
+            "docs/policy-packs.md's attribute table is stale: paste `swift run certlint rules --attributes` between its markers"
+        )
+    }
+
+    @Test func theExamplePacksPassTheirOwnExamples() async throws {
+        var catalog = RuleCatalog.builtIn
+        for pack in Self.packs { try catalog.addPack(at: pack) }
+        let outcomes = try await PolicyExampleRunner.run(catalog, asOf: Fixtures.asOf)
+        #expect(outcomes.count == 6)
+        #expect(outcomes.filter(\.failed).map { "\($0.rule.id) \($0.example.name): \($0.problem ?? "")" } == [])
+    }
+
+    @Test func aFailingExampleSaysWhy() async throws {
+        let text = try String(contentsOfFile: Self.packs[1] + "/pack.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "at-least: 60", with: "at-least: 20")
+        var catalog = RuleCatalog.builtIn
+        try catalog.addPack(at: try Self.pack(text))
+        let report = PolicyExampleRunner.report(try await PolicyExampleRunner.run(catalog, asOf: Fixtures.asOf))
+        #expect(
+            report.contains(
+                "HYG001 certificate-expires-within-60-days: example \"expires in 30 days\" (fails, pack.yaml:76:9): FAILED: expected a finding of HYG001, found none (2 facts checked and passed)"
+            ) || report.contains("FAILED: expected a finding of HYG001, found none (2 facts checked and passed)"))
+        #expect(report.hasSuffix("2 rules, 4 examples: 3 ok, 1 failed\n"))
+    }
+
+    @Test func examplesScannedWithThePacksReportAtTheFactsLocations() async throws {
+        var options = ScanOptions()
+        options.paths = [Self.examples.path]
+        options.asOf = Fixtures.asOf
+        options.rulePacks = Self.packs
+        let result = try await Scanner.scan(options)
+        #expect(
+            result.brief.filter { !$0.hasPrefix("CP") } == [
+                "HYG002 Examples/lb/dr/haproxy.cfg:10:23", "HYG002 Examples/lb/prod/haproxy.cfg:14:23",
+                "ORG001 Examples/terraform/modules/access-lb/main.tf:29:3",
+            ])
+        #expect(
+            result.messages(RuleID(rawValue: "ORG001")) == [
+                "deployment access-aws / certificate aws_acm_certificate.access: The cert proxy certificate is not issued by the organisation's CA (provider-issued is true, expected false)"
+            ])
+        let sarif = OutputFormat.sarif.render(result)
+        #expect(sarif.contains("\"id\" : \"ORG001\""))
+        #expect(sarif.contains("\"ruleId\" : \"HYG002\""))
+        let junit = OutputFormat.junit.render(result)
+        #expect(junit.contains("ORG001"))
+    }
+
+    @Test func packFindingsAreSuppressedAndConfiguredLikeBuiltInOnes() async throws {
+        let pack = try Self.pack(Self.rule(require: "inserts-remote-port: {equals: false}"))
+        let repository = try GoodDeployment.repository()
+        let flagged = try await repository.scan(rulePacks: [pack])
+        #expect(flagged.brief == ["ORG001 lb/haproxy.cfg:9:5"])
+        #expect(
+            flagged.messages(RuleID(rawValue: "ORG001")) == [
+                "deployment access / listener 443 (frontend access_https): Something the organisation wants (inserts-remote-port is true, expected false)"
+            ])
+        let haproxy = GoodDeployment.haproxy.replacing(
+            "    bind :443", with: "    # certlint:ignore ORG001 reason=\"accepted for the pilot\"\n    bind :443")
+        try repository.write("lb/haproxy.cfg", haproxy)
+        let suppressed = try await repository.scan(rulePacks: [pack])
+        #expect(
+            suppressed.findings.map { "\($0.ruleID) \($0.suppression?.justification ?? "active")" } == [
+                "ORG001 accepted for the pilot"
+            ])
+        try repository.write("lb/haproxy.cfg", GoodDeployment.haproxy)
+        try repository.write(
+            "certlint.yaml",
+            GoodDeployment.manifest.replacing("settings:\n", with: "settings:\n  rules:\n    ORG001: off\n"))
+        #expect(try await repository.scan(rulePacks: [pack]).findings.isEmpty)
+    }
+
+    @Test func aConditionOnWhatTheRepositoryDoesNotSayReportsNothing() async throws {
+        // The example's public certificate is a file; a deployment without one has no certificate fact,
+        // and a provider-issued certificate has no chain to judge: issued-by is unknown there.
+        let anchor = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-anchor-\(UUID().uuidString).pem")
+        try Fixtures.certificate("ca").write(to: anchor, atomically: true, encoding: .utf8)
+        let fact = PolicyFact(
+            kind: .certificate, subject: "s", location: SourceLocation(path: "a", line: 1),
+            values: ["provider-issued": .flag(true)])
+        let test = PolicyCondition.test(
+            PolicyTest(attribute: "chain", op: .issuedBy(anchor: anchor.path, certificates: [])))
+        #expect(test.evaluate(fact) == .unknown)
+        #expect(
+            PolicyCondition.all([test, .test(PolicyTest(attribute: "provider-issued", op: .equals("false")))]).evaluate(
+                fact) == .fails("provider-issued is true, expected false"))
+        #expect(
+            PolicyCondition.any([test, .test(PolicyTest(attribute: "provider-issued", op: .equals("false")))]).evaluate(
+                fact) == .unknown)
+        #expect(PolicyCondition.not(test).evaluate(fact) == .unknown)
+        #expect(PolicyCondition.test(PolicyTest(attribute: "chain", op: .exists(false))).evaluate(fact) == .holds)
+    }
+}
