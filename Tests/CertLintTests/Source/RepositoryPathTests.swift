@@ -32,3 +32,26 @@ import Testing
         #expect(RepositoryPath.normalise("a//b/./c/../d") == "a/b/d")
     }
 }
+
+@Suite struct RepositoryPathIndexTests {
+    let index = RepositoryPathIndex([
+        "nginx/nginx.conf", "nginx/conf.d/a.conf", "nginx/conf.d/b.conf", "nginx/conf.d/b.conf.bak",
+        "nginx/sites/x/site.conf", "other/conf.d/a.conf", "README.md",
+    ])
+
+    @Test func literalSegmentsWalkTheirFolder() {
+        #expect(index.files(matching: ["nginx", "nginx.conf"]) == ["nginx/nginx.conf"])
+        #expect(index.files(matching: ["nginx", "conf.d"]) == [])
+        #expect(index.files(matching: ["README.md"]) == ["README.md"])
+    }
+
+    @Test func globsMatchWithinOneSegment() {
+        #expect(
+            index.files(matching: ["nginx", "conf.d", "*.conf"]) == ["nginx/conf.d/a.conf", "nginx/conf.d/b.conf"])
+        #expect(index.files(matching: ["*", "conf.d", "a.conf"]) == ["nginx/conf.d/a.conf", "other/conf.d/a.conf"])
+        #expect(index.files(matching: ["nginx", "*", "*", "site.conf"]) == ["nginx/sites/x/site.conf"])
+        #expect(
+            index.files(matching: ["nginx", "conf.d", "[ab].conf"]) == ["nginx/conf.d/a.conf", "nginx/conf.d/b.conf"])
+        #expect(index.files(matching: ["nginx", "*.conf"]) == ["nginx/nginx.conf"])
+    }
+}

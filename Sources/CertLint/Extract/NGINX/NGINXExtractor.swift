@@ -61,7 +61,8 @@ struct NGINXExtractor: Extractor {
 /// nothing a note.
 struct NGINXProject {
     let sources: [NGINXSource]
-    let paths: [String]
+    /// Every path of the repository, for includes to match.
+    let paths: RepositoryPathIndex
     let readFile: (String) -> String?
     /// Files spliced in while expanding the current root.
     var visitedFiles: Set<String> = []
@@ -160,12 +161,8 @@ struct NGINXProject {
             }
         }
         for candidate in candidates {
-            let wanted = candidate.path.split(separator: "/")
-            let found = paths.filter { path in
-                let parts = path.split(separator: "/")
-                return parts.count == wanted.count && zip(parts, wanted).allSatisfy { PathGlob.segmentMatches($1, $0) }
-            }
-            if !found.isEmpty { return (found.sorted(), candidate.folder) }
+            let found = paths.files(matching: candidate.path.split(separator: "/"))
+            if !found.isEmpty { return (found, candidate.folder) }
         }
         return ([], nil)
     }
