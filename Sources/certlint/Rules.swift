@@ -50,7 +50,7 @@ struct Rules: AsyncParsableCommand {
         if let check {
             try catalog.addPack(at: check)
             let date = try asOf.map { try ScanOptions.date($0) } ?? ScanOptions().asOf
-            let outcomes = try await PolicyExampleRunner.run(catalog, asOf: date)
+            let outcomes = await PolicyExampleRunner.run(catalog, asOf: date)
             try StandardOutput.write(PolicyExampleRunner.report(outcomes))
             if outcomes.contains(where: \.failed) { throw ExitCode(1) }
             return

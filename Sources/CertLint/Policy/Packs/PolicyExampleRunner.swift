@@ -12,14 +12,18 @@ package enum PolicyExampleRunner {
         package var failed: Bool { problem != nil }
     }
 
-    package static func run(_ catalog: RuleCatalog, asOf: Date) async throws -> [Outcome] {
+    package static func run(_ catalog: RuleCatalog, asOf: Date) async -> [Outcome] {
         var outcomes: [Outcome] = []
         for policy in catalog.policies {
             for example in policy.packExamples {
-                outcomes.append(
-                    Outcome(
-                        rule: policy.description, example: example,
-                        problem: try await check(example, of: policy, catalog: catalog, asOf: asOf)))
+                let problem: String?
+                do {
+                    problem = try await check(example, of: policy, catalog: catalog, asOf: asOf)
+                } catch {
+                    // The example's own certlint.yaml is wrong, say: the example fails, the run goes on.
+                    problem = "the example repository cannot be scanned: \(error)"
+                }
+                outcomes.append(Outcome(rule: policy.description, example: example, problem: problem))
             }
         }
         return outcomes
