@@ -189,6 +189,18 @@ import Testing
         #expect(try await repository.scan(rulePacks: [pack]).findings.isEmpty)
     }
 
+    @Test func matchesIsAWholeValueMatch() async throws {
+        let pack = try Self.pack(Self.rule(require: "name: {matches: 'frontend access_.*'}"))
+        let result = try await GoodDeployment.repository().scan(rulePacks: [pack])
+        #expect(result.brief == ["ORG001 lb/haproxy.cfg:21:5"])
+        #expect(
+            result.messages(RuleID(rawValue: "ORG001")) == [
+                "deployment access / listener 5262 (frontend cert_proxy): Something the organisation wants (name is 'frontend cert_proxy', expected to match /frontend access_.*/)"
+            ])
+        let partial = try Self.pack(Self.rule(require: "name: {matches: 'access'}"))
+        #expect(try await GoodDeployment.repository().scan(rulePacks: [partial]).brief.count == 2)
+    }
+
     @Test func aConditionOnWhatTheRepositoryDoesNotSayReportsNothing() async throws {
         // The example's public certificate is a file; a deployment without one has no certificate fact,
         // and a provider-issued certificate has no chain to judge: issued-by is unknown there.

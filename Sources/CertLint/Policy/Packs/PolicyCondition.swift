@@ -67,7 +67,8 @@ struct PolicyTest: Sendable {
         case notEquals(String)
         case isIn([String])
         case notIn([String])
-        case matches(String)
+        /// The pattern as written, and compiled once, anchored at both ends.
+        case matches(String, NSRegularExpression)
         case lessThan(Int)
         case greaterThan(Int)
         case atLeast(Int)
@@ -101,7 +102,7 @@ struct PolicyTest: Sendable {
         case .notEquals(let text): return "anything but \(text)"
         case .isIn(let items): return "one of \(items.joined(separator: ", "))"
         case .notIn(let items): return "none of \(items.joined(separator: ", "))"
-        case .matches(let pattern): return "to match /\(pattern)/"
+        case .matches(let pattern, _): return "to match /\(pattern)/"
         case .lessThan(let number): return "less than \(number)"
         case .greaterThan(let number): return "greater than \(number)"
         case .atLeast(let number): return "at least \(number)"
@@ -122,7 +123,7 @@ enum PolicyOperators {
         case .notEquals(let text): return scalar(value) != text
         case .isIn(let items): return scalar(value).map(items.contains)
         case .notIn(let items): return scalar(value).map { !items.contains($0) }
-        case .matches(let pattern): return scalar(value).map { fullMatch(pattern, $0) }
+        case .matches(_, let expression): return scalar(value).map { fullMatch(expression, $0) }
         case .lessThan(let number): return int(value).map { $0 < number }
         case .greaterThan(let number): return int(value).map { $0 > number }
         case .atLeast(let number): return int(value).map { $0 >= number }
@@ -154,9 +155,8 @@ enum PolicyOperators {
         return nil
     }
 
-    /// The whole text matches (`^(?:pattern)$`); patterns are checked when the pack is read.
-    static func fullMatch(_ pattern: String, _ text: String) -> Bool {
-        guard let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else { return false }
+    /// Whether `expression` (compiled as `^(?:pattern)$` when the pack is read) matches the whole text.
+    static func fullMatch(_ expression: NSRegularExpression, _ text: String) -> Bool {
         let range = NSRange(text.startIndex..., in: text)
         return expression.firstMatch(in: text, range: range) != nil
     }

@@ -87,10 +87,10 @@ struct PolicyConditionReader {
             return name == "in" ? .isIn(values) : .notIn(values)
         case "matches":
             let pattern = try yaml.string(node, path)
-            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+            guard let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") else {
                 throw yaml.fail(node, path, "is not a regular expression (ICU syntax)")
             }
-            return .matches(pattern)
+            return .matches(pattern, expression)
         case "less-than": return .lessThan(try yaml.integer(node, path, in: Int.min...Int.max))
         case "greater-than": return .greaterThan(try yaml.integer(node, path, in: Int.min...Int.max))
         case "at-least": return .atLeast(try yaml.integer(node, path, in: Int.min...Int.max))
