@@ -5,11 +5,33 @@ package enum RuleDocumentation {
     /// File name → Markdown.
     package static func pages(_ catalog: RuleCatalog) -> [(name: String, text: String)] {
         let examples = Dictionary(grouping: builtInRules.flatMap(\.examples), by: \.id)
+        let policies = Dictionary(catalog.policies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let index = (name: "README.md", text: self.index(catalog))
         return [index]
             + catalog.rules.map { rule in
-                (name: "\(rule.id.rawValue).md", text: page(rule, examples: examples[rule.id] ?? []))
+                let text = policies[rule.id].map { packPage(rule, $0) } ?? page(rule, examples: examples[rule.id] ?? [])
+                return (name: "\(rule.id.rawValue).md", text: text)
             }
+    }
+
+    /// A pack rule's page: its text, then its example repositories as the pack writes them.
+    private static func packPage(_ rule: RuleDescription, _ policy: PolicyRule) -> String {
+        var lines = [
+            "# \(rule.id.rawValue) \(rule.name)", "",
+            "Level **\(rule.level.rawValue)**; tags: \(rule.tags.joined(separator: ", ")); declared in `\(policy.location.path)`.",
+            "", rule.short, "", rule.full,
+        ]
+        if !rule.help.isEmpty { lines += ["", rule.help.trimmingTrailingNewlines] }
+        lines += ["", "## Examples"]
+        for example in policy.packExamples.sorted(by: { $0.fails && !$1.fails }) {
+            lines += ["", "### \(example.fails ? "Reported" : "Allowed"): \(example.name)", ""]
+            if let asOf = example.asOf { lines += ["Judged as of \(CertificateHealthRule.day(asOf)).", ""] }
+            for (path, text) in example.files.sorted(by: { $0.key < $1.key }) {
+                lines += ["`\(path)`:", "", "```\(fence(path))", unmarked(text).trimmingTrailingNewlines, "```", ""]
+            }
+            while lines.last == "" { lines.removeLast() }
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     private static func index(_ catalog: RuleCatalog) -> String {

@@ -44,4 +44,17 @@ import Testing
         #expect(page.contains("### Allowed: a TCP health check keeps 5262 passthrough"))
         #expect(!page.contains("↓"))
     }
+
+    @Test func aPackRulesPageShowsItsExampleRepositories() throws {
+        var catalog = RuleCatalog.builtIn
+        try catalog.addPack(
+            at: Fixtures.packageRoot.appendingPathComponent("Examples/policies/certificate-hygiene").path)
+        let page = try #require(RuleDocumentation.pages(catalog).first { $0.name == "HYG001.md" }?.text)
+        #expect(
+            page.hasPrefix(
+                "# HYG001 certificate-expires-within-60-days\n\nLevel **warning**; tags: certificate, expiry;"))
+        #expect(page.contains("### Reported: expires in 30 days\n\nJudged as of 2035-12-01.\n\n`access.pem`:"))
+        #expect(page.contains("    service-certificate: node.pem\n"))
+        #expect(!page.contains("↓"))
+    }
 }
