@@ -38,6 +38,7 @@ struct Run: ParsableCommand {
     @Option(help: "Where to generate the repository.") var work: String?
     @Option(help: "The certlint binary (default: the one beside this benchmark).") var certlint: String?
     @Flag(help: "Do not run checkov even when it is installed (it takes minutes per run).") var skipCheckov = false
+    @Flag(help: "Do not count instructions with valgrind even when it is installed.") var skipInstructions = false
 
     func run() throws {
         let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -74,6 +75,7 @@ struct Run: ParsableCommand {
 
         let rows = try measurements(binary, own: own, root: root)
         printTable(rows, files: totalFiles, bytes: totalBytes)
+        reportInstructions(binary, root: root)
         if skipCheckov {
             print("checkov: skipped (--skip-checkov)")
         } else if which("checkov") == nil {
@@ -229,6 +231,47 @@ struct Run: ParsableCommand {
             let found = actual[name]!.sorted()
             return found == (expected[name] ?? []) ? nil : "\(name): expected \(expected[name] ?? []), found \(found)"
         }
+    }
+
+    /// Instructions of one full scan on one thread, counted by callgrind twice: a number that
+    /// does not depend on what else the machine runs (the two counts show how well it repeats).
+    func reportInstructions(_ binary: String, root: URL) {
+        guard !skipInstructions else { return print("instructions: skipped (--skip-instructions)") }
+        guard let valgrind = which("valgrind") else {
+            return print("instructions: valgrind not installed, not counted")
+        }
+        let arguments = [
+            "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, "scan", root.path, "--format", "json",
+            "--fail-on", "never", "--jobs", "1",
+        ]
+        let counts = (0..<2).compactMap { _ in try? collected(valgrind, arguments) }
+        guard counts.count == 2 else {
+            return print(
+                "instructions: callgrind reported no count (valgrind 3.19 gives up on the debug information of Swift 6 builds; pass --certlint with the stripped binary Scripts/package.sh makes)"
+            )
+        }
+        let spread = abs(Double(counts[0] - counts[1])) / Double(max(counts[0], 1)) * 100
+        print(
+            "instructions (callgrind, scan --jobs 1): \(counts[0]) and \(counts[1]) (\(String(format: "%.3f", spread)) % apart)"
+        )
+    }
+
+    /// callgrind's "Collected : N" from its report on standard error.
+    func collected(_ valgrind: String, _ arguments: [String]) throws -> Int? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: valgrind)
+        process.arguments = arguments
+        // Swift seeds its hashing per process; a fixed seed makes the count repeat.
+        process.environment = ProcessInfo.processInfo.environment.merging(["SWIFT_DETERMINISTIC_HASHING": "1"]) { $1 }
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("Collected :") }) else { return nil }
+        return line.split(separator: " ").last.flatMap { Int($0) }
     }
 
     func touchOneFile(_ root: URL) throws {
