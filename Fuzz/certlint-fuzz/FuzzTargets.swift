@@ -110,7 +110,7 @@ import Foundation
         static func nginx(_ files: [(String, [UInt8])]) {
             let texts = Dictionary(files.map { ($0.0, text($0.1)) }, uniquingKeysWith: { a, _ in a })
             var project = NGINXProject(
-                sources: facts(files).nginx, paths: RepositoryPathIndex(files.map(\.0)), readFile: { texts[$0] })
+                sources: facts(files).nginx, listed: files.map(\.0), readFile: { texts[$0] })
             var notes: [ScanNote] = []
             var failures: [ParseFailure] = []
             _ = project.listeners(notes: &notes, failures: &failures)

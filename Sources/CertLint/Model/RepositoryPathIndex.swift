@@ -10,7 +10,10 @@ struct RepositoryPathIndex: Sendable {
     init(_ paths: [String]) {
         for path in paths {
             var node = 0
-            for segment in path.split(separator: "/") {
+            // Split on the byte: a repository path's separator is ASCII, and bytes are cheaper than
+            // characters.
+            for bytes in path.utf8.split(separator: UInt8(ascii: "/")) {
+                let segment = Substring(bytes)
                 if let next = children[node][segment] {
                     node = next
                 } else {

@@ -47,8 +47,7 @@ struct Extraction {
         facts.listeners += TerraformProject(sources: facts.terraform, readFile: readText).listeners()
         notes += facts.notes
         var nginx = NGINXProject(
-            sources: facts.nginx.sorted { $0.path < $1.path },
-            paths: RepositoryPathIndex(facts.nginx.isEmpty ? [] : source.listed), readFile: readText)
+            sources: facts.nginx.sorted { $0.path < $1.path }, listed: source.listed, readFile: readText)
         facts.listeners += nginx.listeners(notes: &notes, failures: &parseErrors)
         // One cause, one finding: a broken file read on its own and again through an include
         // (or included twice) is reported once.

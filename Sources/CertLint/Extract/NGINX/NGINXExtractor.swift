@@ -62,8 +62,16 @@ struct NGINXExtractor: Extractor {
 struct NGINXProject {
     let sources: [NGINXSource]
     /// Every path of the repository, for includes to match.
-    let paths: RepositoryPathIndex
+    let listed: [String]
+    /// `listed` as a folder tree, built when the first include is matched.
+    private var index: RepositoryPathIndex?
     let readFile: (String) -> String?
+
+    init(sources: [NGINXSource], listed: [String], readFile: @escaping (String) -> String?) {
+        self.sources = sources
+        self.listed = listed
+        self.readFile = readFile
+    }
     /// Files spliced in while expanding the current root.
     var visitedFiles: Set<String> = []
     /// Directives spliced in for the current root, against `maximumDirectives`.
@@ -132,6 +140,7 @@ struct NGINXProject {
     private mutating func cachedMatch(_ pattern: String, prefix: String) -> (files: [String], assumed: String?) {
         let key = prefix + "\u{0}" + pattern
         if let known = matches[key] { return known }
+        if index == nil { index = RepositoryPathIndex(listed) }
         let found = match(pattern, prefix: prefix)
         matches[key] = found
         return found
@@ -161,7 +170,7 @@ struct NGINXProject {
             }
         }
         for candidate in candidates {
-            let found = paths.files(matching: candidate.path.split(separator: "/"))
+            let found = index?.files(matching: candidate.path.split(separator: "/")) ?? []
             if !found.isEmpty { return (found, candidate.folder) }
         }
         return ([], nil)
