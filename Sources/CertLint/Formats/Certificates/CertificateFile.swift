@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import X509
+import _CryptoExtras
 
 /// One X.509 certificate read from a file, with the names the matrix cares about.
 package struct CertificateInfo: Sendable, Hashable {
@@ -21,6 +22,13 @@ package struct CertificateInfo: Sendable, Hashable {
     /// The size of an RSA key that could not be loaded, read from its DER.
     var unloadedRSAKeyBits: Int?
 
+    /// The RSA key's size: loaded, or read from the DER when swift-certificates could not load it;
+    /// nil for another kind of key or one certlint could not read.
+    var rsaKeyBits: Int? {
+        if !keyUnknown, let rsa = _RSA.Signing.PublicKey(certificate.publicKey) { return rsa.keySizeInBits }
+        return unloadedRSAKeyBits
+    }
+
     init(certificate: Certificate, der: [UInt8], location: SourceLocation) {
         self.certificate = certificate
         self.sha256 = SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined()
@@ -30,9 +38,12 @@ package struct CertificateInfo: Sendable, Hashable {
             for name in san { if case .dnsName(let dns) = name { names.append(dns) } }
         }
         dnsNames = names
-        commonName = certificate.subject.lazy.flatMap { $0 }
-            .last { $0.type == .RDNAttributeType.commonName }
-            .flatMap { String($0.value) }
+        commonName = Self.commonName(certificate.subject)
+    }
+
+    /// The last common name of a distinguished name (the subject's or the issuer's).
+    static func commonName(_ name: DistinguishedName) -> String? {
+        name.lazy.flatMap { $0 }.last { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) }
     }
 
     /// A certificate read from DER bytes, e.g. one a server presented.

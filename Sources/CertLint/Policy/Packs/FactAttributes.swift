@@ -108,13 +108,10 @@ package enum FactAttributes {
 
     static func listenerFact(_ joined: DeploymentListener, in topology: DeploymentTopology) -> PolicyFact {
         let listener = joined.listener
-        let tls =
-            !listener.terminatesTLS
-            ? (listener.layer == .l7 ? "plain" : "passthrough")
-            : (listener.members.contains(where: \.usesTLS) ? "re-encrypt" : "offload")
         let values: [String: FactValue] = [
             "name": .text(listener.name), "file": .text(listener.file), "port": .number(listener.port),
-            "role": .text(roleName(joined.role)), "layer": .number(listener.layer == .l7 ? 7 : 4), "tls": .text(tls),
+            "role": .text(roleName(joined.role)), "layer": .number(listener.layer == .l7 ? 7 : 4),
+            "tls": .text(listener.tlsHandling.rawValue),
             "terminates-tls": .flag(listener.terminatesTLS),
             "inserts-x-forwarded-for": .flag(listener.insertsForwardedFor != nil),
             "inserts-remote-port": .flag(listener.insertsRemotePort != nil),
@@ -171,7 +168,7 @@ package enum FactAttributes {
         guard let leaf = use.leaf else { return values }
         let certificate = leaf.certificate
         values["subject"] = leaf.commonName.map { .text($0) } ?? .absent
-        values["issuer"] = commonName(certificate.issuer).map { .text($0) } ?? .absent
+        values["issuer"] = CertificateInfo.commonName(certificate.issuer).map { .text($0) } ?? .absent
         values["dns-names"] = .list(leaf.dnsNames)
         values["self-signed"] = .flag(certificate.subject == certificate.issuer)
         values["days-until-expiry"] = .number(
@@ -180,10 +177,7 @@ package enum FactAttributes {
             leaf.unsupportedSignatureOID ?? String(describing: certificate.signatureAlgorithm))
         values["chain"] = .text(use.path)
         let key = certificate.publicKey
-        if !leaf.keyUnknown, let rsa = _RSA.Signing.PublicKey(key) {
-            values["key-type"] = .text("RSA")
-            values["key-bits"] = .number(rsa.keySizeInBits)
-        } else if let bits = leaf.unloadedRSAKeyBits {
+        if let bits = leaf.rsaKeyBits {
             values["key-type"] = .text("RSA")
             values["key-bits"] = .number(bits)
         } else if P256.Signing.PublicKey(key) != nil {
@@ -199,15 +193,6 @@ package enum FactAttributes {
             values["key-type"] = .text("other")
         }
         return values
-    }
-
-    private static func commonName(_ name: DistinguishedName) -> String? {
-        for rdn in name {
-            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-                return String(describing: attribute.value)
-            }
-        }
-        return nil
     }
 }
 

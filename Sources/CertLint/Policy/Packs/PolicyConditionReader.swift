@@ -91,10 +91,10 @@ struct PolicyConditionReader {
                 throw yaml.fail(node, path, "is not a regular expression (ICU syntax)")
             }
             return .matches(pattern, expression)
-        case "less-than": return .lessThan(try yaml.integer(node, path, in: Int.min...Int.max))
-        case "greater-than": return .greaterThan(try yaml.integer(node, path, in: Int.min...Int.max))
-        case "at-least": return .atLeast(try yaml.integer(node, path, in: Int.min...Int.max))
-        case "at-most": return .atMost(try yaml.integer(node, path, in: Int.min...Int.max))
+        case "less-than": return .lessThan(try yaml.integer(node, path))
+        case "greater-than": return .greaterThan(try yaml.integer(node, path))
+        case "at-least": return .atLeast(try yaml.integer(node, path))
+        case "at-most": return .atMost(try yaml.integer(node, path))
         case "exists": return .exists(try yaml.boolean(node, path))
         case "contains": return .contains(try yaml.string(node, path))
         case "covers": return .covers(try yaml.string(node, path))
@@ -141,14 +141,11 @@ struct PolicyConditionReader {
         else {
             throw yaml.fail(node, path, "cannot read \(full) (a PEM file of up to 1 MiB, beside the pack file)")
         }
-        var anchors: [Certificate] = []
-        for block in text.components(separatedBy: "-----END CERTIFICATE-----") {
-            guard let start = block.range(of: "-----BEGIN CERTIFICATE-----") else { continue }
-            guard
-                let certificate = try? Certificate(
-                    pemEncoded: String(block[start.lowerBound...]) + "-----END CERTIFICATE-----")
-            else { throw yaml.fail(node, path, "\(full) holds a certificate that cannot be read") }
-            anchors.append(certificate)
+        let anchors: [Certificate]
+        do {
+            anchors = try CertificateReader.readPEM(path: full, text: text).certificates.map(\.certificate)
+        } catch {
+            throw yaml.fail(node, path, "\(full): line \(error.position.line): \(error.message)")
         }
         guard !anchors.isEmpty else { throw yaml.fail(node, path, "\(full) holds no PEM certificate") }
         return .issuedBy(anchor: file, certificates: anchors)

@@ -1,7 +1,4 @@
-import Crypto
 import Foundation
-import X509
-import _CryptoExtras
 
 /// What a pack rule can select: one kind of fact of each deployment's topology.
 enum FactKind: String, Sendable, CaseIterable {

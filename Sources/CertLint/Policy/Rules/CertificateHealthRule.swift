@@ -70,10 +70,7 @@ struct CertificateHealthRule: Rule {
     static func weaknesses(_ info: CertificateInfo) -> [String] {
         var found: [String] = []
         let certificate = info.certificate
-        let key = certificate.publicKey
-        if !info.keyUnknown, let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
-            found.append("RSA key of \(rsa.keySizeInBits) bits (minimum 2048)")
-        } else if let bits = info.unloadedRSAKeyBits, bits < 2048 {
+        if let bits = info.rsaKeyBits, bits < 2048 {
             found.append("RSA key of \(bits) bits (minimum 2048)")
         }
         let algorithm = certificate.signatureAlgorithm
