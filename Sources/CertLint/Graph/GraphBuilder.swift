@@ -9,6 +9,8 @@ struct GraphBuilder {
     private var edges: [TopologyGraph.Edge] = []
     /// Member node IDs by listener role, for the certificates the nodes present.
     private var membersByRole: [DeploymentListener.Role: [String]] = [:]
+    /// The 443 listeners that terminate TLS: they present the public certificate.
+    private var terminatingServiceListeners: [String] = []
 
     init(prefix: String, topology: DeploymentTopology, matrix: DecisionMatrix) {
         self.prefix = prefix
@@ -56,7 +58,7 @@ struct GraphBuilder {
         var lines = [
             listener.name, "port \(listener.port): \(Self.roleName(joined.role))",
             listener.layer == .l7 ? "Layer 7" : "Layer 4",
-            Self.tls(listener),
+            listener.tlsHandling.phrase,
         ]
         if listener.layer == .l7 {
             let forwardedFor = listener.insertsForwardedFor == nil ? "no X-Forwarded-For" : "X-Forwarded-For"
@@ -67,6 +69,7 @@ struct GraphBuilder {
         let locations = [listener.location, listener.sectionLocation] + (listener.layerLocation.map { [$0] } ?? [])
         nodes.append(TopologyGraph.Node(id: id, kind: .listener, lines: lines, locations: locations))
         edges.append(TopologyGraph.Edge(from: deploymentID, to: id, label: Self.roleName(joined.role)))
+        if joined.role == .service && listener.terminatesTLS { terminatingServiceListeners.append(id) }
         for (index, pool) in listener.pools.enumerated() {
             addPool(pool, id: "\(id)_p\(index)", from: id, role: joined.role)
         }
@@ -78,12 +81,6 @@ struct GraphBuilder {
         case .certProxy: return "cert proxy"
         case .secondary: return "secondary cert proxy port"
         }
-    }
-
-    /// terminate (offload), re-encrypt or passthrough, as the listener and its nodes say.
-    static func tls(_ listener: Listener) -> String {
-        if !listener.terminatesTLS { return listener.layer == .l7 ? "plain HTTP" : "TCP passthrough" }
-        return listener.members.contains(where: \.usesTLS) ? "TLS terminated, re-encrypted" : "TLS terminated (offload)"
     }
 
     private mutating func addPool(_ pool: Pool, id: String, from listenerID: String, role: DeploymentListener.Role) {
@@ -106,12 +103,7 @@ struct GraphBuilder {
     /// (the public certificate under re-encryption), the nodes on 443, on the cert proxy port,
     /// and on 5263 (node to node: drawn from the deployment).
     private mutating func addCertificates(_ deploymentID: String) {
-        let terminating = nodes.filter { node in
-            node.kind == .listener
-                && topology.listeners.contains {
-                    $0.role == .service && $0.listener.terminatesTLS && node.locations.first == $0.listener.location
-                }
-        }.map(\.id)
+        let terminating = terminatingServiceListeners
         let port = topology.deployment.certProxy.effectivePort
         let uses: [(CertificateUse?, [String], String)] = [
             (

@@ -185,6 +185,35 @@ package struct Listener: Sendable, Hashable {
     package var members: [PoolMember] { pools.flatMap(\.members) }
 }
 
+/// What a listener does with TLS, from its bind and its pools' members.
+enum TLSHandling: String, Sendable {
+    /// Layer 4, not terminated: the bytes go through.
+    case passthrough
+    /// Layer 7 without TLS on the bind.
+    case plain
+    /// Terminated, and TLS again to the nodes.
+    case reencrypt = "re-encrypt"
+    /// Terminated, and plain to the nodes.
+    case offload
+
+    /// In the words of a drawing.
+    var phrase: String {
+        switch self {
+        case .passthrough: return "TCP passthrough"
+        case .plain: return "plain HTTP"
+        case .reencrypt: return "TLS terminated, re-encrypted"
+        case .offload: return "TLS terminated (offload)"
+        }
+    }
+}
+
+extension Listener {
+    var tlsHandling: TLSHandling {
+        if !terminatesTLS { return layer == .l7 ? .plain : .passthrough }
+        return members.contains(where: \.usesTLS) ? .reencrypt : .offload
+    }
+}
+
 /// The names a virtual server answers to, among the servers of one context on one port.
 struct VirtualHost: Sendable, Hashable {
     /// The servers that share the port: one configuration context and one port.
