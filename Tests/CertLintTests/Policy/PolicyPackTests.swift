@@ -201,17 +201,38 @@ import Testing
         #expect(try await GoodDeployment.repository().scan(rulePacks: [partial]).brief.count == 2)
     }
 
-    @Test func aConditionOnWhatTheRepositoryDoesNotSayReportsNothing() async throws {
-        // The example's public certificate is a file; a deployment without one has no certificate fact,
-        // and a provider-issued certificate has no chain to judge: issued-by is unknown there.
-        let anchor = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "certlint-anchor-\(UUID().uuidString).pem")
-        try Fixtures.certificate("ca").write(to: anchor, atomically: true, encoding: .utf8)
+    @Test func issuedByJudgesCertificateFilesAndLeavesProviderIssuedOnesAlone() async throws {
+        // An anchor that issued none of Examples/' certificates: the two files fail, the ACM
+        // certificate of access-aws is neither a finding nor a check.
+        let folder = try Self.pack(
+            Self.rule(
+                select: "kind: certificate\n      where:\n        roles: {contains: cert-proxy}",
+                require: "chain: {issued-by: other-ca.pem}"))
+        try Fixtures.certificate("node-self-signed").write(
+            toFile: folder + "/other-ca.pem", atomically: true, encoding: .utf8)
+        var options = ScanOptions()
+        options.paths = [Self.examples.path]
+        options.asOf = Fixtures.asOf
+        options.rulePacks = [folder]
+        let result = try await Scanner.scan(options)
+        #expect(
+            result.brief.filter { $0.hasPrefix("ORG") } == [
+                "ORG001 Examples/lb/dr/haproxy.cfg:10:23", "ORG001 Examples/lb/prod/haproxy.cfg:14:23",
+            ])
+        #expect(
+            result.checks.filter { $0.ruleID.rawValue == "ORG001" }.map(\.subject).sorted() == [
+                "deployment access-dr / certificate Examples/certs/access-dr.pem",
+                "deployment access-prod / certificate Examples/certs/access-san.pem",
+            ])
+    }
+
+    @Test func aTestOnWhatTheRepositoryDoesNotStateIsUnknown() {
+        // A provider-issued certificate (ACM) has no chain in the repository to judge.
         let fact = PolicyFact(
             kind: .certificate, subject: "s", location: SourceLocation(path: "a", line: 1),
             values: ["provider-issued": .flag(true)])
         let test = PolicyCondition.test(
-            PolicyTest(attribute: "chain", op: .issuedBy(anchor: anchor.path, certificates: [])))
+            PolicyTest(attribute: "chain", op: .issuedBy(anchor: "ca.pem", certificates: [])))
         #expect(test.evaluate(fact) == .unknown)
         #expect(
             PolicyCondition.all([test, .test(PolicyTest(attribute: "provider-issued", op: .equals("false")))]).evaluate(
