@@ -57,6 +57,14 @@ python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["version"] == "
 scan INPUT_PATH=Examples INPUT_FORMAT=text INPUT_FAIL_ON=never || fail "fail-on never exited $?: $(cat "$runner/scan.log")"
 grep -q '^The check passed (exit 0, fail-on never)' "$runner/summary" || fail "summary: $(cat "$runner/summary")"
 
+# Repository text is hostile: a deployment name with HTML and a table separator stays text.
+cp -r Examples "$work/hostile"
+sed -i 's/- name: access-dr$/- name: access-dr<img src=x>|y/' "$work/hostile/certlint.yaml"
+: > "$runner/output" && : > "$runner/summary"
+scan INPUT_PATH="$work/hostile" INPUT_FORMAT=text
+grep -q 'deployment access-dr&lt;img src=x&gt;\\|y: row 2' "$runner/summary" || fail "hostile summary: $(cat "$runner/summary")"
+grep -q '<img' "$runner/summary" && fail "the summary carries the repository's HTML"
+
 # A run that fails (a path that does not exist): exit 2 and a summary that says so.
 : > "$runner/output" && : > "$runner/summary"
 status=0
@@ -77,7 +85,7 @@ echo 0 >> "$work/tampered/v$version/certlint-$version-linux-x86_64.tar.gz"
 status=0
 install ACTION_REF="v$version" INPUT_VERSION= CERTLINT_DOWNLOAD_BASE="file://$work/tampered" || status=$?
 [ "$status" = 2 ] && grep -q "does not match its published SHA-256" "$runner/install.log" || fail "tampered: $status $(cat "$runner/install.log")"
-echo "test-action.sh: install (tag, no tag, tampered), scan (findings, fail-on never, failed run), outputs, summary, SARIF"
+echo "test-action.sh: install (tag, no tag, tampered), scan (findings, fail-on never, hostile names, failed run), outputs, summary, SARIF"
 EOF
 # An installed certlint is covered by a file that is not executable, so PATH does not find it.
 touch "$work/not-certlint"
