@@ -3,7 +3,8 @@ import CertLint
 import Foundation
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the rule catalog.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the rule catalog, write a page per rule (--output), or check a rule pack (--check).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, markdown
