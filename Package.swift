@@ -13,6 +13,17 @@ let instrumented: [SwiftSetting] = strict + (fuzzing ? [.unsafeFlags(["-sanitize
 /// `CERTLINT_COMMIT` (set by Scripts/package.sh) is the commit `certlint --version` names; only
 /// hexadecimal digits are kept. Only the one C file of `CBuildInfo` is compiled with it.
 let commit = String((Context.environment["CERTLINT_COMMIT"] ?? "").filter(\.isHexDigit).prefix(40))
+/// `CERTLINT_RULES_URL` (Scripts/package.sh) is where the release's `docs/rules/` pages are
+/// published: the built-in rules' SARIF `helpUri` is it plus `CP001.md`. Only an `https://` URL
+/// ending in `/`, of URL characters, is taken; anything else leaves helpUri out.
+let rulesURL: String = {
+    let text = Context.environment["CERTLINT_RULES_URL"] ?? ""
+    let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:/._~%-")
+    guard text.hasPrefix("https://"), text.hasSuffix("/"), text.count <= 200, text.allSatisfy(allowed.contains) else {
+        return ""
+    }
+    return text
+}()
 
 let package = Package(
     name: "certlint",
@@ -35,7 +46,11 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
-        .target(name: "CBuildInfo", cSettings: [.define("CERTLINT_COMMIT", to: "\"\(commit)\"")]),
+        .target(
+            name: "CBuildInfo",
+            cSettings: [
+                .define("CERTLINT_COMMIT", to: "\"\(commit)\""), .define("CERTLINT_RULES_URL", to: "\"\(rulesURL)\""),
+            ]),
         .executableTarget(name: "embed-rules", path: "Sources/embed-rules", swiftSettings: strict),
         .plugin(
             name: "EmbedRules", capability: .buildTool(),
@@ -43,7 +58,7 @@ let package = Package(
         .target(
             name: "CertLint",
             dependencies: [
-                "CLibGit2", "CLibYAML",
+                "CLibGit2", "CLibYAML", "CBuildInfo",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -27,13 +27,35 @@ commit=$(git rev-parse HEAD 2>/dev/null || echo "")
 arch=$(uname -m)
 [ "$arch" = x86_64 ] || { echo "package.sh: builds for x86_64 only, this is $arch" >&2; exit 1; }
 
+# The built-in rules' SARIF helpUri: CERTLINT_RULES_URL, else the release tag's docs/rules/ on
+# GitHub when origin is a GitHub repository, else none (and said so).
+rules_url=${CERTLINT_RULES_URL:-}
+if [ -z "$rules_url" ]; then
+  origin=$(git remote get-url origin 2>/dev/null || true)
+  case "$origin" in
+    https://github.com/*/* | git@github.com:*/*)
+      slug=${origin#https://github.com/}
+      slug=${slug#git@github.com:}
+      rules_url="https://github.com/${slug%.git}/blob/v$version/docs/rules/"
+      ;;
+  esac
+fi
+if [ -z "$rules_url" ]; then
+  echo "package.sh: no CERTLINT_RULES_URL and origin is not on GitHub: SARIF helpUri of built-in rules is left out"
+elif [[ "$rules_url" =~ ^https://[A-Za-z0-9:/._~%-]+/$ ]] && [ ${#rules_url} -le 200 ]; then
+  echo "package.sh: built-in rules link to ${rules_url}CPnnn.md"
+else
+  echo "package.sh: CERTLINT_RULES_URL must be an https:// URL of at most 200 URL characters ending in /, got $rules_url" >&2
+  exit 2
+fi
+
 flags=(-c release --static-swift-stdlib --product certlint)
 if [ "$build" = 1 ]; then
   # glibc gives mktemp a link-time notice, and the toolchain's static FoundationEssentials
   # (createTemporaryFile) references it, so every static link prints "warning: the use of
   # `mktemp' is dangerous". The call is not certlint's; that one line is dropped, nothing else.
   # (pipefail: a failed build still fails the script.)
-  CERTLINT_COMMIT="$commit" swift build "${flags[@]}" 2>&1 | { grep -v "the use of \`mktemp' is dangerous" || true; }
+  CERTLINT_COMMIT="$commit" CERTLINT_RULES_URL="$rules_url" swift build "${flags[@]}" 2>&1 | { grep -v "the use of \`mktemp' is dangerous" || true; }
 fi
 binary="$(swift build "${flags[@]}" --show-bin-path)/certlint"
 [ -x "$binary" ] || { echo "package.sh: $binary is missing; run without --no-build" >&2; exit 1; }

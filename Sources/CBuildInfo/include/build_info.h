@@ -5,4 +5,8 @@
    build that did not record one. */
 const char *certlint_build_commit(void);
 
+/* Where the release's docs/rules/ pages are published, ending in "/" (Scripts/package.sh sets
+   CERTLINT_RULES_URL), or "" when the build did not record one. */
+const char *certlint_rules_url(void);
+
 #endif

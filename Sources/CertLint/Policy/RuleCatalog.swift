@@ -1,3 +1,4 @@
+import CBuildInfo
 import Foundation
 
 /// One rule as users see it: identity, default level and documentation.
@@ -10,7 +11,8 @@ package struct RuleDescription: Sendable, Hashable, Codable {
     let help: String
     let tags: [String]
     let securitySeverity: String
-    /// Where a pack rule's documentation lives (SARIF `helpUri`).
+    /// Where the rule's documentation lives (SARIF `helpUri`): the pack's `help-uri`, or for a
+    /// built-in rule its page under the release's published `docs/rules/`.
     var helpURI: String? = nil
 }
 
@@ -24,11 +26,23 @@ package struct RuleCatalog: Sendable {
     /// The built-in catalog, from the copy of `rules/` embedded at build time.
     package static let builtIn: RuleCatalog = {
         do {
-            return try RuleCatalog(files: EmbeddedRules.files.map { ($0.name, $0.text) }, origin: "rules/")
+            var catalog = try RuleCatalog(files: EmbeddedRules.files.map { ($0.name, $0.text) }, origin: "rules/")
+            catalog.linkDocumentation(at: String(cString: certlint_rules_url()))
+            return catalog
         } catch {
             fatalError("the embedded rules/ folder is invalid: \(error)")
         }
     }()
+
+    /// Points each built-in rule at its page (`CP001.md`, as `certlint rules --format markdown`
+    /// writes it) under `base`, where a release publishes `docs/rules/`; "" (a development
+    /// build) links nothing.
+    mutating func linkDocumentation(at base: String) {
+        guard !base.isEmpty else { return }
+        for index in rules.indices where rules[index].id.rawValue.hasPrefix("CP") {
+            rules[index].helpURI = base + rules[index].id.rawValue + ".md"
+        }
+    }
 
     func rule(_ id: RuleID) -> RuleDescription? { rules.first { $0.id == id } }
     func index(of id: RuleID) -> Int? { rules.firstIndex { $0.id == id } }

@@ -118,6 +118,25 @@ import Testing
         #expect(SARIFReporter.percentEncoded("café/ü.pem") == "caf%C3%A9/%C3%BC.pem")
     }
 
+    @Test func builtInRulesLinkTheirPagesWhereTheReleasePublishesThem() {
+        // A development build records no URL: no helpUri, and help text says `certlint explain`.
+        #expect(RuleCatalog.builtIn.rules.allSatisfy { $0.helpURI == nil })
+        var catalog = RuleCatalog.builtIn
+        catalog.linkDocumentation(at: "https://github.com/owner/certlint/blob/v0.1.0/docs/rules/")
+        let descriptors = SARIFReporter.rules(catalog)
+        #expect(descriptors.count == catalog.rules.count)
+        #expect(
+            descriptors.first { $0.id == "CP004" }?.helpUri
+                == "https://github.com/owner/certlint/blob/v0.1.0/docs/rules/CP004.md")
+        // Every link names a page `certlint rules --format markdown` writes.
+        let pages = Set(
+            (try? FileManager.default.contentsOfDirectory(
+                atPath: Fixtures.packageRoot.appendingPathComponent("docs/rules").path)) ?? [])
+        let linked = descriptors.compactMap { $0.helpUri }.map { String($0.split(separator: "/").last ?? "") }
+        #expect(linked.count == descriptors.count)
+        #expect(linked.filter { !pages.contains($0) } == [])
+    }
+
     @Test func junitEscapesAndDropsForbiddenCharacters() {
         #expect(JUnitReporter.escape("a<b>&\"c\"\u{01}\n") == "a&lt;b&gt;&amp;&quot;c&quot;&#10;")
     }
