@@ -27,11 +27,15 @@ extension CloudFormationTemplate {
             unknowns.append("Protocol (\(protocolValue.unknownReason ?? "not text"))")
         }
         let insertsHeaders = layer == .l7 && terminates
+        let policy = properties["SslPolicy"]
+        let policyName = policy.map { evaluate($0).string } ?? AWSSecurityPolicy.apiDefault
+        let versions = policyName.flatMap(AWSSecurityPolicy.versions)
         return Listener(
             name: id, file: path, port: port, location: protocolLocation, sectionLocation: blockLocation, layer: layer,
             layerLocation: protocolLocation, terminatesTLS: terminates, certificates: certificates(of: id, properties),
             backends: backends(properties), forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns)
+            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns,
+            tlsVersions: terminates ? versions : nil)
     }
 
     /// The `Type` of the load balancer a listener's `LoadBalancerArn` names (`application` when unset).

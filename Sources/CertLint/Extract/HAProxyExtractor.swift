@@ -109,9 +109,12 @@ private struct Reader {
         var made: Set<Made> = []
         let effective = effectiveDefaults()
         let pools = try readPools(effective: effective)
+        let tls = try HAProxyTLSVersions(
+            global: config.sections.filter { $0.kind == "global" }.flatMap(\.directives))
         for (index, section) in config.sections.enumerated()
         where section.kind == "frontend" || section.kind == "listen" {
-            try frontend(section, defaults: effective[index] ?? Defaults(), pools: pools, into: &facts, made: &made)
+            try frontend(
+                section, defaults: effective[index] ?? Defaults(), pools: pools, tls: tls, into: &facts, made: &made)
         }
         return facts
     }
@@ -160,8 +163,8 @@ private struct Reader {
 
     /// The listeners of one frontend or listen section: one per port of each `bind`.
     func frontend(
-        _ section: HAProxySection, defaults: Defaults, pools: [String: ReadPool], into facts: inout FileFacts,
-        made: inout Set<Made>
+        _ section: HAProxySection, defaults: Defaults, pools: [String: ReadPool], tls: HAProxyTLSVersions,
+        into facts: inout FileFacts, made: inout Set<Made>
     ) throws {
         var sectionDefaults = defaults
         apply(section.directives, to: &sectionDefaults)
@@ -178,6 +181,7 @@ private struct Reader {
             }
             let terminates = bind.has("ssl")
             let certificates = try certificates(of: bind)
+            let versions = terminates ? try tls.versions(of: bind) : nil
             for port in try ports(address, line: bind.line, notes: &facts.notes) {
                 guard
                     made.insert(Made(name: name, port: port, terminates: terminates, certificates: certificates))
@@ -187,7 +191,8 @@ private struct Reader {
                     Listener(
                         name: name, file: file.path, port: port, location: location(bind.line, bind.column),
                         sectionLocation: location(section.line), layer: layer.0, layerLocation: layer.1,
-                        terminatesTLS: terminates, certificates: certificates, backends: backends))
+                        terminatesTLS: terminates, certificates: certificates, backends: backends,
+                        tlsVersions: versions))
             }
         }
     }

@@ -138,6 +138,8 @@ package struct Listener: Sendable, Hashable {
     /// For a name-based virtual server (NGINX `server_name`): which connections it gets when
     /// other servers share its port.
     var virtualHost: VirtualHost?
+    /// The TLS versions a terminating listener accepts, where the configuration states them.
+    var tlsVersions: [TLSVersion]?
 
     /// What every extractor states, and the facts a configuration may leave out: no layer
     /// location, certificate, backend or inserted header, nothing unknown.
@@ -146,7 +148,7 @@ package struct Listener: Sendable, Hashable {
         layer: Layer, layerLocation: SourceLocation? = nil, terminatesTLS: Bool,
         certificates: [CertificateReference] = [], backends: [BackendReference] = [],
         forwardedForHeader: SourceLocation? = nil, remotePortHeader: SourceLocation? = nil, unknowns: [String] = [],
-        virtualHost: VirtualHost? = nil
+        virtualHost: VirtualHost? = nil, tlsVersions: [TLSVersion]? = nil
     ) {
         self.name = name
         self.file = file
@@ -162,6 +164,7 @@ package struct Listener: Sendable, Hashable {
         self.remotePortHeader = remotePortHeader
         self.unknowns = unknowns
         self.virtualHost = virtualHost
+        self.tlsVersions = tlsVersions
     }
 
     package var pools: [Pool] {

@@ -172,3 +172,34 @@ enum NGINXFixture {
             template.notes.map(\.message) == ["is a template ({{ … }} or {% … %}); not read as NGINX configuration"])
     }
 }
+
+/// TLS version settings the real servers refuse are CP900 at the setting.
+@Suite struct TLSVersionSettingTests {
+    @Test func protocolsNGINXOrHAProxyRefuseAreCP900() async throws {
+        let nginx = try await FixtureRepository(files: [
+            "nginx/nginx.conf": """
+            http {
+                server {
+                    listen 443 ssl;
+                    ssl_protocols TLSv1.0 TLSv1.2;
+                }
+            }
+
+            """
+        ]).scan()
+        #expect(nginx.brief == ["CP900 nginx/nginx.conf:4:9"])
+        #expect(
+            nginx.messages(.cp900) == [
+                "NGINX: ssl_protocols: invalid value; expected SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3"
+            ])
+        let frontend = "frontend access\n    mode tcp\n    bind :443 ssl crt /etc/haproxy/a.pem "
+        let unknown = try await FixtureRepository(files: ["haproxy.cfg": frontend + "ssl-min-ver TLSv1.4\n"]).scan()
+        let disabled = try await FixtureRepository(files: ["haproxy.cfg": frontend + "no-tlsv12 no-tlsv13\n"]).scan()
+        #expect(unknown.brief + disabled.brief == ["CP900 haproxy.cfg:3:54", "CP900 haproxy.cfg:3:5"])
+        #expect(
+            unknown.messages(.cp900) + disabled.messages(.cp900) == [
+                "HAProxy: 'TLSv1.4': unknown ssl/tls version (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3)",
+                "HAProxy: all SSL/TLS versions are disabled for this bind",
+            ])
+    }
+}

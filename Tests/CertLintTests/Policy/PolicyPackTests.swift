@@ -7,7 +7,7 @@ import Testing
 /// reported and suppressed like built-in rules, their examples run by `certlint rules --check`.
 @Suite struct PolicyPackTests {
     static let examples = Fixtures.packageRoot.appendingPathComponent("Examples")
-    static let packs = ["organisation-ca", "certificate-hygiene"].map {
+    static let packs = ["organisation-ca", "certificate-hygiene", "load-balancer-baseline"].map {
         examples.appendingPathComponent("policies/\($0)").path
     }
 
@@ -60,7 +60,7 @@ import Testing
             ". A pack is a folder of YAML files: rules: and matrix rows as in certlint's rules/ folder, checks: as docs/policy-packs.md describes."
         #expect(
             try Self.problem(Self.rule(require: "prot: {equals: 443}"))
-                == "rule pack pack.yaml:9:7: checks[0].require.prot: unknown attribute of listener; expected all, any, not or one of name, file, port, role, layer, tls, terminates-tls, inserts-x-forwarded-for, inserts-remote-port, health-check-paths, node-hosts"
+                == "rule pack pack.yaml:9:7: checks[0].require.prot: unknown attribute of listener; expected all, any, not, every, some, none, count or one of name, file, port, role, layer, tls, terminates-tls, inserts-x-forwarded-for, inserts-remote-port, tls-versions, min-tls-version, health-check-paths, node-hosts"
                 + tail)
         #expect(
             try Self.problem(Self.rule(require: "port: {atleast: 443}"))
@@ -72,7 +72,7 @@ import Testing
                 + tail)
         #expect(
             try Self.problem(Self.rule(select: "kind: vip", require: "port: {equals: 443}"))
-                == "rule pack pack.yaml:7:13: checks[0].select.kind: unknown kind 'vip'; expected one of deployment, listener, pool-member, certificate"
+                == "rule pack pack.yaml:7:13: checks[0].select.kind: unknown kind 'vip'; expected one of deployment, listener, pool, pool-member, certificate, cert-proxy"
                 + tail)
         #expect(
             try Self.problem(Self.rule(id: "CP004", require: "port: {equals: 443}"))
@@ -109,7 +109,7 @@ import Testing
         var catalog = RuleCatalog.builtIn
         for pack in Self.packs { try catalog.addPack(at: pack) }
         let outcomes = await PolicyExampleRunner.run(catalog, asOf: Fixtures.asOf)
-        #expect(outcomes.count == 6)
+        #expect(outcomes.count == 12)
         #expect(outcomes.filter(\.failed).map { "\($0.rule.id) \($0.example.name): \($0.problem ?? "")" } == [])
     }
 
@@ -152,7 +152,24 @@ import Testing
         #expect(
             result.brief.filter { !$0.hasPrefix("CP") } == [
                 "HYG002 Examples/lb/dr/haproxy.cfg:10:23", "HYG002 Examples/lb/prod/haproxy.cfg:14:23",
+                "LB001 Examples/terraform/modules/access-lb/main.tf:28:3",
+                "LB003 Examples/terraform/modules/access-lb/main.tf:28:3",
                 "ORG001 Examples/terraform/modules/access-lb/main.tf:29:3",
+                "LB001 Examples/terraform/modules/access-lb/main.tf:53:3",
+            ])
+        // An ALB without ssl_policy gets ELBSecurityPolicy-2016-08 (TLS 1.0 to 1.2), and does not
+        // verify its targets' certificates; the HAProxy of access-prod states TLS 1.2 and later.
+        #expect(
+            result.messages(RuleID(rawValue: "LB001")) == [
+                "deployment access-aws / listener 443 (aws_lb_listener.https): A listener that terminates TLS accepts a version below TLS 1.2 (min-tls-version is '1.0', expected one of 1.2, 1.3)",
+                "deployment access-aws / listener 5262 (aws_lb_listener.cert_proxy): A listener that terminates TLS accepts a version below TLS 1.2 (min-tls-version is '1.0', expected one of 1.2, 1.3)",
+            ])
+        // access-dr's HAProxy writes no TLS version: neither a finding nor a check.
+        #expect(
+            result.checks.filter { $0.ruleID.rawValue == "LB001" }.map(\.subject) == [
+                "deployment access-prod / listener 443 (frontend access_https)",
+                "deployment access-aws / listener 443 (aws_lb_listener.https)",
+                "deployment access-aws / listener 5262 (aws_lb_listener.cert_proxy)",
             ])
         #expect(
             result.messages(RuleID(rawValue: "ORG001")) == [

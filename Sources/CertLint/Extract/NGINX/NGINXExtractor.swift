@@ -120,6 +120,12 @@ struct NGINXProject {
                 source.directives, path: source.path, prefix: String(RepositoryPath.folder(of: source.path)),
                 stack: &stack)
             visited.formUnion(visitedFiles)
+            for directive in Self.all("ssl_protocols", in: expanded) where NGINXTLSVersions.read(directive) == nil {
+                fail(
+                    directive.path,
+                    "ssl_protocols: invalid value; expected SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3",
+                    at: directive)
+            }
             listeners += NGINXListeners(base: String(RepositoryPath.folder(of: source.path))).read(expanded)
         }
         return listeners

@@ -16,11 +16,13 @@ struct NGINXListeners {
     private struct Inherited {
         var certificate: NGINXDirective?
         var headers: [NGINXDirective] = []
+        var protocols: NGINXDirective?
 
         mutating func apply(_ directives: [NGINXDirective]) {
             if let certificate = directives.last(where: { $0.name == "ssl_certificate" }) {
                 self.certificate = certificate
             }
+            if let protocols = directives.last(where: { $0.name == "ssl_protocols" }) { self.protocols = protocols }
             let own = directives.filter { $0.name == "proxy_set_header" }
             if !own.isEmpty { headers = own }
         }
@@ -36,7 +38,7 @@ struct NGINXListeners {
         for (index, stream) in directives.enumerated() where stream.name == "stream" {
             listeners += context(stream.block ?? [], layer: .l4, name: "stream \(stream.path):\(stream.line) \(index)")
         }
-        return listeners
+        return NGINXTLSVersions.decidedByDefaultServers(listeners)
     }
 
     private func context(_ directives: [NGINXDirective], layer: Layer, name: String) -> [Listener] {
@@ -205,7 +207,8 @@ struct NGINXListeners {
                     name: name, file: listen.path, port: port, location: listen.location,
                     sectionLocation: block.location,
                     layer: layer, layerLocation: block.location, terminatesTLS: terminates, certificates: certificates,
-                    backends: backends)
+                    backends: backends,
+                    tlsVersions: terminates ? settings.protocols.flatMap(NGINXTLSVersions.read) : nil)
                 if layer == .l7 {
                     let isDefault =
                         defaults.insert(port).inserted || listen.arguments.contains("default_server")

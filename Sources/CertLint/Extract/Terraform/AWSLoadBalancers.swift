@@ -55,13 +55,17 @@ struct AWSLoadBalancers: TerraformProject.Provider {
 
         // An ALB inserts X-Forwarded-For and passes the RemotePort request header through.
         let insertsHeaders = layer == .l7 && terminates
+        let policy = body.attribute("ssl_policy")
+        let policyName = policy.map { evaluator.evaluate($0.expression, scope).string } ?? AWSSecurityPolicy.apiDefault
+        let versions = policyName.flatMap(AWSSecurityPolicy.versions)
         return Listener(
             name: name, file: resource.path, port: port, location: protocolLocation, sectionLocation: blockLocation,
             layer: layer, layerLocation: protocolLocation, terminatesTLS: terminates,
             certificates: certificates(of: resource, scope, evaluator),
             backends: backends(of: resource, scope, evaluator),
             forwardedForHeader: insertsHeaders ? protocolLocation : nil,
-            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns)
+            remotePortHeader: insertsHeaders ? protocolLocation : nil, unknowns: unknowns,
+            tlsVersions: terminates ? versions : nil)
     }
 
     /// The `load_balancer_type` of the balancer `load_balancer_arn` names, which decides the layer.

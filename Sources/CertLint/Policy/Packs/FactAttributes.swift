@@ -41,8 +41,31 @@ package enum FactAttributes {
             name: "inserts-remote-port", type: .flag,
             meaning: "whether RemotePort reaches the nodes with the client's port"),
         FactAttribute(
+            name: "tls-versions", type: .list,
+            meaning:
+                "the TLS versions it accepts (`1.0` … `1.3`), where the configuration states them: HAProxy `ssl-min-ver`/`ssl-max-ver`/`no-tlsv1x`, NGINX `ssl_protocols` (the port's default server decides), AWS `ssl_policy`/`SslPolicy` (the API's `ELBSecurityPolicy-2016-08` when unset)"
+        ),
+        FactAttribute(name: "min-tls-version", type: .text, meaning: "the lowest of them (`1.2`)"),
+        FactAttribute(
             name: "health-check-paths", type: .list, meaning: "the HTTP health-check paths of its pools, where written"),
         FactAttribute(name: "node-hosts", type: .list, meaning: "the hosts of its pools' members"),
+    ]
+
+    static let pool = [
+        FactAttribute(name: "name", type: .text, meaning: "the pool's name (`backend access_nodes`)"),
+        FactAttribute(name: "file", type: .text, meaning: "the configuration's path"),
+        FactAttribute(name: "member-count", type: .number, meaning: "how many members it has"),
+        FactAttribute(name: "member-hosts", type: .list, meaning: "its members' hosts"),
+        FactAttribute(
+            name: "health-check-path", type: .text, meaning: "the path of its HTTP health check, where written"),
+        FactAttribute(
+            name: "balance", type: .text, meaning: "`round-robin` or `source-hash` (read from HAProxy and NGINX)"),
+        FactAttribute(name: "tls", type: .flag, meaning: "whether the load balancer speaks TLS to every member"),
+        FactAttribute(
+            name: "verifies-certificates", type: .flag, meaning: "whether that TLS verifies every member's certificate"),
+        FactAttribute(name: "listener-port", type: .number, meaning: "the port of the listener that forwards to it"),
+        FactAttribute(
+            name: "role", type: .text, meaning: "that listener's role: `service`, `cert-proxy` or `secondary`"),
     ]
 
     static let poolMember = [
@@ -84,6 +107,20 @@ package enum FactAttributes {
         ),
     ]
 
+    static let certProxy = [
+        FactAttribute(name: "port", type: .number, meaning: "the cert proxy port (5262 unless set)"),
+        FactAttribute(name: "port-declared", type: .flag, meaning: "whether certlint.yaml writes the port"),
+        FactAttribute(name: "secondary-port", type: .number, meaning: "the secondary port (5263), when set"),
+        FactAttribute(name: "certificate", type: .text, meaning: "the cert proxy certificate's file, when declared"),
+        FactAttribute(
+            name: "secondary-certificate", type: .text, meaning: "the secondary port's certificate file, when declared"),
+        FactAttribute(
+            name: "published", type: .flag,
+            meaning: "whether a load-balancer listener forwards the cert proxy port"),
+        FactAttribute(
+            name: "secondary-published", type: .flag, meaning: "whether a load-balancer listener forwards 5263"),
+    ]
+
     static func roleName(_ role: DeploymentListener.Role) -> String {
         switch role {
         case .service: return "service"
@@ -108,7 +145,7 @@ package enum FactAttributes {
 
     static func listenerFact(_ joined: DeploymentListener, in topology: DeploymentTopology) -> PolicyFact {
         let listener = joined.listener
-        let values: [String: FactValue] = [
+        var values: [String: FactValue] = [
             "name": .text(listener.name), "file": .text(listener.file), "port": .number(listener.port),
             "role": .text(roleName(joined.role)), "layer": .number(listener.layer == .l7 ? 7 : 4),
             "tls": .text(listener.tlsHandling.rawValue),
@@ -118,6 +155,10 @@ package enum FactAttributes {
             "health-check-paths": .list(listener.pools.compactMap(\.healthCheckPath)),
             "node-hosts": .list(listener.members.map(\.host)),
         ]
+        if let versions = listener.tlsVersions, let lowest = versions.first {
+            values["tls-versions"] = .list(versions.map(\.name))
+            values["min-tls-version"] = .text(lowest.name)
+        }
         return PolicyFact(
             kind: .listener, subject: "\(topology.subject) / listener \(listener.port) (\(listener.name))",
             location: listener.location, values: values)
@@ -136,6 +177,37 @@ package enum FactAttributes {
         return PolicyFact(
             kind: .poolMember, subject: "\(topology.subject) / pool \(pool.name) / \(member.name)",
             location: member.location, values: values)
+    }
+
+    static func poolFact(_ pool: Pool, joined: DeploymentListener, in topology: DeploymentTopology) -> PolicyFact {
+        var values: [String: FactValue] = [
+            "name": .text(pool.name), "file": .text(pool.location.path), "member-count": .number(pool.members.count),
+            "member-hosts": .list(pool.members.map(\.host)), "balance": .text(pool.balance.rawValue),
+            "listener-port": .number(joined.listener.port), "role": .text(roleName(joined.role)),
+        ]
+        if let path = pool.healthCheckPath { values["health-check-path"] = .text(path) }
+        if !pool.members.isEmpty {
+            values["tls"] = .flag(pool.members.allSatisfy(\.usesTLS))
+            values["verifies-certificates"] = .flag(pool.members.allSatisfy { $0.usesTLS && $0.verifiesCertificate })
+        }
+        return PolicyFact(
+            kind: .pool, subject: "\(topology.subject) / listener \(joined.listener.port) / pool \(pool.name)",
+            location: pool.location, values: values)
+    }
+
+    static func certProxyFact(_ topology: DeploymentTopology) -> PolicyFact {
+        let proxy = topology.deployment.certProxy
+        var values: [String: FactValue] = [
+            "port": .number(proxy.effectivePort), "port-declared": .flag(proxy.port != nil),
+            "published": .flag(!topology.listeners(.certProxy).isEmpty),
+            "secondary-published": .flag(!topology.listeners(.secondary).isEmpty),
+        ]
+        if let port = proxy.secondaryPort { values["secondary-port"] = .number(port.value) }
+        if let file = proxy.certificate { values["certificate"] = .text(file.path) }
+        if let file = proxy.secondaryCertificate { values["secondary-certificate"] = .text(file.path) }
+        return PolicyFact(
+            kind: .certProxy, subject: "\(topology.subject) / cert proxy",
+            location: proxy.location ?? topology.deployment.location, values: values)
     }
 
     /// One fact per certificate and place that names it: a file that is both the public and the
@@ -197,7 +269,8 @@ package enum FactAttributes {
 }
 
 extension FactAttributes {
-    /// The table of docs/policy-packs.md (`certlint rules --attributes`): every kind's attributes.
+    /// The tables of docs/policy-packs.md (`certlint rules --attributes`): every kind's attributes,
+    /// then every kind's relations.
     package static var markdownTable: String {
         var lines = ["| kind | attribute | type | meaning |", "|---|---|---|---|"]
         for kind in FactKind.allCases {
@@ -205,6 +278,12 @@ extension FactAttributes {
                 lines.append(
                     "| `\(kind.rawValue)` | `\(attribute.name)` | \(attribute.type.rawValue) | \(attribute.meaning) |")
             }
+        }
+        lines += ["", "| kind | relation | reaches | meaning |", "|---|---|---|---|"]
+        for relation in FactRelation.all {
+            lines.append(
+                "| `\(relation.from.rawValue)` | `\(relation.name)` | `\(relation.to.rawValue)` | \(relation.meaning) |"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -8,6 +8,14 @@ indirect enum PolicyCondition: Sendable {
     case any([PolicyCondition])
     case not(PolicyCondition)
     case test(PolicyTest)
+    /// `every`, `some` or `none` of the facts a relation reaches meet the condition.
+    case related(FactRelation, Quantifier, PolicyCondition)
+    /// How many facts a relation reaches, compared by a number operator.
+    case count(FactRelation, PolicyTest)
+
+    enum Quantifier: String, Sendable, CaseIterable {
+        case every, some, none
+    }
 
     enum Outcome: Sendable, Equatable {
         case holds
@@ -16,13 +24,22 @@ indirect enum PolicyCondition: Sendable {
         case unknown
     }
 
-    func evaluate(_ fact: PolicyFact) -> Outcome {
+    /// The outcome for `fact`, following relations through the facts of its deployment.
+    func evaluate(_ fact: PolicyFact, in facts: DeploymentFacts = .none) -> Outcome {
         switch self {
         case .test(let test): return test.evaluate(fact)
+        case .related(let relation, let quantifier, let condition):
+            return Self.quantify(quantifier, relation, facts.related(fact, relation), condition, facts)
+        case .count(let relation, let test):
+            let count = facts.related(fact, relation).count
+            let counted = PolicyFact(
+                kind: relation.to, subject: fact.subject, location: fact.location,
+                values: [test.attribute: .number(count)])
+            return test.evaluate(counted)
         case .all(let conditions):
             var unknown = false
             for condition in conditions {
-                switch condition.evaluate(fact) {
+                switch condition.evaluate(fact, in: facts) {
                 case .fails(let why): return .fails(why)
                 case .unknown: unknown = true
                 case .holds: continue
@@ -33,7 +50,7 @@ indirect enum PolicyCondition: Sendable {
             var reasons: [String] = []
             var unknown = false
             for condition in conditions {
-                switch condition.evaluate(fact) {
+                switch condition.evaluate(fact, in: facts) {
                 case .holds: return .holds
                 case .unknown: unknown = true
                 case .fails(let why): reasons.append(why)
@@ -41,7 +58,7 @@ indirect enum PolicyCondition: Sendable {
             }
             return unknown ? .unknown : .fails("none of: \(reasons.joined(separator: "; "))")
         case .not(let condition):
-            switch condition.evaluate(fact) {
+            switch condition.evaluate(fact, in: facts) {
             case .holds: return .fails("not expected: \(condition.summary)")
             case .fails: return .holds
             case .unknown: return .unknown
@@ -49,10 +66,43 @@ indirect enum PolicyCondition: Sendable {
         }
     }
 
+    /// Three-valued quantifiers: an unknown among the related facts makes the outcome unknown
+    /// unless a known one already decides it.
+    private static func quantify(
+        _ quantifier: Quantifier, _ relation: FactRelation, _ related: [PolicyFact], _ condition: PolicyCondition,
+        _ facts: DeploymentFacts
+    ) -> Outcome {
+        var unknown = false
+        var holding: [PolicyFact] = []
+        var failing: [(PolicyFact, String)] = []
+        for fact in related {
+            switch condition.evaluate(fact, in: facts) {
+            case .holds: holding.append(fact)
+            case .fails(let why): failing.append((fact, why))
+            case .unknown: unknown = true
+            }
+        }
+        switch quantifier {
+        case .every:
+            if let (fact, why) = failing.first { return .fails("\(fact.shortSubject): \(why)") }
+        case .some:
+            if !holding.isEmpty { return .holds }
+            if !unknown { return .fails("no \(relation.name) with \(condition.summary)") }
+        case .none:
+            if let fact = holding.first {
+                return .fails("\(fact.shortSubject): not expected: \(condition.summary)")
+            }
+        }
+        return unknown ? .unknown : .holds
+    }
+
     /// The condition in words, for `not`.
     var summary: String {
         switch self {
         case .test(let test): return test.summary
+        case .related(let relation, let quantifier, let condition):
+            return "\(quantifier.rawValue) \(relation.name) (\(condition.summary))"
+        case .count(_, let test): return test.summary
         case .all(let conditions): return conditions.map(\.summary).joined(separator: " and ")
         case .any(let conditions): return conditions.map(\.summary).joined(separator: " or ")
         case .not(let condition): return "not (\(condition.summary))"

@@ -1,8 +1,10 @@
 import Foundation
 import X509
 
-/// Reads a condition: `all: [...]`, `any: [...]`, `not: {...}`, or `ATTRIBUTE: {OPERATOR: VALUE}`
-/// for an attribute of the selected kind (several operators under one attribute must all hold).
+/// Reads a condition: `all: [...]`, `any: [...]`, `not: {...}`, `ATTRIBUTE: {OPERATOR: VALUE}` for an
+/// attribute of the selected kind (several operators under one attribute must all hold), and
+/// `every`/`some`/`none: {RELATION: CONDITION}` or `count: {RELATION: {OPERATOR: NUMBER}}` over
+/// related facts (a condition under a relation is about the related kind).
 struct PolicyConditionReader {
     let yaml: StrictYAML<CertLintError>
     let kind: FactKind
@@ -19,7 +21,7 @@ struct PolicyConditionReader {
             throw yaml.fail(node, keyPath, "nests deeper than \(Self.maximumDepth) conditions")
         }
         guard let pairs = node.mapping, !pairs.isEmpty else {
-            throw yaml.fail(node, keyPath, "must be a mapping: all, any, not, or an attribute of \(kind.rawValue)")
+            throw yaml.fail(node, keyPath, "must be a mapping: \(Self.keywords), or an attribute of \(kind.rawValue)")
         }
         var parts: [PolicyCondition] = []
         for pair in pairs {
@@ -37,11 +39,71 @@ struct PolicyConditionReader {
                 parts.append(key == "all" ? .all(children) : .any(children))
             case "not":
                 parts.append(.not(try condition(pair.value, path, depth: depth + 1)))
+            case "every", "some", "none":
+                parts += try related(PolicyCondition.Quantifier(rawValue: key)!, pair.value, path, depth: depth + 1)
+            case "count":
+                parts += try counts(pair.value, path)
             default:
                 parts += try tests(pair.key, pair.value, path)
             }
         }
         return parts.count == 1 ? parts[0] : .all(parts)
+    }
+
+    static let keywords = "all, any, not, every, some, none, count"
+
+    /// `every: {RELATION: CONDITION, …}`: each relation's condition read for the related kind.
+    private func related(_ quantifier: PolicyCondition.Quantifier, _ node: YAMLNode, _ path: String, depth: Int)
+        throws(CertLintError) -> [PolicyCondition]
+    {
+        var parts: [PolicyCondition] = []
+        for (relation, value, relationPath) in try relations(node, path) {
+            let reader = PolicyConditionReader(yaml: yaml, kind: relation.to, folder: folder)
+            parts.append(.related(relation, quantifier, try reader.condition(value, relationPath, depth: depth)))
+        }
+        return parts
+    }
+
+    /// `count: {RELATION: {OPERATOR: NUMBER}}`.
+    private func counts(_ node: YAMLNode, _ path: String) throws(CertLintError) -> [PolicyCondition] {
+        var parts: [PolicyCondition] = []
+        for (relation, value, relationPath) in try relations(node, path) {
+            let counted = FactAttribute(name: "count of \(relation.name)", type: .number, meaning: "")
+            guard let pairs = value.mapping, !pairs.isEmpty else {
+                throw yaml.fail(value, relationPath, "must map number operators to values, e.g. `at-least: 2`")
+            }
+            for pair in pairs {
+                let opName = pair.key.scalar ?? ""
+                guard Self.operators.contains(opName), opName != "exists" else {
+                    throw yaml.fail(
+                        pair.key, "\(relationPath).\(opName)",
+                        "unknown operator for a count; expected one of equals, not-equals, in, not-in, less-than, greater-than, at-least, at-most"
+                    )
+                }
+                let op = try self.op(opName, pair.value, for: counted, "\(relationPath).\(opName)")
+                parts.append(.count(relation, PolicyTest(attribute: counted.name, op: op)))
+            }
+        }
+        return parts
+    }
+
+    private func relations(_ node: YAMLNode, _ path: String) throws(CertLintError) -> [(
+        FactRelation, YAMLNode, String
+    )] {
+        let names = kind.relations.map(\.name).joined(separator: ", ")
+        guard let pairs = node.mapping, !pairs.isEmpty else {
+            throw yaml.fail(node, path, "must map a relation of \(kind.rawValue) (\(names)) to a condition")
+        }
+        var found: [(FactRelation, YAMLNode, String)] = []
+        for pair in pairs {
+            let name = pair.key.scalar ?? ""
+            guard let relation = kind.relation(named: name) else {
+                throw yaml.fail(
+                    pair.key, "\(path).\(name)", "unknown relation of \(kind.rawValue); expected one of \(names)")
+            }
+            found.append((relation, pair.value, "\(path).\(name)"))
+        }
+        return found
     }
 
     private func tests(_ keyNode: YAMLNode, _ node: YAMLNode, _ path: String) throws(CertLintError) -> [PolicyCondition]
@@ -50,7 +112,7 @@ struct PolicyConditionReader {
         guard let attribute = kind.attribute(named: name) else {
             throw yaml.fail(
                 keyNode, path,
-                "unknown attribute of \(kind.rawValue); expected all, any, not or one of \(kind.attributes.map(\.name).joined(separator: ", "))"
+                "unknown attribute of \(kind.rawValue); expected \(Self.keywords) or one of \(kind.attributes.map(\.name).joined(separator: ", "))"
             )
         }
         guard let pairs = node.mapping, !pairs.isEmpty else {

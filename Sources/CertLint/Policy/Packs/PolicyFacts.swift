@@ -2,9 +2,10 @@ import Foundation
 
 /// What a pack rule can select: one kind of fact of each deployment's topology.
 enum FactKind: String, Sendable, CaseIterable {
-    case deployment, listener
+    case deployment, listener, pool
     case poolMember = "pool-member"
     case certificate
+    case certProxy = "cert-proxy"
 }
 
 /// A value of a fact's attribute; `absent` when the repository does not say (a condition on it is
@@ -35,7 +36,8 @@ struct FactAttribute: Sendable {
     let meaning: String
 }
 
-/// One selected fact: its subject and location (where a finding lands), and its attributes.
+/// One selected fact: its subject and location (where a finding lands), its attributes, and the
+/// facts of the same deployment it is related to.
 struct PolicyFact: Sendable {
     let kind: FactKind
     let subject: String
@@ -43,8 +45,18 @@ struct PolicyFact: Sendable {
     let values: [String: FactValue]
     /// The certificate a `certificate` fact is about (for `issued-by`).
     var certificate: CertificateUse?
+    /// Unique within its deployment's facts.
+    var id = ""
+    /// For each relation (`certificate`, `pool-members` …), the IDs of the related facts.
+    var links: [String: [String]] = [:]
 
     func value(_ attribute: String) -> FactValue { values[attribute] ?? .absent }
+
+    /// The subject without its deployment, for a message about a related fact.
+    var shortSubject: String {
+        guard kind != .deployment, let cut = subject.range(of: " / ") else { return subject }
+        return String(subject[cut.upperBound...])
+    }
 }
 
 extension FactKind {
@@ -53,25 +65,17 @@ extension FactKind {
         switch self {
         case .deployment: return FactAttributes.deployment
         case .listener: return FactAttributes.listener
+        case .pool: return FactAttributes.pool
         case .poolMember: return FactAttributes.poolMember
         case .certificate: return FactAttributes.certificate
+        case .certProxy: return FactAttributes.certProxy
         }
     }
 
     func attribute(named name: String) -> FactAttribute? { attributes.first { $0.name == name } }
 
-    /// The facts of this kind in one deployment's topology.
-    func facts(of topology: DeploymentTopology, asOf: Date) -> [PolicyFact] {
-        switch self {
-        case .deployment: return [FactAttributes.deploymentFact(topology)]
-        case .listener: return topology.listeners.map { FactAttributes.listenerFact($0, in: topology) }
-        case .poolMember:
-            return topology.listeners.flatMap { joined in
-                joined.listener.pools.flatMap { pool in
-                    pool.members.map { FactAttributes.memberFact($0, pool: pool, joined: joined, in: topology) }
-                }
-            }
-        case .certificate: return FactAttributes.certificateFacts(topology, asOf: asOf)
-        }
-    }
+    /// Every relation from a fact of this kind, in the order the documentation lists them.
+    var relations: [FactRelation] { FactRelation.all.filter { $0.from == self } }
+
+    func relation(named name: String) -> FactRelation? { relations.first { $0.name == name } }
 }

@@ -20,9 +20,10 @@ struct PolicyRule: Rule {
 
     func evaluate(_ context: EvaluationContext, into evaluation: inout Evaluation) {
         for topology in context.topology.deployments {
-            for fact in kind.facts(of: topology, asOf: context.asOf) {
-                if let filter, filter.evaluate(fact) != .holds { continue }
-                switch requirement.evaluate(fact) {
+            let facts = DeploymentFacts(topology, asOf: context.asOf)
+            for fact in facts.of(kind) {
+                if let filter, filter.evaluate(fact, in: facts) != .holds { continue }
+                switch requirement.evaluate(fact, in: facts) {
                 case .holds: evaluation.checked(id, fact.subject, at: fact.location)
                 case .fails(let why):
                     evaluation.report(id, fact.subject, at: fact.location, .policy(description, fact, why))
