@@ -3,8 +3,9 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// `certlint-proxy-bench`: the staging proxy's passthrough path against a direct connection
-/// and against socat, on loopback: throughput and the latency it adds.
+/// `certlint-proxy-bench`: the staging proxy's passthrough path against a direct connection,
+/// socat and HAProxy (`mode tcp`, the standard it stands in for), on loopback: throughput and the
+/// latency each adds at several numbers of concurrent streams.
 @main
 struct ProxyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,10 @@ struct ProxyBench: AsyncParsableCommand {
 
     @Option(help: "Megabytes each throughput stream sends.") var megabytes = 256
     @Option(help: "Parallel streams in the throughput run.") var streams = 4
-    @Option(help: "Concurrent connections in the latency run.") var connections = 100
+    @Option(
+        parsing: .upToNextOption,
+        help: "Concurrent connections in the latency runs (one run per number).")
+    var connections: [Int] = [10, 100]
     @Option(help: "Round trips per connection in the latency run.") var roundTrips = 200
     @Option(help: "Repetitions of each measurement; the median is reported.") var repetitions = 3
     @Option(help: "`certlint proxy --threads` (default: its own default, the number of cores).") var proxyThreads: Int?
@@ -42,23 +46,35 @@ struct ProxyBench: AsyncParsableCommand {
         } else {
             say("socat is not installed: only the direct path is compared (apt-get install socat)")
         }
-        defer { for process in socat { process.terminate() } }
+        if let path = Self.which("haproxy") ?? ["/usr/sbin/haproxy"].first(where: FileManager.default.isExecutableFile)
+        {
+            let relay = try HAProxyUnderTest.start(path, sinkPort: sink, echoPort: echo)
+            socat.append(relay.process)
+            paths.append(("haproxy", relay.sinkPort, relay.echoPort))
+        } else {
+            say("haproxy is not installed: no comparison with it (apt-get install haproxy)")
+        }
+        // SIGKILL: the relays inherit this process's blocked signals, and socat then outlives a SIGTERM.
+        defer { for process in socat { kill(process.processIdentifier, SIGKILL) } }
         try await Task.sleep(for: .milliseconds(300))
 
         say(
             "passthrough forwarding on loopback, \(System.coreCount) cores; median of \(repetitions); certlint proxy threads: \(proxyThreads.map(String.init) ?? "default (\(System.coreCount))")"
         )
         say(
-            "throughput: \(streams) streams × \(megabytes) MB; latency: \(connections) connections × \(roundTrips) round trips of 64 bytes"
+            "throughput: \(streams) streams × \(megabytes) MB; latency: \(connections.map(String.init).joined(separator: " and ")) connections × \(roundTrips) round trips of 64 bytes"
         )
         var results: [String: Result] = [:]
         for path in paths {
             let result = try await measure(sinkPort: path.sinkPort, echoPort: path.echoPort, group: group)
             results[path.name] = result
-            say(
+            let latency = connections.map { count in
                 String(
-                    format: "  %-15@ %9.1f MB/s   p50 %7.1f µs   p99 %7.1f µs", path.name as NSString,
-                    result.throughput, result.p50, result.p99))
+                    format: "  %4d streams: p50 %7.1f µs p99 %7.1f µs", count, result.latency[count]?.p50 ?? 0,
+                    result.latency[count]?.p99 ?? 0)
+            }
+            let name = path.name.padding(toLength: 15, withPad: " ", startingAt: 0)
+            say("  \(name)" + String(format: "%9.1f MB/s", result.throughput) + latency.joined())
         }
         compare(results)
         proxy.stop()
@@ -66,44 +82,68 @@ struct ProxyBench: AsyncParsableCommand {
         try await serverGroup.shutdownGracefully()
     }
 
-    typealias Result = (throughput: Double, p50: Double, p99: Double)
+    struct Result {
+        let throughput: Double
+        /// Median p50 and p99 round-trip latency by number of concurrent connections.
+        let latency: [Int: (p50: Double, p99: Double)]
+    }
 
-    /// One path's medians over the repetitions: throughput, and p50 and p99 round-trip latency.
+    /// One path's medians over the repetitions: throughput, and p50 and p99 round-trip latency at
+    /// each number of concurrent connections.
     func measure(sinkPort: Int, echoPort: Int, group: MultiThreadedEventLoopGroup) async throws -> Result {
         var throughputs: [Double] = []
-        var p50s: [Double] = []
-        var p99s: [Double] = []
+        var p50s: [Int: [Double]] = [:]
+        var p99s: [Int: [Double]] = [:]
         for _ in 0..<repetitions {
             throughputs.append(
                 try await Load.throughput(port: sinkPort, streams: streams, bytes: megabytes << 20, group: group))
-            let latencies = try await Load.latencies(
-                port: echoPort, connections: connections, roundTrips: roundTrips, group: group
-            ).sorted()
-            p50s.append(latencies[latencies.count / 2])
-            p99s.append(latencies[latencies.count * 99 / 100])
+            for count in connections {
+                let latencies = try await Load.latencies(
+                    port: echoPort, connections: count, roundTrips: roundTrips, group: group
+                ).sorted()
+                p50s[count, default: []].append(latencies[latencies.count / 2])
+                p99s[count, default: []].append(latencies[latencies.count * 99 / 100])
+            }
         }
-        return (Self.median(throughputs), Self.median(p50s), Self.median(p99s))
+        var latency: [Int: (p50: Double, p99: Double)] = [:]
+        for count in connections { latency[count] = (Self.median(p50s[count]!), Self.median(p99s[count]!)) }
+        return Result(throughput: Self.median(throughputs), latency: latency)
     }
 
-    /// The proxy against the direct path and socat, and against the targets.
+    /// The proxy against the direct path, socat and HAProxy, and against the targets.
     func compare(_ results: [String: Result]) {
-        guard let direct = results["direct"], let ours = results["certlint proxy"] else { return }
+        guard let direct = results["direct"], let ours = results["certlint proxy"], let most = connections.max()
+        else { return }
+        func added(_ result: Result, _ count: Int) -> (p50: Double, p99: Double) {
+            (
+                (result.latency[count]?.p50 ?? 0) - (direct.latency[count]?.p50 ?? 0),
+                (result.latency[count]?.p99 ?? 0) - (direct.latency[count]?.p99 ?? 0)
+            )
+        }
+        for count in connections {
+            say(
+                String(
+                    format: "certlint proxy vs direct at %d streams: +%.1f µs p50, +%.1f µs p99 added latency", count,
+                    added(ours, count).p50, added(ours, count).p99))
+        }
         say(
-            String(
-                format:
-                    "certlint proxy vs direct: %.0f%% of the throughput, +%.1f µs p50, +%.1f µs p99 added latency",
-                100 * ours.throughput / direct.throughput, ours.p50 - direct.p50, ours.p99 - direct.p99))
+            String(format: "certlint proxy: %.0f%% of the direct throughput", 100 * ours.throughput / direct.throughput)
+        )
         if let socat = results["socat"] {
             say(
                 String(
-                    format:
-                        "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%); p99 %.1f µs vs %.1f µs",
-                    100 * ours.throughput / socat.throughput, ours.p99, socat.p99))
+                    format: "certlint proxy vs socat: %.0f%% of socat's throughput (target ≥ 80%%)",
+                    100 * ours.throughput / socat.throughput))
         }
-        say(
-            String(
-                format: "p99 added latency at %d concurrent streams: %.1f µs (target < 1000 µs)", connections,
-                ours.p99 - direct.p99))
+        if let haproxy = results["haproxy"] {
+            let ratio = added(ours, most).p99 / max(added(haproxy, most).p99, 0.1)
+            say(
+                String(
+                    format:
+                        "certlint proxy vs haproxy: %.0f%% of HAProxy's throughput (target ≥ 90%%); added p99 at %d streams %.1f µs vs %.1f µs, %.2f× (target ≤ 1.5×)",
+                    100 * ours.throughput / haproxy.throughput, most, added(ours, most).p99,
+                    added(haproxy, most).p99, ratio))
+        }
     }
 
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
