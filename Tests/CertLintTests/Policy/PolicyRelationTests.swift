@@ -45,6 +45,35 @@ import Testing
             ])
     }
 
+    @Test func aBackendTwoListenersShareCountsOnceForTheDeployment() async throws {
+        let haproxy =
+            GoodDeployment.haproxy + """
+
+                frontend access_https_second_address
+                    bind 10.0.0.2:443 ssl crt /etc/haproxy/certs/access.pem
+                    default_backend access_nodes
+
+                """
+        let result = try await Self.scan(
+            select: "kind: deployment", require: "count: {listeners: {at-most: 2}}", haproxy: haproxy)
+        #expect(
+            Self.org(result) == [
+                "certlint.yaml:6:11 deployment access: Something the organisation wants (count of listeners is 3, expected at most 2)"
+            ])
+        let pools = try await Self.scan(
+            select: "kind: deployment", require: "count: {pools: {at-most: 1}}", haproxy: haproxy)
+        #expect(
+            Self.org(pools) == [
+                "certlint.yaml:6:11 deployment access: Something the organisation wants (count of pools is 2, expected at most 1)"
+            ])
+        let members = try await Self.scan(
+            select: "kind: deployment", require: "count: {pool-members: {at-most: 3}}", haproxy: haproxy)
+        #expect(
+            Self.org(members) == [
+                "certlint.yaml:6:11 deployment access: Something the organisation wants (count of pool-members is 4, expected at most 3)"
+            ])
+    }
+
     @Test func anUnknownAmongRelatedFactsIsNoVerdict() async throws {
         // The cert proxy backend has no HTTP health check: its members' pools say nothing.
         let result = try await Self.scan(

@@ -10,8 +10,11 @@ struct FactRelation: Sendable, Equatable {
 
     static let all: [FactRelation] = [
         FactRelation(from: .deployment, name: "listeners", to: .listener, meaning: "every listener of the deployment"),
-        FactRelation(from: .deployment, name: "pools", to: .pool, meaning: "the pools its listeners forward to"),
-        FactRelation(from: .deployment, name: "pool-members", to: .poolMember, meaning: "the members of those pools"),
+        FactRelation(
+            from: .deployment, name: "pools", to: .pool,
+            meaning: "the pools its listeners forward to, each once (a `pool` fact is per listener)"),
+        FactRelation(
+            from: .deployment, name: "pool-members", to: .poolMember, meaning: "the members of those pools, each once"),
         FactRelation(from: .deployment, name: "certificates", to: .certificate, meaning: "the certificates it uses"),
         FactRelation(from: .deployment, name: "cert-proxy", to: .certProxy, meaning: "its cert proxy"),
         FactRelation(from: .listener, name: "deployment", to: .deployment, meaning: "the deployment it serves"),
@@ -71,10 +74,7 @@ struct DeploymentFacts: Sendable {
         for (position, joined) in topology.listeners.enumerated() {
             var listener = FactAttributes.listenerFact(joined, in: topology)
             listener.id = "listener#\(position)"
-            let servedAs = ["service": "public", "cert-proxy": "cert-proxy", "secondary": "secondary"]
-            listener.links["certificate"] = certificateByRole[servedAs[FactAttributes.roleName(joined.role)]!].map {
-                [$0]
-            }
+            listener.links["certificate"] = certificateByRole[Self.servedCertificate(joined.role)].map { [$0] }
             for (poolPosition, pool) in joined.listener.pools.enumerated() {
                 var poolFact = FactAttributes.poolFact(pool, joined: joined, in: topology)
                 poolFact.id = "\(listener.id).pool#\(poolPosition)"
@@ -101,8 +101,9 @@ struct DeploymentFacts: Sendable {
                 $0.links["certificate"] == [certificates[position].id]
             }.map(\.id)
         }
+        // A backend two listeners share is one pool of the deployment, with its members once.
         deployment.links = [
-            "listeners": listeners.map(\.id), "pools": pools.map(\.id), "pool-members": members.map(\.id),
+            "listeners": listeners.map(\.id), "pools": Self.once(pools), "pool-members": Self.once(members),
             "certificates": certificates.map(\.id), "cert-proxy": [proxy.id],
         ]
         for fact in [deployment] + listeners + pools + members + certificates + [proxy] {
@@ -111,6 +112,21 @@ struct DeploymentFacts: Sendable {
             index[fact.id] = facts.count
             facts.append(linked)
         }
+    }
+
+    /// The certificate role (`roles` of a certificate fact) a client gets on a listener of this role.
+    private static func servedCertificate(_ role: DeploymentListener.Role) -> String {
+        switch role {
+        case .service: return "public"
+        case .certProxy: return "cert-proxy"
+        case .secondary: return "secondary"
+        }
+    }
+
+    /// The IDs of the facts, one per source location.
+    private static func once(_ facts: [PolicyFact]) -> [String] {
+        var seen: Set<SourceLocation> = []
+        return facts.filter { seen.insert($0.location).inserted }.map(\.id)
     }
 
     func of(_ kind: FactKind) -> [PolicyFact] { facts.filter { $0.kind == kind } }
