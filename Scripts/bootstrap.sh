@@ -26,6 +26,8 @@ command -v objcopy >/dev/null 2>&1 || need_apt+=(binutils)
 command -v dpkg-deb >/dev/null 2>&1 || need_apt+=(dpkg)
 command -v unshare >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The staging example's --netns run (network namespaces, veth, a bridge).
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
 # certlint graph's test renders its DOT output with Graphviz.
 [ -x /usr/bin/dot ] || need_apt+=(graphviz)
 if [ ${#need_apt[@]} -gt 0 ]; then
