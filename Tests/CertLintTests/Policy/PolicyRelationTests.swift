@@ -149,6 +149,7 @@ import Testing
         let problems = try [
             "every: {certs: {key-bits: {at-least: 1}}}", "every: {certificate: {port: {equals: 1}}}",
             "count: {pools: {exists: true}}",
+            "every: {pools: {every: {listener: {every: {pool-members: {every: {pool: {name: {equals: a}}}}}}}}}",
         ].map {
             try PolicyPackTests.problem(PolicyPackTests.rule(require: $0)).replacingOccurrences(of: tail, with: "")
         }
@@ -157,6 +158,7 @@ import Testing
                 "rule pack pack.yaml:9:15: checks[0].require.every.certs: unknown relation of listener; expected one of deployment, pools, pool-members, certificate",
                 "rule pack pack.yaml:9:29: checks[0].require.every.certificate.port: unknown attribute of certificate; expected all, any, not, every, some, none, count or one of roles, path, subject, issuer, dns-names, self-signed, days-until-expiry, key-type, key-bits, signature-algorithm, provider-issued, chain",
                 "rule pack pack.yaml:9:23: checks[0].require.count.pools.exists: unknown operator for a count; expected one of equals, not-equals, in, not-in, less-than, greater-than, at-least, at-most",
+                "rule pack pack.yaml:9:72: checks[0].require.every.pools.every.listener.every.pool-members.every: follows more than 3 relations in a row",
             ])
     }
 }

@@ -9,8 +9,13 @@ struct PolicyConditionReader {
     let yaml: StrictYAML<CertLintError>
     let kind: FactKind
     let folder: String
+    /// How many relations the condition being read is under.
+    var relationDepth = 0
 
     static let maximumDepth = 32
+    /// Each relation multiplies the facts a condition visits by the related ones: a rule follows at
+    /// most this many in a row, so that its cost stays near the size of the repository.
+    static let maximumRelationDepth = 3
     static let operators = [
         "equals", "not-equals", "in", "not-in", "matches", "less-than", "greater-than", "at-least", "at-most", "exists",
         "contains", "covers", "issued-by",
@@ -56,9 +61,13 @@ struct PolicyConditionReader {
     private func related(_ quantifier: PolicyCondition.Quantifier, _ node: YAMLNode, _ path: String, depth: Int)
         throws(CertLintError) -> [PolicyCondition]
     {
+        guard relationDepth < Self.maximumRelationDepth else {
+            throw yaml.fail(node, path, "follows more than \(Self.maximumRelationDepth) relations in a row")
+        }
         var parts: [PolicyCondition] = []
         for (relation, value, relationPath) in try relations(node, path) {
-            let reader = PolicyConditionReader(yaml: yaml, kind: relation.to, folder: folder)
+            let reader = PolicyConditionReader(
+                yaml: yaml, kind: relation.to, folder: folder, relationDepth: relationDepth + 1)
             parts.append(.related(relation, quantifier, try reader.condition(value, relationPath, depth: depth)))
         }
         return parts
