@@ -45,7 +45,7 @@ grep -q '^::error file=Examples/certlint.yaml,line=21,col=11,endLine=21,title=CP
   || fail "no CP001 annotation: $(head -3 "$runner/scan.log")"
 grep -qx "exit-code=1" "$runner/output" || fail "outputs: $(cat "$runner/output")"
 grep -qx "findings=5" "$runner/output" || fail "outputs: $(cat "$runner/output")"
-grep -q '^The check failed (exit 1, fail-on error): 5 errors, 0 warnings, 0 notes, 0 suppressed; 3 deployments in 20 files.$' \
+grep -q '^The check failed (exit 1, fail-on error): 5 errors, 0 warnings, 0 notes, 0 suppressed; 3 deployments in 21 files.$' \
   "$runner/summary" || fail "summary: $(cat "$runner/summary")"
 grep -q '^| error | CP001 port-5263-missing | `Examples/certlint.yaml:21` | deployment access-dr: row 2 of the decision matrix' \
   "$runner/summary" || fail "summary table: $(cat "$runner/summary")"
