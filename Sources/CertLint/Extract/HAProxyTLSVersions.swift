@@ -1,5 +1,5 @@
 /// The TLS versions of an HAProxy `bind … ssl`, decided as HAProxy 2.6 decides them (checked
-/// against Debian's haproxy with `openssl s_client`, see HAProxyTLSVersionOracleTests):
+/// against Debian's haproxy with `openssl s_client`, see TLSVersionOracleTests):
 /// - `ssl-min-ver` and `ssl-max-ver` of the bind replace those of the global
 ///   `ssl-default-bind-options` one by one; `force-tlsvXX` sets both;
 /// - once a bound is written anywhere, every `no-tlsvXX` is ignored (HAProxy warns so);

@@ -1,5 +1,5 @@
 /// The TLS versions of NGINX listeners, as nginx 1.22 decides them (checked against Debian's
-/// nginx with `openssl s_client`, see NGINXTLSVersionOracleTests):
+/// nginx with `openssl s_client`, see TLSVersionOracleTests):
 /// - `ssl_protocols` of the server, else of its `http` or `stream` context, lists them; gaps are
 ///   kept (`TLSv1.1 TLSv1.3` accepts no 1.2); `SSLv2` and `SSLv3` are not TLS and Debian's
 ///   OpenSSL 3 offers neither;
