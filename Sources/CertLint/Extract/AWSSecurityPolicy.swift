@@ -18,7 +18,7 @@ enum AWSSecurityPolicy {
         ]
         for family in families where name.hasPrefix(family.prefix) {
             let minor = name.dropFirst(family.prefix.count).prefix { $0 != "-" }
-            guard let number = Int(minor), let low = TLSVersion(rawValue: 10 + number), low <= family.high else {
+            guard let low = TLSVersion.allCases.first(where: { $0.name == "1.\(minor)" }), low <= family.high else {
                 return nil
             }
             return TLSVersion.range(low, family.high)

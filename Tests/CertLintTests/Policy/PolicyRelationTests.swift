@@ -135,11 +135,12 @@ import Testing
             "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06",
             "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04", "ELBSecurityPolicy-TLS-1-1-2017-01",
             "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-4-2030-01",
-            "MyCustomPolicy",
+            "MyCustomPolicy", "ELBSecurityPolicy-TLS13-1-9223372036854775807", "ELBSecurityPolicy-TLS-1-", "",
         ]
         #expect(
             names.map { AWSSecurityPolicy.versions($0).map { $0.map(\.name).joined(separator: " ") } ?? "unknown" } == [
-                "1.2 1.3", "1.3", "1.0 1.1 1.2 1.3", "1.1 1.2", "1.2", "1.0 1.1 1.2", "unknown", "unknown",
+                "1.2 1.3", "1.3", "1.0 1.1 1.2 1.3", "1.1 1.2", "1.2", "1.0 1.1 1.2", "unknown", "unknown", "unknown",
+                "unknown", "unknown",
             ])
     }
 
