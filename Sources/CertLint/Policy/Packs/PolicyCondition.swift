@@ -31,11 +31,7 @@ indirect enum PolicyCondition: Sendable {
         case .related(let relation, let quantifier, let condition):
             return Self.quantify(quantifier, relation, facts.related(fact, relation), condition, facts)
         case .count(let relation, let test):
-            let count = facts.related(fact, relation).count
-            let counted = PolicyFact(
-                kind: relation.to, subject: fact.subject, location: fact.location,
-                values: [test.attribute: .number(count)])
-            return test.evaluate(counted)
+            return test.evaluate(.number(facts.related(fact, relation).count), of: fact)
         case .all(let conditions):
             var unknown = false
             for condition in conditions {
@@ -133,8 +129,10 @@ struct PolicyTest: Sendable {
     let attribute: String
     let op: Operator
 
-    func evaluate(_ fact: PolicyFact) -> PolicyCondition.Outcome {
-        let value = fact.value(attribute)
+    func evaluate(_ fact: PolicyFact) -> PolicyCondition.Outcome { evaluate(fact.value(attribute), of: fact) }
+
+    /// The outcome for `value`, the attribute's value (or a count) on `fact`.
+    func evaluate(_ value: FactValue, of fact: PolicyFact) -> PolicyCondition.Outcome {
         if case .exists(let wanted) = op {
             let present = value != .absent
             return present == wanted ? .holds : .fails("\(attribute) is \(present ? value.description : "not known")")
