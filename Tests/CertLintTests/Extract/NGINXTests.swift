@@ -175,6 +175,17 @@ enum NGINXFixture {
 
 /// TLS version settings the real servers refuse are CP900 at the setting.
 @Suite struct TLSVersionSettingTests {
+    @Test func aRefusedSettingInAFileTwoConfigurationsIncludeIsOneCP900() async throws {
+        let main = "http {\n    include shared/tls.conf;\n    server { listen 443 ssl; }\n}\n"
+        let result = try await FixtureRepository(files: [
+            "nginx/a/nginx.conf": main.replacingOccurrences(of: "shared/", with: "../shared/"),
+            "nginx/b/nginx.conf": main.replacingOccurrences(of: "shared/", with: "../shared/"),
+            "nginx/shared/tls.conf": "ssl_protocols TLSv9;\n",
+        ]).scan()
+        #expect(result.notes.isEmpty, "both includes resolve: \(result.notes)")
+        #expect(result.brief.filter { $0.hasPrefix("CP900") } == ["CP900 nginx/shared/tls.conf:1:1"])
+    }
+
     @Test func protocolsNGINXOrHAProxyRefuseAreCP900() async throws {
         let nginx = try await FixtureRepository(files: [
             "nginx/nginx.conf": """
@@ -195,11 +206,16 @@ enum NGINXFixture {
         let frontend = "frontend access\n    mode tcp\n    bind :443 ssl crt /etc/haproxy/a.pem "
         let unknown = try await FixtureRepository(files: ["haproxy.cfg": frontend + "ssl-min-ver TLSv1.4\n"]).scan()
         let disabled = try await FixtureRepository(files: ["haproxy.cfg": frontend + "no-tlsv12 no-tlsv13\n"]).scan()
-        #expect(unknown.brief + disabled.brief == ["CP900 haproxy.cfg:3:54", "CP900 haproxy.cfg:3:5"])
+        let missing = try await FixtureRepository(files: ["haproxy.cfg": frontend + "ssl-min-ver\n"]).scan()
         #expect(
-            unknown.messages(.cp900) + disabled.messages(.cp900) == [
+            unknown.brief + disabled.brief + missing.brief == [
+                "CP900 haproxy.cfg:3:54", "CP900 haproxy.cfg:3:5", "CP900 haproxy.cfg:3:42",
+            ])
+        #expect(
+            unknown.messages(.cp900) + disabled.messages(.cp900) + missing.messages(.cp900) == [
                 "HAProxy: 'TLSv1.4': unknown ssl/tls version (SSLv3, TLSv1.0, TLSv1.1, TLSv1.2 or TLSv1.3)",
                 "HAProxy: all SSL/TLS versions are disabled for this bind",
+                "HAProxy: 'ssl-min-ver' needs a version",
             ])
     }
 }
