@@ -31,7 +31,10 @@ struct Rules: AsyncParsableCommand {
     @Option(help: "Reference date for the examples' expiry checks, YYYY-MM-DD (default: today, UTC).")
     var asOf: String?
 
-    @Flag(help: "Print the attributes a pack rule can test, by kind of fact, as a Markdown table.")
+    @Flag(
+        help:
+            "Print the attributes a pack rule can test and the relations it can follow, by kind of fact, as Markdown tables."
+    )
     var attributes = false
 
     func validate() throws {
