@@ -12,7 +12,7 @@ struct CertLintCommand: AsyncParsableCommand {
         version: versionText,
         subcommands: [
             Scan.self, BaselineCommand.self, Config.self, InstallHook.self, Rules.self, Explain.self, Graph.self,
-            Verify.self, Proxy.self,
+            Verify.self, Proxy.self, Cache.self,
         ],
         defaultSubcommand: Scan.self)
 

@@ -34,6 +34,12 @@ struct SourceArguments: ParsableArguments {
     @Option(help: "Files parsed at once (default: the number of cores; 1 parses on one thread).")
     var jobs: Int?
 
+    @Flag(
+        help:
+            "Do not read or write the fact cache (by default .git/certlint/facts, else ~/.cache/certlint/facts; CERTLINT_CACHE_DIR and CERTLINT_CACHE_SIZE place and bound it)."
+    )
+    var noCache = false
+
     func validate() throws {
         if staged && rev != nil {
             throw ValidationError("--staged and --rev choose different sources; pass one of them.")
@@ -51,6 +57,8 @@ struct SourceArguments: ParsableArguments {
         options.diffBase = diffBase
         options.baselinePath = baseline
         if let jobs { options.jobs = jobs }
+        options.factCache = try FactCacheSettings.fromEnvironment(ProcessInfo.processInfo.environment)
+        options.factCache.enabled = !noCache
         if let asOf { options.asOf = try ScanOptions.date(asOf) }
         return options
     }

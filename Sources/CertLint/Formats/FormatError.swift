@@ -1,5 +1,5 @@
 /// A scanned file that could not be read as its format; reported as CP900.
-package struct FormatError: Error, Sendable, Hashable {
+package struct FormatError: Error, Sendable, Hashable, Codable {
     package let message: String
     package let position: TextPosition
 

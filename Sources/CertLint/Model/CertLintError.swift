@@ -13,6 +13,8 @@ package enum CertLintError: RunFailure, Equatable {
     case configurationUnreadable(path: String, reason: String)
     case rulePack(path: String, problem: String)
     case invalidDate(String)
+    /// A fact cache setting from the environment certlint cannot use.
+    case cacheSetting(String)
     case unknownRule(String)
     case baseline(path: String, problem: String)
     case hook(String)
@@ -48,6 +50,8 @@ package enum CertLintError: RunFailure, Equatable {
                 "\(path):\(line):\(column): \(keyPath): \(problem). Fix certlint.yaml; the README's \"certlint.yaml\" section lists every key."
         case .configurationUnreadable(let path, let reason):
             return "\(path): \(reason). Fix the file or point --config at a readable certlint.yaml."
+        case .cacheSetting(let problem):
+            return "\(problem)."
         case .rulePack(let path, let problem):
             return
                 "rule pack \(path): \(problem). A pack is a folder of YAML files: rules: and matrix rows as in certlint's rules/ folder, checks: as docs/policy-packs.md describes."

@@ -9,7 +9,7 @@ enum LoadBalancerMode: String, Sendable, Hashable, Codable {
 }
 
 /// A path as written in a configuration file, resolved later against the repository.
-struct FileReference: Sendable, Hashable {
+struct FileReference: Sendable, Hashable, Codable {
     let path: String
     let location: SourceLocation
     /// The directory (repository-relative) of the file that holds the reference.
@@ -18,7 +18,7 @@ struct FileReference: Sendable, Hashable {
 
 /// A certificate issued and held by a provider (AWS Certificate Manager): its names are in the
 /// configuration, its key never is. Publicly trusted, renewed by the provider.
-struct IssuedCertificate: Sendable, Hashable {
+struct IssuedCertificate: Sendable, Hashable, Codable {
     let names: [String]
     let issuer: String
     /// The configuration's name for it (`aws_acm_certificate.access`).
@@ -30,7 +30,7 @@ struct IssuedCertificate: Sendable, Hashable {
 }
 
 /// What a listener or manifest names as its certificate.
-enum CertificateReference: Sendable, Hashable {
+enum CertificateReference: Sendable, Hashable, Codable {
     /// A file in the repository (a path as written, resolved later).
     case file(FileReference)
     /// A provider-issued certificate declared in the configuration.
@@ -51,7 +51,7 @@ enum CertificateReference: Sendable, Hashable {
 }
 
 /// One backend server of a pool.
-package struct PoolMember: Sendable, Hashable {
+package struct PoolMember: Sendable, Hashable, Codable {
     package let name: String
     package let host: String
     /// nil when the configuration leaves it to the listener's port.
@@ -64,7 +64,7 @@ package struct PoolMember: Sendable, Hashable {
 }
 
 /// How a pool spreads connections over its members.
-package enum Balance: String, Sendable, Hashable {
+package enum Balance: String, Sendable, Hashable, Codable {
     /// Each new connection to the next member (the default of every platform certlint reads).
     case roundRobin = "round-robin"
     /// The client's address picks the member (HAProxy `balance source`, NGINX `ip_hash`).
@@ -72,7 +72,7 @@ package enum Balance: String, Sendable, Hashable {
 }
 
 /// A group of backend servers and what the LB does on the way to them.
-package struct Pool: Sendable, Hashable {
+package struct Pool: Sendable, Hashable, Codable {
     let name: String
     let location: SourceLocation
     let members: [PoolMember]
@@ -103,19 +103,19 @@ package struct Pool: Sendable, Hashable {
 }
 
 /// A backend a listener forwards to: found in the same configuration, or only named.
-enum BackendReference: Sendable, Hashable {
+enum BackendReference: Sendable, Hashable, Codable {
     case pool(Pool)
     case missing(name: String, location: SourceLocation)
 }
 
 /// Whether a listener works on TCP or on HTTP.
-enum Layer: String, Sendable, Hashable {
+enum Layer: String, Sendable, Hashable, Codable {
     case l4 = "L4 TCP"
     case l7 = "L7 HTTP"
 }
 
 /// One port of a load-balancer listener, as a configuration declares it.
-package struct Listener: Sendable, Hashable {
+package struct Listener: Sendable, Hashable, Codable {
     /// The configuration's own name for it (`frontend fe_access`).
     package let name: String
     /// The load balancer's configuration file.
@@ -218,7 +218,7 @@ extension Listener {
 }
 
 /// The names a virtual server answers to, among the servers of one context on one port.
-struct VirtualHost: Sendable, Hashable {
+struct VirtualHost: Sendable, Hashable, Codable {
     /// The servers that share the port: one configuration context and one port.
     let group: String
     /// `server_name` values (exact, `*.example.com`, `www.*`, `~regex`).
@@ -241,7 +241,7 @@ struct VirtualHost: Sendable, Hashable {
 }
 
 /// The cert proxy of a deployment, as `certlint.yaml` declares it.
-package struct CertProxy: Sendable, Hashable {
+package struct CertProxy: Sendable, Hashable, Codable {
     let port: Located<Int>?
     package let secondaryPort: Located<Int>?
     let certificate: FileReference?
@@ -252,7 +252,7 @@ package struct CertProxy: Sendable, Hashable {
 }
 
 /// A Workspace ONE Access deployment declared in a `certlint.yaml`.
-package struct Deployment: Sendable, Hashable {
+package struct Deployment: Sendable, Hashable, Codable {
     let name: String
     package let manifest: String
     let location: SourceLocation

@@ -151,3 +151,5 @@ package struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
         self.location = location
     }
 }
+
+extension Located: Codable where Value: Codable {}

@@ -26,7 +26,7 @@ package struct SourceLocation: Hashable, Sendable, Codable, Comparable, CustomSt
 }
 
 /// A position inside a text: 1-based line and column (columns count Unicode scalars).
-package struct TextPosition: Hashable, Sendable, Comparable {
+package struct TextPosition: Hashable, Sendable, Comparable, Codable {
     package let line: Int
     package let column: Int
     package static func < (a: TextPosition, b: TextPosition) -> Bool { (a.line, a.column) < (b.line, b.column) }

@@ -1,5 +1,5 @@
 /// A TLS protocol version a listener may accept.
-enum TLSVersion: Int, Sendable, Hashable, Comparable, CaseIterable {
+enum TLSVersion: Int, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case tls10 = 10
     case tls11 = 11
     case tls12 = 12

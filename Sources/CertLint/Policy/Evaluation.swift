@@ -62,7 +62,7 @@ struct EvaluationContext: Sendable {
 }
 
 /// A scanned file that failed to parse (CP900).
-struct ParseFailure: Sendable, Hashable {
+struct ParseFailure: Sendable, Hashable, Codable {
     let path: String
     let format: String
     let error: FormatError

@@ -10,31 +10,47 @@ struct Extraction {
     /// The bytes of every file read as configuration or certificate (for snippets).
     var texts: [String: [UInt8]] = [:]
 
-    static func run(_ files: [ScannedFile], source: ScanSource, settings: Settings, jobs: Int) async throws
-        -> Extraction
-    {
+    /// Paths whose bytes the fact cache answered for without reading them; their snippets are
+    /// read when a finding needs one.
+    var unread: Set<String> = []
+
+    static func run(
+        _ inputs: [ScanInput], source: ScanSource, settings: Settings, jobs: Int, cache: FactCacheUse? = nil
+    ) async throws -> Extraction {
         var extraction = Extraction()
-        let outcomes = try await extractAll(files, jobs: jobs)
-        for (file, outcome) in zip(files, outcomes) {
-            if let encoding = file.transcodedFrom {
-                extraction.notes.append(
-                    ScanNote(
-                        path: file.path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
-            }
-            guard outcome.claimed else {
-                if file.isBinary {
-                    extraction.notes.append(ScanNote(path: file.path, message: "is a binary file; not read"))
-                }
-                continue
-            }
-            extraction.texts[file.path] = file.bytes
-            extraction.directives += outcome.directives
-            extraction.parseErrors += outcome.parseErrors
-            if let certificates = outcome.certificates { extraction.certificates[file.path] = certificates }
-            extraction.facts.merge(outcome.facts)
+        let processed = try await processAll(inputs, jobs: jobs)
+        for (input, result) in zip(inputs, processed) {
+            guard let result = try result ?? reread(input, source: source, settings: settings) else { continue }
+            if let entry = result.newEntry, let key = input.cacheKey { cache?.store.add(entry, for: key) }
+            extraction.add(result, path: input.path)
         }
         extraction.finishProjects(source: source, settings: settings)
         return extraction
+    }
+
+    private mutating func add(_ file: ProcessedFile, path: String) {
+        if let encoding = file.transcodedFrom {
+            notes.append(ScanNote(path: path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
+        }
+        let outcome = file.outcome
+        guard outcome.claimed else {
+            if file.isBinary { notes.append(ScanNote(path: path, message: "is a binary file; not read")) }
+            return
+        }
+        if let bytes = file.bytes { texts[path] = bytes } else { unread.insert(path) }
+        directives += outcome.directives
+        parseErrors += outcome.parseErrors
+        if let certificates = outcome.certificates { self.certificates[path] = certificates }
+        facts.merge(outcome.facts)
+    }
+
+    /// A cached entry that could not be used (its checksum or its decoding failed): the file is
+    /// read and extracted again, and the fresh entry replaces it.
+    private static func reread(_ input: ScanInput, source: ScanSource, settings: Settings) throws -> ProcessedFile? {
+        guard case .bytes(let bytes) = source.snapshot.read(input.path, sizeLimit: settings.maxFileSize) else {
+            return nil
+        }
+        return try process(.read(ScannedFile(path: input.path, bytes: bytes), cacheKey: input.cacheKey))
     }
 
     /// Terraform modules and NGINX includes span files: read them once every file is parsed.
@@ -56,7 +72,7 @@ struct Extraction {
     }
 
     /// What extracting one file gave.
-    struct FileOutcome: Sendable {
+    struct FileOutcome: Sendable, Codable {
         var claimed = false
         var facts = FileFacts()
         var parseErrors: [ParseFailure] = []
@@ -89,20 +105,50 @@ struct Extraction {
         return outcome
     }
 
-    /// Extracts every file, `jobs` at a time, and returns the outcomes in the files' order, so
+    /// What one input gave: the extraction's outcome, what the scan notes about the bytes, the
+    /// bytes for snippets (nil when the cache answered without reading), and the payload to store.
+    struct ProcessedFile: Sendable {
+        var outcome: FileOutcome
+        var transcodedFrom: String?
+        var isBinary: Bool
+        var bytes: [UInt8]?
+        var newEntry: [UInt8]?
+    }
+
+    /// Extracts a file read (encoding its entry when it has a cache key), or decodes a cached
+    /// entry; nil when the entry is damaged. Pure: safe to run on any thread.
+    static func process(_ input: ScanInput) throws -> ProcessedFile? {
+        switch input {
+        case .read(let file, let key):
+            let outcome = try extract(file)
+            var result = ProcessedFile(
+                outcome: outcome, transcodedFrom: file.transcodedFrom, isBinary: file.isBinary, bytes: file.bytes)
+            if key != nil {
+                result.newEntry = FactCacheCoding.encode(
+                    FactCacheRecord(transcodedFrom: file.transcodedFrom, isBinary: file.isBinary, outcome: outcome))
+            }
+            return result
+        case .cached(let path, let bytes, let payload, _):
+            guard let record = FactCacheCoding.decode(payload) else { return nil }
+            return ProcessedFile(
+                outcome: record.outcome, transcodedFrom: record.transcodedFrom, isBinary: record.isBinary,
+                bytes: bytes.map { ScannedFile(path: path, bytes: $0).bytes })
+        }
+    }
+
+    /// Processes every input, `jobs` at a time, and returns the results in the inputs' order, so
     /// the result does not depend on the number of jobs.
-    static func extractAll(_ files: [ScannedFile], jobs: Int) async throws -> [FileOutcome] {
-        guard jobs > 1, files.count > 1 else { return try files.map(extract) }
-        let chunkCount = min(files.count, jobs * 8)
-        let chunkSize = (files.count + chunkCount - 1) / chunkCount
-        let chunks = stride(from: 0, to: files.count, by: chunkSize).map { $0..<min($0 + chunkSize, files.count) }
-        return try await withThrowingTaskGroup(of: (Int, [FileOutcome]).self) { group in
+    static func processAll(_ inputs: [ScanInput], jobs: Int) async throws -> [ProcessedFile?] {
+        guard jobs > 1, inputs.count > 1 else { return try inputs.map(process) }
+        let chunkCount = min(inputs.count, jobs * 8)
+        let chunkSize = (inputs.count + chunkCount - 1) / chunkCount
+        let chunks = stride(from: 0, to: inputs.count, by: chunkSize).map { $0..<min($0 + chunkSize, inputs.count) }
+        return try await withThrowingTaskGroup(of: (Int, [ProcessedFile?]).self) { group in
             var next = 0
-            var results = [[FileOutcome]](repeating: [], count: chunks.count)
+            var results = [[ProcessedFile?]](repeating: [], count: chunks.count)
             func start(_ index: Int) {
-                let range = chunks[index]
-                let slice = Array(files[range])
-                group.addTask { (index, try slice.map(extract)) }
+                let slice = Array(inputs[chunks[index]])
+                group.addTask { (index, try slice.map(process)) }
             }
             while next < min(jobs, chunks.count) {
                 start(next)

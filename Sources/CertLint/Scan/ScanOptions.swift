@@ -17,6 +17,8 @@ package struct ScanOptions: Sendable {
     package var diffBase: String?
     /// How many files are parsed at once (`--jobs`); 1 parses on one thread.
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// The fact cache (`--no-cache`, `CERTLINT_CACHE_DIR`, `CERTLINT_CACHE_SIZE`).
+    package var factCache = FactCacheSettings()
 
     package init() {}
 

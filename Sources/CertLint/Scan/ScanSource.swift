@@ -52,13 +52,23 @@ struct ScanSource {
         }
     }
 
-    /// The scanned files' bytes, read on this thread (libgit2 stays on it), and notes on those
-    /// passed over.
-    func read(_ settings: Settings) throws -> (files: [ScannedFile], notes: [ScanNote]) {
+    /// The scanned files, read on this thread (libgit2 stays on it), and notes on those passed
+    /// over. With a fact cache, a file whose content the cache holds is not read when the snapshot
+    /// knows its object ID (index, revision), and is read but not parsed when it is on disk.
+    func read(_ settings: Settings, cache: FactCacheUse? = nil) throws -> (inputs: [ScanInput], notes: [ScanNote]) {
         var notes = snapshot.notes.filter { inScope($0.path) }
-        var files: [ScannedFile] = []
+        var inputs: [ScanInput] = []
         for path in listed where inScope(path) {
             if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
+            var key: FactCacheKey?
+            if let cache, let id = snapshot.objectID(path) {
+                let blobKey = cache.keys.key(path: path, objectID: id)
+                if let payload = cache.store.payload(for: blobKey) {
+                    inputs.append(.cached(path: path, bytes: nil, payload: payload, key: blobKey))
+                    continue
+                }
+                key = blobKey
+            }
             let read = snapshot.read(path, sizeLimit: settings.maxFileSize)
             if snapshot.isSymbolicLink(path) {
                 // A link within the repository is read where it points; one that leads out is noted.
@@ -68,11 +78,26 @@ struct ScanSource {
                 continue
             }
             switch read {
-            case .bytes(let bytes): files.append(ScannedFile(path: path, bytes: bytes))
+            case .bytes(let bytes):
+                if let cache, snapshot.isOnDisk(path) {
+                    let contentKey = cache.keys.key(path: path, objectID: FactCacheKeys.objectID(of: bytes))
+                    if let payload = cache.store.payload(for: contentKey) {
+                        inputs.append(.cached(path: path, bytes: bytes, payload: payload, key: contentKey))
+                        continue
+                    }
+                    key = contentKey
+                }
+                inputs.append(.read(ScannedFile(path: path, bytes: bytes), cacheKey: key))
             case .skipped(let skip): notes.append(ScanNote(path: path, message: skip.description))
             }
         }
         if !snapshot.unreadableObjects.isEmpty { throw CertLintError.corruptObjects(snapshot.unreadableObjects) }
-        return (files, notes)
+        return (inputs, notes)
     }
+}
+
+/// The fact cache a scan uses and the keys of its entries.
+struct FactCacheUse {
+    let store: FactCache
+    let keys: FactCacheKeys
 }

@@ -10,8 +10,11 @@ package enum Scanner {
         let baseline = try options.baselinePath.map { try Baseline.read($0) }
         let changed = try source.changedPaths(options)
 
-        let (files, readNotes) = try source.read(settings)
-        let extraction = try await Extraction.run(files, source: source, settings: settings, jobs: options.jobs)
+        let cache = openCache(options.factCache, source: source, settings: settings)
+        let (files, readNotes) = try source.read(settings, cache: cache)
+        let extraction = try await Extraction.run(
+            files, source: source, settings: settings, jobs: options.jobs, cache: cache)
+        cache?.store.save()
         let loader = CertificateLoader(
             snapshot: source.snapshot, sizeLimit: settings.maxFileSize, scanned: extraction.certificates)
         let resolution = try Resolution.run(extraction, source: source, settings: settings, loader: loader)
@@ -21,7 +24,13 @@ package enum Scanner {
             topology: resolution.topology, settings: settings, matrix: catalog.matrix, asOf: options.asOf, trust: trust,
             parseErrors: extraction.parseErrors)
         let evaluation = Evaluator.evaluate(context, catalog: catalog)
-        let sources = ScannedTexts(extraction.texts.merging(loader.texts) { scanned, _ in scanned })
+        let sources = ScannedTexts(
+            extraction.texts.merging(loader.texts) { scanned, _ in scanned },
+            unread: extraction.unread.subtracting(loader.texts.keys)
+        ) { [snapshot = source.snapshot, limit = settings.maxFileSize] path in
+            guard case .bytes(let bytes) = snapshot.read(path, sizeLimit: limit) else { return nil }
+            return ScannedFile(path: path, bytes: bytes).bytes
+        }
         let suppressed = SuppressionStage(catalog: catalog, settings: settings, options: options)
             .run(evaluation, directives: extraction.directives, sources: sources, baseline: baseline, changed: changed)
 
@@ -39,6 +48,15 @@ package enum Scanner {
             baselineUnmatched: suppressed.unmatched, changedFiles: changed, trustStore: resolution.trustStore,
             asOf: options.asOf,
             sources: sources)
+    }
+
+    /// The fact cache for this snapshot, or nil when it is turned off or its folder cannot be used.
+    static func openCache(_ settings: FactCacheSettings, source: ScanSource, settings scan: Settings) -> FactCacheUse? {
+        guard let folder = settings.folder(for: source.snapshot, environment: ProcessInfo.processInfo.environment),
+            let store = FactCache(directory: folder, maximumBytes: settings.maximumBytes)
+        else { return nil }
+        return FactCacheUse(
+            store: store, keys: FactCacheKeys(build: FactCacheKeys.currentBuild, maximumFileSize: scan.maxFileSize))
     }
 
     /// The built-in catalog with `--rules` packs added.

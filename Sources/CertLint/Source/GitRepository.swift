@@ -67,6 +67,13 @@ final class GitRepository {
         return path
     }
 
+    /// The Git folder worktrees share (the main `.git`), without a trailing slash.
+    var commonDirectory: String {
+        var path = String(cString: git_repository_commondir(pointer))
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+
     var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 
     private init(pointer: OpaquePointer, workdir: String?) {

@@ -19,6 +19,8 @@ final class Snapshot {
 
     let root: String
     let mode: SourceMode
+    /// Files given in memory: nothing on disk, nothing to cache.
+    private(set) var isInMemory = false
     let repository: GitRepository?
     private(set) var entries: [String: Entry] = [:]
     private(set) var notes: [ScanNote] = []
@@ -87,6 +89,7 @@ final class Snapshot {
 
     /// Files given in memory, as a repository of them: what the one-rule harness scans.
     init(files: [String: [UInt8]]) {
+        isInMemory = true
         mode = .workingTree
         repository = nil
         root = "/in-memory"
@@ -161,6 +164,19 @@ final class Snapshot {
             }
         }
         return .skipped(.leavesRepository("is a chain of more than 8 symbolic links (a loop?); not followed"))
+    }
+
+    /// The Git object ID of a file the snapshot holds as a blob (index, revision, or outside a
+    /// sparse checkout's cone), without reading it; nil for a file on disk, a link or a submodule.
+    func objectID(_ path: String) -> [UInt8]? {
+        guard case .blob(let id) = entries[path] else { return nil }
+        return withUnsafeBytes(of: id.id) { Array($0) }
+    }
+
+    /// Whether the file is read from disk (its content has no Git object ID until it is hashed).
+    func isOnDisk(_ path: String) -> Bool {
+        if case .disk = entries[path] { return true }
+        return false
     }
 
     func isSymbolicLink(_ path: String) -> Bool {

@@ -7,7 +7,7 @@ import Foundation
 /// JSON form, covering the object it stands in:
 /// `"certlint:ignore": "CP002 reason=\"…\" until=2027-03-01"` (or a `"//"` key whose value starts
 /// with `certlint:ignore`).
-struct SuppressionDirective: Sendable, Hashable {
+struct SuppressionDirective: Sendable, Hashable, Codable {
     let rules: [String]
     let reason: String?
     let until: String?

@@ -5,7 +5,7 @@
 /// exactly; never because of its port alone (Openfire uses 5262/5263 too). Its role then comes
 /// from its port: 443, the cert proxy port, or the secondary port.
 struct Resolver {
-    enum CertificateLoad: Sendable {
+    enum CertificateLoad: Sendable, Codable {
         case file(CertificateFile)
         case problem(String)
     }

@@ -1,5 +1,5 @@
 /// One parsed NGINX file.
-struct NGINXSource: Sendable {
+struct NGINXSource: Sendable, Codable {
     let path: String
     let directives: [NGINXDirective]
 }

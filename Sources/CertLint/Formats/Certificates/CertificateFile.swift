@@ -67,7 +67,7 @@ package struct CertificateInfo: Sendable, Hashable {
 }
 
 /// A private key found in a file.
-struct PrivateKeyBlock: Sendable, Hashable {
+struct PrivateKeyBlock: Sendable, Hashable, Codable {
     let label: String
     let location: SourceLocation
     let encrypted: Bool
@@ -75,13 +75,13 @@ struct PrivateKeyBlock: Sendable, Hashable {
 
 /// A well-formed certificate whose key swift-certificates refuses (RSA under 2048 bits, DSA):
 /// not a parse error, a weak certificate (CP022).
-struct UnusableCertificate: Sendable, Hashable {
+struct UnusableCertificate: Sendable, Hashable, Codable {
     let location: SourceLocation
     let reason: String
 }
 
 /// The certificates and private keys of one PEM or DER file, in file order.
-struct CertificateFile: Sendable, Hashable {
+struct CertificateFile: Sendable, Hashable, Codable {
     let path: String
     let certificates: [CertificateInfo]
     let privateKeys: [PrivateKeyBlock]

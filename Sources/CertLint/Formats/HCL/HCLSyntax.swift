@@ -1,5 +1,5 @@
 /// A span of source text: from `start` up to (not including) `end`.
-struct SourceRange: Sendable, Hashable {
+struct SourceRange: Sendable, Hashable, Codable {
     let start: TextPosition
     let end: TextPosition
     init(_ start: TextPosition, _ end: TextPosition) {
@@ -9,8 +9,8 @@ struct SourceRange: Sendable, Hashable {
 }
 
 /// An HCL native-syntax file: a body of attributes and blocks, in source order.
-struct HCLBody: Sendable, Hashable {
-    enum Item: Sendable, Hashable {
+struct HCLBody: Sendable, Hashable, Codable {
+    enum Item: Sendable, Hashable, Codable {
         case attribute(HCLAttribute)
         case block(HCLBlock)
     }
@@ -28,14 +28,14 @@ struct HCLBody: Sendable, Hashable {
 }
 
 /// `name = expression`
-struct HCLAttribute: Sendable, Hashable {
+struct HCLAttribute: Sendable, Hashable, Codable {
     let name: String
     let expression: HCLExpression
     let range: SourceRange
 }
 
 /// `type "label" label { body }`
-struct HCLBlock: Sendable, Hashable {
+struct HCLBlock: Sendable, Hashable, Codable {
     let type: String
     let labels: [String]
     let body: HCLBody
@@ -43,13 +43,13 @@ struct HCLBlock: Sendable, Hashable {
 }
 
 /// One step of a traversal: `.name`, `[key]`, legacy `.0`.
-enum HCLTraverser: Sendable, Hashable {
+enum HCLTraverser: Sendable, Hashable, Codable {
     case attribute(String)
     case index(HCLExpression)
 }
 
 /// A piece of a string template.
-indirect enum HCLTemplatePart: Sendable, Hashable {
+indirect enum HCLTemplatePart: Sendable, Hashable, Codable {
     case literal(String)
     case interpolation(HCLExpression)
     case conditional(condition: HCLExpression, then: [HCLTemplatePart], otherwise: [HCLTemplatePart])
@@ -57,7 +57,7 @@ indirect enum HCLTemplatePart: Sendable, Hashable {
 }
 
 /// An HCL expression with the source range it was read from.
-indirect enum HCLExpression: Sendable, Hashable {
+indirect enum HCLExpression: Sendable, Hashable, Codable {
     case number(Double, SourceRange)
     case bool(Bool, SourceRange)
     case null(SourceRange)
@@ -110,13 +110,13 @@ indirect enum HCLExpression: Sendable, Hashable {
 }
 
 /// `key = value` or `key: value` in an object constructor.
-struct HCLObjectItem: Sendable, Hashable {
+struct HCLObjectItem: Sendable, Hashable, Codable {
     let key: HCLExpression
     let value: HCLExpression
 }
 
 /// The parts of a `for` expression.
-struct HCLFor: Sendable, Hashable {
+struct HCLFor: Sendable, Hashable, Codable {
     let keyVariable: String?
     let valueVariable: String
     let collection: HCLExpression

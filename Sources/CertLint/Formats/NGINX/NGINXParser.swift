@@ -1,5 +1,5 @@
 /// An NGINX configuration: directives (`name arg…;`) and blocks (`name arg… { … }`), with lines.
-struct NGINXDirective: Sendable, Hashable {
+struct NGINXDirective: Sendable, Hashable, Codable {
     /// The file the directive is written in (kept when includes are spliced in).
     let path: String
     let name: String

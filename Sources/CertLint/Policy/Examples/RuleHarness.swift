@@ -12,8 +12,8 @@ enum RuleHarness {
         options.asOf = asOf
         options.jobs = 1
         let settings = try Scanner.loadSettings(options, snapshot: snapshot, scopes: [""])
-        let (scanned, _) = try source.read(settings)
-        let extraction = try await Extraction.run(scanned, source: source, settings: settings, jobs: 1)
+        let (inputs, _) = try source.read(settings)
+        let extraction = try await Extraction.run(inputs, source: source, settings: settings, jobs: 1)
         let loader = CertificateLoader(
             snapshot: snapshot, sizeLimit: settings.maxFileSize, scanned: extraction.certificates)
         let resolution = try Resolution.run(extraction, source: source, settings: settings, loader: loader)
