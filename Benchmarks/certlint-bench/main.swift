@@ -99,32 +99,40 @@ struct Run: ParsableCommand {
         return certificates
     }
 
-    /// Each mode of `certlint scan`, the read floors and (when installed) checkov, measured.
+    /// Each mode of `certlint scan` without the fact cache, with it cold (emptied before each run)
+    /// and warm (filled by a run before), the read floors and (when installed) checkov.
     func measurements(_ binary: String, own: URL, root: URL) throws -> [(String, Measurement)] {
+        let cache = NSTemporaryDirectory() + "certlint-bench-cache-\(getpid())"
+        setenv("CERTLINT_CACHE_DIR", cache, 1)
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let empty = { _ = try? FileManager.default.removeItem(atPath: cache) }
+        let json = ["--format", "json", "--fail-on", "never"]
         var rows: [(String, Measurement)] = []
+        rows.append(("scan (working tree), --no-cache", measure(binary, ["scan", root.path, "--no-cache"] + json)))
         rows.append(
-            ("scan (working tree)", measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never"])))
-        rows.append(
-            (
-                "scan --jobs 1",
-                measure(binary, ["scan", root.path, "--format", "json", "--fail-on", "never", "--jobs", "1"])
-            ))
-        rows.append(
-            (
-                "scan --rev HEAD",
-                measure(binary, ["scan", root.path, "--rev", "HEAD", "--format", "json", "--fail-on", "never"])
-            ))
-        try touchOneFile(root)
-        rows.append(
-            (
-                "scan --staged (one file staged)",
-                measure(binary, ["scan", root.path, "--staged", "--format", "json", "--fail-on", "never"])
-            ))
-        rows.append(
-            (
-                "scan --diff-base HEAD~1",
-                measure(binary, ["scan", root.path, "--diff-base", "HEAD~1", "--format", "json", "--fail-on", "never"])
-            ))
+            ("scan --jobs 1, --no-cache", measure(binary, ["scan", root.path, "--no-cache", "--jobs", "1"] + json)))
+        let modes: [(String, [String])] = [
+            ("scan (working tree)", []), ("scan --rev HEAD", ["--rev", "HEAD"]),
+            ("scan --diff-base HEAD~1", ["--diff-base", "HEAD~1"]),
+        ]
+        for (name, flags) in modes {
+            let arguments = ["scan", root.path] + flags + json
+            rows.append(("\(name), cold cache", measure(binary, arguments, before: empty)))
+            _ = spawnAndWait(binary, arguments)
+            rows.append(("\(name), warm cache", measure(binary, arguments)))
+        }
+        // The pre-commit hook: one configuration file changed and staged since the cache was filled.
+        let changed = try changeableFile(root)
+        var change = 0
+        let stageOneChange = {
+            change += 1
+            try? self.append("# changed \(change)\n", to: changed, root: root)
+        }
+        let staged = ["scan", root.path, "--staged"] + json
+        rows.append(("scan --staged (one file changed), --no-cache", measure(binary, staged + ["--no-cache"])))
+        rows.append(("scan --staged (one file changed), cold cache", measure(binary, staged, before: empty)))
+        _ = spawnAndWait(binary, staged)
+        rows.append(("scan --staged (one file changed), warm cache", measure(binary, staged, before: stageOneChange)))
         rows.append(
             (
                 "floor: git ls-files -z, xargs -0 cat",
@@ -134,8 +142,23 @@ struct Run: ParsableCommand {
         if !skipCheckov, let checkov = which("checkov") {
             rows.append(("checkov -d", measure(checkov, ["-d", root.path, "--quiet", "--compact"], repetitions: 1)))
         }
-
         return rows
+    }
+
+    /// A load-balancer configuration of the first deployment (HAProxy or Terraform; both read
+    /// `#` as a comment), which the `--staged` measurement changes before each run.
+    func changeableFile(_ root: URL) throws -> String {
+        for candidate in ["deployments/access-000/lb/haproxy.cfg", "deployments/access-000/lb/main.tf"]
+        where FileManager.default.fileExists(atPath: root.appendingPathComponent(candidate).path) {
+            return candidate
+        }
+        throw ValidationError("the generated repository has no deployments/access-000/lb configuration")
+    }
+
+    func append(_ text: String, to path: String, root: URL) throws {
+        let file = root.appendingPathComponent(path)
+        try (String(contentsOf: file, encoding: .utf8) + text).write(to: file, atomically: true, encoding: .utf8)
+        _ = try capture("/usr/bin/git", ["-C", root.path, "add", path])
     }
 
     func printTable(_ rows: [(String, Measurement)], files totalFiles: Int, bytes totalBytes: Int) {
@@ -165,10 +188,13 @@ struct Run: ParsableCommand {
 
     func format(_ milliseconds: Double) -> String { String(format: milliseconds < 100 ? "%.1f" : "%.0f", milliseconds) }
 
-    func measure(_ executable: String, _ arguments: [String], repetitions: Int? = nil) -> Measurement {
+    func measure(
+        _ executable: String, _ arguments: [String], repetitions: Int? = nil, before: (() -> Void)? = nil
+    ) -> Measurement {
         var times: [Double] = []
         var memory: [Double] = []
         for _ in 0..<(repetitions ?? self.repetitions) {
+            before?()
             let (milliseconds, rss) = spawnAndWait(executable, arguments)
             times.append(milliseconds)
             memory.append(rss)
@@ -240,20 +266,25 @@ struct Run: ParsableCommand {
         guard let valgrind = which("valgrind") else {
             return print("instructions: valgrind not installed, not counted")
         }
-        let arguments = [
-            "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, "scan", root.path, "--format", "json",
-            "--fail-on", "never", "--jobs", "1",
-        ]
-        let counts = (0..<2).compactMap { _ in try? collected(valgrind, arguments) }
-        guard counts.count == 2 else {
-            return print(
-                "instructions: callgrind reported no count (valgrind 3.19 gives up on the debug information of Swift 6 builds; pass --certlint with the stripped binary Scripts/package.sh makes)"
+        for (name, flags) in [("--no-cache", ["--no-cache"]), ("warm cache", [])] {
+            let arguments =
+                [
+                    "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, "scan", root.path, "--format", "json",
+                    "--fail-on", "never", "--jobs", "1",
+                ] + flags
+            // The warm count follows a run that fills the cache.
+            if flags.isEmpty { _ = spawnAndWait(binary, Array(arguments.dropFirst(3))) }
+            let counts = (0..<2).compactMap { _ in try? collected(valgrind, arguments) }
+            guard counts.count == 2 else {
+                return print(
+                    "instructions: callgrind reported no count (valgrind 3.19 gives up on the debug information of Swift 6 builds; pass --certlint with the stripped binary Scripts/package.sh makes)"
+                )
+            }
+            let spread = abs(Double(counts[0] - counts[1])) / Double(max(counts[0], 1)) * 100
+            print(
+                "instructions (callgrind, scan --jobs 1, \(name)): \(counts[0]) and \(counts[1]) (\(String(format: "%.3f", spread)) % apart)"
             )
         }
-        let spread = abs(Double(counts[0] - counts[1])) / Double(max(counts[0], 1)) * 100
-        print(
-            "instructions (callgrind, scan --jobs 1): \(counts[0]) and \(counts[1]) (\(String(format: "%.3f", spread)) % apart)"
-        )
     }
 
     /// callgrind's "Collected : N" from its report on standard error.
@@ -272,13 +303,6 @@ struct Run: ParsableCommand {
         let text = String(decoding: data, as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.contains("Collected :") }) else { return nil }
         return line.split(separator: " ").last.flatMap { Int($0) }
-    }
-
-    func touchOneFile(_ root: URL) throws {
-        let file = root.appendingPathComponent("README.md")
-        try (String(contentsOf: file, encoding: .utf8) + "\nTouched by the benchmark.\n").write(
-            to: file, atomically: true, encoding: .utf8)
-        _ = try capture("/usr/bin/git", ["-C", root.path, "add", "README.md"])
     }
 
     func which(_ name: String) -> String? {

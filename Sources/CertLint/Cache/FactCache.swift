@@ -14,7 +14,8 @@ final class FactCache {
     private var entries: [FactCacheKey: Entry] = [:]
     private var added: [(key: FactCacheKey, payload: [UInt8])] = []
     private var used: [FactCacheKey] = []
-    private let now = UInt64(Date().timeIntervalSince1970)
+    /// This run's time, seconds since 1970: the last use of what it adds and uses.
+    private let now: UInt64
 
     /// An entry's payload (which pack, where) and the last time a run used it.
     private struct Entry {
@@ -36,11 +37,15 @@ final class FactCache {
     /// Merge when there are more packs than this.
     static let maximumPacks = 16
 
+    /// The keys this cache holds payloads for.
+    var keys: Set<FactCacheKey> { Set(entries.keys) }
+
     /// The cache in `directory`, created when missing; nil when it cannot be (a read-only
     /// repository runs without a cache, as a CI image without a persistent folder does).
-    init?(directory: String, maximumBytes: Int) {
+    init?(directory: String, maximumBytes: Int, now: UInt64 = UInt64(Date().timeIntervalSince1970)) {
         self.directory = directory
         self.maximumBytes = maximumBytes
+        self.now = now
         guard FactCacheFiles.makeFolder(directory) else { return nil }
         for name in FactCacheFiles.packNames(in: directory) {
             guard let bytes = FactCacheFiles.read(directory + "/" + name),

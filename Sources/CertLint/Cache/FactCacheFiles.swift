@@ -7,22 +7,20 @@ enum FactCacheFiles {
     static let packSuffix = ".pack"
     static let partialSuffix = ".partial"
 
-    /// Creates the folder when missing. It and its parent must be folders, not links (a
-    /// repository unpacked from an archive could carry `.git/certlint` pointing anywhere), and it
-    /// must belong to this user.
+    /// Creates the folder and its parent when missing, never through a link: both must be
+    /// folders (a repository unpacked from an archive could carry `.git/certlint` pointing
+    /// anywhere), and the folder must belong to this user.
     static func makeFolder(_ directory: String) -> Bool {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            return false
-        }
+        let parent = (directory as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(
+            atPath: (parent as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var status = stat()
-        guard lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFDIR, status.st_uid == geteuid(),
-            lstat((directory as NSString).deletingLastPathComponent, &status) == 0,
-            status.st_mode & S_IFMT == S_IFDIR
-        else { return false }
-        return access(directory, W_OK | X_OK) == 0
+        for folder in [parent, directory] {
+            guard mkdir(folder, 0o700) == 0 || errno == EEXIST, lstat(folder, &status) == 0,
+                status.st_mode & S_IFMT == S_IFDIR
+            else { return false }
+        }
+        return status.st_uid == geteuid() && access(directory, W_OK | X_OK) == 0
     }
 
     /// The packs' names, oldest first (names start with the time they were written).

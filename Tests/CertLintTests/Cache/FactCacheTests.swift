@@ -25,8 +25,12 @@ import Testing
     static func reports(_ repository: FixtureRepository, mode: SourceMode, cache: FactCacheSettings) async throws
         -> [String: String]
     {
+        try await reports(path: repository.path, mode: mode, cache: cache)
+    }
+
+    static func reports(path: String, mode: SourceMode, cache: FactCacheSettings) async throws -> [String: String] {
         var options = ScanOptions()
-        options.paths = [repository.path]
+        options.paths = [path]
         options.mode = mode
         options.asOf = Fixtures.asOf
         options.factCache = cache
