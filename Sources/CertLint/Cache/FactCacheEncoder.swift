@@ -69,12 +69,28 @@ final class FactCacheEncoder {
     }
 
     /// A primitive (`FactCachePrimitive`) is written directly; anything else through its `encode(to:)`.
-    fileprivate func writePrimitive(_ value: some Encodable) throws {
-        if let primitive = value as? any FactCachePrimitive {
-            primitive.write(to: self)
+    fileprivate func writePrimitive<Value: Encodable>(_ value: Value) throws {
+        if let primitive = FactCachePrimitives.type(of: Value.self) {
+            write(value, as: primitive)
         } else {
             try encodeValue(value)
         }
+    }
+
+    private func write<Primitive: FactCachePrimitive>(_ value: some Encodable, as type: Primitive.Type) {
+        (value as! Primitive).write(to: self)
+    }
+
+    func tag(_ tag: UInt64, _ value: some FactCachePrimitive) {
+        writeUnsigned(tag)
+        value.write(to: self)
+    }
+
+    /// A presence byte, and the value when there is one.
+    func optional<Value>(_ value: Value?, _ write: (Value) -> Void) {
+        guard let value else { return writeUnsigned(0) }
+        writeUnsigned(1)
+        write(value)
     }
 }
 

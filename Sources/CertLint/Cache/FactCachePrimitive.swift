@@ -1,8 +1,39 @@
 /// The values the fact cache's coder writes itself rather than through `Codable`: numbers,
 /// strings, booleans, and byte arrays (a certificate's DER) as one length-prefixed run.
-protocol FactCachePrimitive {
+protocol FactCachePrimitive: Sendable {
     func write(to encoder: FactCacheEncoder)
     static func read(from reader: FactCacheReader) throws -> Self
+}
+
+/// The primitive types by identity: one dictionary look-up per value instead of a protocol
+/// conformance check (which dominated decoding).
+enum FactCachePrimitives {
+    private static let types: [ObjectIdentifier: any FactCachePrimitive.Type] = {
+        let all: [any FactCachePrimitive.Type] = [
+            Bool.self, String.self, Double.self, Float.self, Int.self, Int8.self, Int16.self, Int32.self, Int64.self,
+            UInt.self, UInt8.self, UInt16.self, UInt32.self, UInt64.self, [UInt8].self, HCLBody.self,
+            SourceRange.self, TextPosition.self, SourceLocation.self,
+        ]
+        return Dictionary(uniqueKeysWithValues: all.map { (ObjectIdentifier($0), $0) })
+    }()
+
+    static func type(of type: Any.Type) -> (any FactCachePrimitive.Type)? { types[ObjectIdentifier(type)] }
+}
+
+extension SourceLocation: FactCachePrimitive {
+    func write(to encoder: FactCacheEncoder) {
+        encoder.write(path)
+        encoder.writeSigned(Int64(line))
+        encoder.writeSigned(Int64(column))
+        encoder.optional(endLine) { encoder.writeSigned(Int64($0)) }
+        encoder.optional(endColumn) { encoder.writeSigned(Int64($0)) }
+    }
+
+    static func read(from reader: FactCacheReader) throws -> SourceLocation {
+        SourceLocation(
+            path: try reader.readString(), line: try reader.readInt(), column: try reader.readInt(),
+            endLine: try reader.optional { try reader.readInt() }, endColumn: try reader.optional { try reader.readInt() })
+    }
 }
 
 extension Bool: FactCachePrimitive {

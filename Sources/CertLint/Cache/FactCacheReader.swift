@@ -11,7 +11,7 @@ final class FactCacheReader {
     static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
         let reader = FactCacheReader(bytes)
         let value = try reader.decodeValue(type)
-        guard reader.position == bytes.count else { throw reader.damaged("the end of the entry") }
+        try reader.expectEnd()
         return value
     }
 
@@ -20,14 +20,33 @@ final class FactCacheReader {
     }
 
     fileprivate func decodeValue<Value: Decodable>(_ type: Value.Type) throws -> Value {
-        if let primitive = type as? any FactCachePrimitive.Type {
+        if let primitive = FactCachePrimitives.type(of: type) {
             guard let value = try primitive.read(from: self) as? Value else { throw damaged("\(type)") }
             return value
         }
+        return try nested { try Value(from: Reading(reader: self)) }
+    }
+
+    /// Runs one level of nesting, refusing more than `FactCacheEncoder.maximumDepth`.
+    func nested<Value>(_ read: () throws -> Value) throws -> Value {
         depth += 1
         defer { depth -= 1 }
         guard depth <= FactCacheEncoder.maximumDepth else { throw damaged("less nesting") }
-        return try Value(from: Reading(reader: self))
+        return try read()
+    }
+
+    /// A presence byte, and the value when there is one.
+    func optional<Value>(_ read: () throws -> Value) throws -> Value? {
+        try readPresence() ? try read() : nil
+    }
+
+    func readInt() throws -> Int {
+        guard let value = Int(exactly: try readSigned()) else { throw damaged("a number") }
+        return value
+    }
+
+    func expectEnd() throws {
+        guard position == bytes.count else { throw damaged("the end of the entry") }
     }
 
     func readUnsigned() throws -> UInt64 {
@@ -78,7 +97,7 @@ final class FactCacheReader {
     }
 
     /// Reads a presence byte: true for 1, false for 0 (consumed either way).
-    fileprivate func readPresence() throws -> Bool {
+    func readPresence() throws -> Bool {
         switch try readUnsigned() {
         case 0: return false
         case 1: return true

@@ -1,5 +1,5 @@
 /// A span of source text: from `start` up to (not including) `end`.
-struct SourceRange: Sendable, Hashable, Codable {
+struct SourceRange: Sendable, Hashable {
     let start: TextPosition
     let end: TextPosition
     init(_ start: TextPosition, _ end: TextPosition) {
@@ -9,8 +9,8 @@ struct SourceRange: Sendable, Hashable, Codable {
 }
 
 /// An HCL native-syntax file: a body of attributes and blocks, in source order.
-struct HCLBody: Sendable, Hashable, Codable {
-    enum Item: Sendable, Hashable, Codable {
+struct HCLBody: Sendable, Hashable {
+    enum Item: Sendable, Hashable {
         case attribute(HCLAttribute)
         case block(HCLBlock)
     }
@@ -28,14 +28,14 @@ struct HCLBody: Sendable, Hashable, Codable {
 }
 
 /// `name = expression`
-struct HCLAttribute: Sendable, Hashable, Codable {
+struct HCLAttribute: Sendable, Hashable {
     let name: String
     let expression: HCLExpression
     let range: SourceRange
 }
 
 /// `type "label" label { body }`
-struct HCLBlock: Sendable, Hashable, Codable {
+struct HCLBlock: Sendable, Hashable {
     let type: String
     let labels: [String]
     let body: HCLBody
@@ -43,13 +43,13 @@ struct HCLBlock: Sendable, Hashable, Codable {
 }
 
 /// One step of a traversal: `.name`, `[key]`, legacy `.0`.
-enum HCLTraverser: Sendable, Hashable, Codable {
+enum HCLTraverser: Sendable, Hashable {
     case attribute(String)
     case index(HCLExpression)
 }
 
 /// A piece of a string template.
-indirect enum HCLTemplatePart: Sendable, Hashable, Codable {
+indirect enum HCLTemplatePart: Sendable, Hashable {
     case literal(String)
     case interpolation(HCLExpression)
     case conditional(condition: HCLExpression, then: [HCLTemplatePart], otherwise: [HCLTemplatePart])
@@ -57,7 +57,7 @@ indirect enum HCLTemplatePart: Sendable, Hashable, Codable {
 }
 
 /// An HCL expression with the source range it was read from.
-indirect enum HCLExpression: Sendable, Hashable, Codable {
+indirect enum HCLExpression: Sendable, Hashable {
     case number(Double, SourceRange)
     case bool(Bool, SourceRange)
     case null(SourceRange)
@@ -110,13 +110,13 @@ indirect enum HCLExpression: Sendable, Hashable, Codable {
 }
 
 /// `key = value` or `key: value` in an object constructor.
-struct HCLObjectItem: Sendable, Hashable, Codable {
+struct HCLObjectItem: Sendable, Hashable {
     let key: HCLExpression
     let value: HCLExpression
 }
 
 /// The parts of a `for` expression.
-struct HCLFor: Sendable, Hashable, Codable {
+struct HCLFor: Sendable, Hashable {
     let keyVariable: String?
     let valueVariable: String
     let collection: HCLExpression
