@@ -309,6 +309,9 @@ final class GitRepository {
     }
 
     static func hex(_ id: git_oid) -> String {
-        withUnsafeBytes(of: id.id) { $0.map { String(format: "%02x", $0) }.joined() }
+        let digits = Array("0123456789abcdef".utf8)
+        return withUnsafeBytes(of: id.id) { raw in
+            String(decoding: raw.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
+        }
     }
 }

@@ -96,8 +96,8 @@ final class Snapshot {
         for (path, bytes) in files { entries[path] = .memory(bytes) }
     }
 
-    /// Every listed path, sorted.
-    var paths: [String] { entries.keys.sorted() }
+    /// Every listed path, sorted (once: the entries do not change after listing).
+    private(set) lazy var paths: [String] = entries.keys.sorted()
 
     /// The repository-relative form of a path given on the command line.
     func relativePath(of path: String) -> String? {

@@ -21,9 +21,13 @@ struct ReferenceIndex {
         var byName: [String: [String]] = [:]
         var folders: Set<String> = []
         for path in paths {
-            let parts = path.split(separator: "/")
-            byName[String(parts.last ?? ""), default: []].append(path)
-            for depth in 1..<max(parts.count, 1) { folders.insert(parts[0..<depth].joined(separator: "/")) }
+            byName[String(RepositoryPath.name(of: path)), default: []].append(path)
+            // From the deepest folder up; once one is known, so are the folders above it.
+            var folder = path[...]
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard !folder.isEmpty, folders.insert(String(folder)).inserted else { break }
+            }
         }
         self.byName = byName
         self.folders = folders
