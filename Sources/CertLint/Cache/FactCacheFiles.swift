@@ -48,27 +48,31 @@ enum FactCacheFiles {
         return bytes
     }
 
-    /// Writes a pack under a new name and renames it into place; returns the name.
+    /// Writes a pack under a new name; returns the name.
     static func writePack(_ bytes: [UInt8], in directory: String) -> String? {
         let stamp = String(UInt64(Date().timeIntervalSince1970 * 1_000_000), radix: 10)
-        let unique = "\(String(repeating: "0", count: max(0, 20 - stamp.count)))\(stamp)-\(getpid())-\(UInt32.random(in: .min ... .max))"
-        let partial = "\(directory)/\(unique)\(partialSuffix)"
+        let name = "\(String(repeating: "0", count: max(0, 20 - stamp.count)))\(stamp)-\(getpid())-\(UInt32.random(in: .min ... .max))\(packSuffix)"
+        return write(bytes, to: "\(directory)/\(name)") ? name : nil
+    }
+
+    /// Writes a file whole under a partial name, then renames it into place.
+    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        let partial = "\(path)-\(getpid())-\(UInt32.random(in: .min ... .max))\(partialSuffix)"
         let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return false }
         var done = 0
         while done < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, bytes.count - done) }
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + done, bytes.count - done) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             done += count
         }
         let closed = close(descriptor) == 0
-        let name = unique + packSuffix
-        guard done == bytes.count, closed, rename(partial, "\(directory)/\(name)") == 0 else {
+        guard done == bytes.count, closed, rename(partial, path) == 0 else {
             unlink(partial)
-            return nil
+            return false
         }
-        return name
+        return true
     }
 
     static func remove(_ path: String) { unlink(path) }

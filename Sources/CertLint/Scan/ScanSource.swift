@@ -53,22 +53,22 @@ struct ScanSource {
     }
 
     /// The scanned files, read on this thread (libgit2 stays on it), and notes on those passed
-    /// over. With a fact cache, a file whose content the cache holds is not read when the snapshot
-    /// knows its object ID (index, revision), and is read but not parsed when it is on disk.
+    /// over. With a fact cache, a file whose content the cache holds is not read when its object
+    /// ID is known without reading (a blob of the index or a revision; a work-tree file whose
+    /// `lstat` is unchanged), and is read but not parsed otherwise.
     func read(_ settings: Settings, cache: FactCacheUse? = nil) throws -> (inputs: [ScanInput], notes: [ScanNote]) {
         var notes = snapshot.notes.filter { inScope($0.path) }
         var inputs: [ScanInput] = []
         for path in listed where inScope(path) {
             if snapshot.isSubmodule(path) || settings.exclude.contains(where: { $0.matches(path) }) { continue }
-            var key: FactCacheKey?
-            if let cache, let id = snapshot.objectID(path) {
-                let blobKey = cache.keys.key(path: path, objectID: id)
-                if let payload = cache.store.payload(for: blobKey) {
-                    inputs.append(.cached(path: path, bytes: nil, payload: payload, key: blobKey))
+            if let cache, let known = cache.knownObjectID(path, in: snapshot) {
+                let key = cache.keys.key(path: path, objectID: known)
+                if let payload = cache.store.payload(for: key) {
+                    inputs.append(.cached(path: path, bytes: nil, payload: payload, key: key))
                     continue
                 }
-                key = blobKey
             }
+            let before = snapshot.isOnDisk(path) ? cache?.workTree?.status(of: path) : nil
             let read = snapshot.read(path, sizeLimit: settings.maxFileSize)
             if snapshot.isSymbolicLink(path) {
                 // A link within the repository is read where it points; one that leads out is noted.
@@ -79,15 +79,8 @@ struct ScanSource {
             }
             switch read {
             case .bytes(let bytes):
-                if let cache, snapshot.isOnDisk(path) {
-                    let contentKey = cache.keys.key(path: path, objectID: FactCacheKeys.objectID(of: bytes))
-                    if let payload = cache.store.payload(for: contentKey) {
-                        inputs.append(.cached(path: path, bytes: bytes, payload: payload, key: contentKey))
-                        continue
-                    }
-                    key = contentKey
-                }
-                inputs.append(.read(ScannedFile(path: path, bytes: bytes), cacheKey: key))
+                inputs.append(cache.map { $0.input(path, bytes: bytes, status: before, in: snapshot) } ?? .read(
+                    ScannedFile(path: path, bytes: bytes), cacheKey: nil))
             case .skipped(let skip): notes.append(ScanNote(path: path, message: skip.description))
             }
         }
@@ -96,8 +89,33 @@ struct ScanSource {
     }
 }
 
-/// The fact cache a scan uses and the keys of its entries.
+/// The fact cache a scan uses, the keys of its entries, and in the working tree the `lstat`
+/// records that name unchanged files without reading them.
 struct FactCacheUse {
     let store: FactCache
     let keys: FactCacheKeys
+    let workTree: WorkTreeStatIndex?
+
+    /// The object ID of a file's content when it is known without reading the file.
+    func knownObjectID(_ path: String, in snapshot: Snapshot) -> [UInt8]? {
+        if let id = snapshot.objectID(path) { return id }
+        guard snapshot.isOnDisk(path) else { return nil }
+        return workTree?.objectID(of: path)
+    }
+
+    /// A file that was read: what the cache holds for its content, or the file to extract.
+    func input(_ path: String, bytes: [UInt8], status: WorkTreeStatIndex.Status?, in snapshot: Snapshot) -> ScanInput {
+        let id = snapshot.objectID(path) ?? FactCacheKeys.objectID(of: bytes)
+        if snapshot.isOnDisk(path), let status { workTree?.record(path, status: status, objectID: id) }
+        let key = keys.key(path: path, objectID: id)
+        if snapshot.isOnDisk(path), let payload = store.payload(for: key) {
+            return .cached(path: path, bytes: bytes, payload: payload, key: key)
+        }
+        return .read(ScannedFile(path: path, bytes: bytes), cacheKey: key)
+    }
+
+    func save() {
+        store.save()
+        workTree?.save()
+    }
 }

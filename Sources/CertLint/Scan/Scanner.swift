@@ -14,7 +14,7 @@ package enum Scanner {
         let (files, readNotes) = try source.read(settings, cache: cache)
         let extraction = try await Extraction.run(
             files, source: source, settings: settings, jobs: options.jobs, cache: cache)
-        cache?.store.save()
+        cache?.save()
         let loader = CertificateLoader(
             snapshot: source.snapshot, sizeLimit: settings.maxFileSize, scanned: extraction.certificates)
         let resolution = try Resolution.run(extraction, source: source, settings: settings, loader: loader)
@@ -55,8 +55,12 @@ package enum Scanner {
         guard let folder = settings.folder(for: source.snapshot, environment: ProcessInfo.processInfo.environment),
             let store = FactCache(directory: folder, maximumBytes: settings.maximumBytes)
         else { return nil }
+        let workTree =
+            source.snapshot.mode == .workingTree
+            ? WorkTreeStatIndex(directory: folder, root: source.snapshot.root) : nil
         return FactCacheUse(
-            store: store, keys: FactCacheKeys(build: FactCacheKeys.currentBuild, maximumFileSize: scan.maxFileSize))
+            store: store, keys: FactCacheKeys(build: FactCacheKeys.currentBuild, maximumFileSize: scan.maxFileSize),
+            workTree: workTree)
     }
 
     /// The built-in catalog with `--rules` packs added.
