@@ -8,27 +8,8 @@ import Foundation
 /// timestamps' granularity could look unchanged), and only when no folder on its path is a link.
 /// One file per work tree in the cache folder, replaced whole.
 final class WorkTreeStatIndex {
-    struct Status: Equatable {
-        var device, inode, size, mode: UInt64
-        var modified, changed: Int64  // nanoseconds since 1970
-
-        init(_ status: stat) {
-            device = UInt64(status.st_dev)
-            inode = UInt64(status.st_ino)
-            size = UInt64(status.st_size)
-            mode = UInt64(status.st_mode)
-            modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
-            changed = Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec)
-        }
-
-        init(device: UInt64, inode: UInt64, size: UInt64, mode: UInt64, modified: Int64, changed: Int64) {
-            (self.device, self.inode, self.size, self.mode) = (device, inode, size, mode)
-            (self.modified, self.changed) = (modified, changed)
-        }
-    }
-
     private struct Record {
-        var status: Status
+        var status: FileStatus
         var objectID: [UInt8]
     }
 
@@ -53,23 +34,23 @@ final class WorkTreeStatIndex {
     }
 
     /// The `lstat` of a file of the work tree, when it is a regular file.
-    func status(of path: String) -> Status? {
+    func status(of path: String) -> FileStatus? {
         var status = stat()
         guard lstat(root + "/" + path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Status(status)
+        return FileStatus(status)
     }
 
-    /// The object ID of the file's content, when its record is trusted and `lstat` still says
-    /// what it said when the content was read.
-    func objectID(of path: String) -> [UInt8]? {
-        guard let record = records[path], foldersAreReal(path), status(of: path) == record.status else {
+    /// The object ID of the file's content, when its record is trusted and `lstat` (`status`,
+    /// when the listing already asked) still says what it said when the content was read.
+    func objectID(of path: String, status known: FileStatus? = nil) -> [UInt8]? {
+        guard let record = records[path], foldersAreReal(path), (known ?? status(of: path)) == record.status else {
             return nil
         }
         return record.objectID
     }
 
     /// Notes what was read: `status` is the file's `lstat` taken before the read.
-    func record(_ path: String, status: Status, objectID: [UInt8]) {
+    func record(_ path: String, status: FileStatus, objectID: [UInt8]) {
         let trusted = status.modified < scanStart - Self.racyMargin && status.changed < scanStart - Self.racyMargin
         guard trusted else {
             changed = records.removeValue(forKey: path) != nil || changed
@@ -132,7 +113,7 @@ final class WorkTreeStatIndex {
             var records: [String: Record] = [:]
             for _ in 0..<(try reader.readLength()) {
                 let path = try reader.readString()
-                let status = Status(
+                let status = FileStatus(
                     device: try reader.readUnsigned(), inode: try reader.readUnsigned(), size: try reader.readUnsigned(),
                     mode: try reader.readUnsigned(), modified: try reader.readSigned(), changed: try reader.readSigned())
                 records[path] = Record(status: status, objectID: try reader.readBytes())

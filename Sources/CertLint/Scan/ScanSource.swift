@@ -68,7 +68,7 @@ struct ScanSource {
                     continue
                 }
             }
-            let before = snapshot.isOnDisk(path) ? cache?.workTree?.status(of: path) : nil
+            let before = snapshot.diskStatus(path)
             let read = snapshot.read(path, sizeLimit: settings.maxFileSize)
             if snapshot.isSymbolicLink(path) {
                 // A link within the repository is read where it points; one that leads out is noted.
@@ -100,11 +100,11 @@ struct FactCacheUse {
     func knownObjectID(_ path: String, in snapshot: Snapshot) -> [UInt8]? {
         if let id = snapshot.objectID(path) { return id }
         guard snapshot.isOnDisk(path) else { return nil }
-        return workTree?.objectID(of: path)
+        return workTree?.objectID(of: path, status: snapshot.diskStatus(path))
     }
 
     /// A file that was read: what the cache holds for its content, or the file to extract.
-    func input(_ path: String, bytes: [UInt8], status: WorkTreeStatIndex.Status?, in snapshot: Snapshot) -> ScanInput {
+    func input(_ path: String, bytes: [UInt8], status: FileStatus?, in snapshot: Snapshot) -> ScanInput {
         let id = snapshot.objectID(path) ?? FactCacheKeys.objectID(of: bytes)
         if snapshot.isOnDisk(path), let status { workTree?.record(path, status: status, objectID: id) }
         let key = keys.key(path: path, objectID: id)

@@ -10,7 +10,8 @@ final class Snapshot {
     enum Entry {
         case blob(git_oid)
         case blobLink(git_oid)
-        case disk
+        /// A regular file on disk, with what `lstat` said when it was listed.
+        case disk(FileStatus)
         case diskLink(String)
         case submodule
         /// A file given in memory (`Snapshot(files:)`, the one-rule harness).
@@ -179,6 +180,12 @@ final class Snapshot {
         return false
     }
 
+    /// What `lstat` said about a file on disk when it was listed (before any read).
+    func diskStatus(_ path: String) -> FileStatus? {
+        if case .disk(let status) = entries[path] { return status }
+        return nil
+    }
+
     func isSymbolicLink(_ path: String) -> Bool {
         switch entries[path] {
         case .blobLink, .diskLink: return true
@@ -206,7 +213,7 @@ final class Snapshot {
                 if name != ".git" { entries[next] = .diskLink(Self.readLink(root + "/" + next)) }
                 enumerator.skipDescendants()
             case S_IFREG:
-                entries[next] = .disk
+                entries[next] = .disk(FileStatus(info))
             default:
                 notes.append(ScanNote(path: next, message: "is not a regular file; not read"))
             }
@@ -222,7 +229,7 @@ final class Snapshot {
         case S_IFDIR:
             notes.append(ScanNote(path: path, message: "is tracked as a file but is a folder on disk; not read"))
             return nil
-        default: return .disk
+        default: return .disk(FileStatus(info))
         }
     }
 
