@@ -54,6 +54,11 @@ import Foundation
                 _ = Redactor.redact(line)
                 _ = Redactor.snippet(line, column: bytes.first.map(Int.init) ?? 1)
             },
+            "factcache": { bytes in
+                _ = FactCachePack.records(in: bytes)
+                _ = try? FactCacheRecord.read(from: FactCacheReader(bytes))
+                _ = try? HCLBody.read(from: FactCacheReader(bytes))
+            },
             "scan": {
                 scan(
                     files(

@@ -3,7 +3,9 @@
 /// not stored: the cache never holds key material, and that file is extracted again on every run.
 enum FactCacheCoding {
     static func encode(_ record: FactCacheRecord) -> [UInt8]? {
-        guard let bytes = try? FactCacheEncoder.encode(record) else { return nil }
+        let encoder = FactCacheEncoder()
+        guard (try? record.write(to: encoder)) != nil else { return nil }
+        let bytes = encoder.bytes
         guard !mayHoldSecrets(bytes) || Redactor.secretSpans(in: String(decoding: bytes, as: UTF8.self)).isEmpty
         else { return nil }
         return bytes
@@ -13,7 +15,9 @@ enum FactCacheCoding {
     /// this build (both rebuild the entry).
     static func decode(_ payload: FactCache.Payload) -> FactCacheRecord? {
         guard payload.isIntact else { return nil }
-        return try? FactCacheReader.decode(FactCacheRecord.self, from: Array(payload.bytes))
+        let reader = FactCacheReader(Array(payload.bytes))
+        guard let record = try? FactCacheRecord.read(from: reader), (try? reader.expectEnd()) != nil else { return nil }
+        return record
     }
 
     /// Whether the redactor could find anything: every span it makes needs `key`, `passphrase`,

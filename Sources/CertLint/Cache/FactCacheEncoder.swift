@@ -10,10 +10,13 @@ final class FactCacheEncoder {
     /// Deeper values are not stored (the decoder refuses them too): a worker thread's stack is small.
     static let maximumDepth = 1024
 
-    static func encode(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = FactCacheEncoder()
-        try encoder.encodeValue(value)
-        return encoder.bytes
+    /// Appends a value through its `Encodable` conformance.
+    func encode(_ value: some Encodable) throws { try writePrimitive(value) }
+
+    /// A count, then each element.
+    func encode<Element: Encodable>(each elements: [Element]) throws {
+        writeLength(elements.count)
+        for element in elements { try writePrimitive(element) }
     }
 
     fileprivate func encodeValue(_ value: some Encodable) throws {

@@ -4,9 +4,33 @@ import Foundation
 /// What a fact cache entry is stored under: SHA-256 of the build that extracted it, the settings
 /// that change extraction, the file's path (facts carry it) and the Git object ID of its content.
 struct FactCacheKey: Hashable, Sendable {
-    let bytes: [UInt8]
+    /// The 32 bytes as four words: a key is stored inline, with no allocation per entry.
+    private let words: (UInt64, UInt64, UInt64, UInt64)
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: some Sequence<UInt8>) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (index, byte) in bytes.prefix(Self.byteCount).enumerated() {
+            let shifted = UInt64(byte) << (8 * UInt64(index % 8))
+            switch index / 8 {
+            case 0: words.0 |= shifted
+            case 1: words.1 |= shifted
+            case 2: words.2 |= shifted
+            default: words.3 |= shifted
+            }
+        }
+        self.words = words
+    }
+
+    var bytes: [UInt8] {
+        [words.0, words.1, words.2, words.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+    }
+
+    static func == (a: FactCacheKey, b: FactCacheKey) -> Bool { a.words == b.words }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
 
     static let byteCount = 32
 }
@@ -31,7 +55,7 @@ struct FactCacheKeys: Sendable {
         hash.update(data: Array(path.utf8))
         hash.update(data: [0])
         hash.update(data: objectID)
-        return FactCacheKey(bytes: Array(hash.finalize()))
+        return FactCacheKey(bytes: hash.finalize())
     }
 
     /// The ID Git gives these bytes as a blob, so a file on disk and the same content in the index

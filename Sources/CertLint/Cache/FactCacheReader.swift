@@ -8,11 +8,12 @@ final class FactCacheReader {
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws -> Value {
-        let reader = FactCacheReader(bytes)
-        let value = try reader.decodeValue(type)
-        try reader.expectEnd()
-        return value
+    /// Reads a value through its `Decodable` conformance.
+    func decode<Value: Decodable>(_ type: Value.Type) throws -> Value { try decodeValue(type) }
+
+    /// What `FactCacheEncoder.encode(each:)` wrote.
+    func decode<Element: Decodable>(each type: Element.Type) throws -> [Element] {
+        try (0..<readLength()).map { _ in try decodeValue(type) }
     }
 
     func damaged(_ expected: String) -> DecodingError {

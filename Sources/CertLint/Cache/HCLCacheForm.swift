@@ -2,22 +2,6 @@
 /// the cache holds, and going through `Codable` field by field cost more than parsing the file
 /// again. Each node is a tag byte and its fields in order; the reader bounds nesting as the
 /// parser does.
-extension HCLBody: Codable {
-    package init(from decoder: any Decoder) throws {
-        let bytes = try decoder.singleValueContainer().decode([UInt8].self)
-        let reader = FactCacheReader(bytes)
-        self = try HCLBody.read(from: reader)
-        try reader.expectEnd()
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        let writer = FactCacheEncoder()
-        write(to: writer)
-        var container = encoder.singleValueContainer()
-        try container.encode(writer.bytes)
-    }
-}
-
 extension HCLBody: FactCachePrimitive {
     func write(to encoder: FactCacheEncoder) {
         encoder.writeLength(items.count)

@@ -97,7 +97,7 @@ struct ScannedFile: Sendable {
 }
 
 /// What one file says about the infrastructure.
-struct FileFacts: Sendable, Codable {
+struct FileFacts: Sendable {
     var listeners: [Listener] = []
     var certificateFile: CertificateFile?
     var deployments: [Deployment] = []

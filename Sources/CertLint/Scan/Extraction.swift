@@ -72,7 +72,7 @@ struct Extraction {
     }
 
     /// What extracting one file gave.
-    struct FileOutcome: Sendable, Codable {
+    struct FileOutcome: Sendable {
         var claimed = false
         var facts = FileFacts()
         var parseErrors: [ParseFailure] = []

@@ -22,7 +22,7 @@ enum ScanInput: Sendable {
 
 /// What extracting one file's content gave, as the fact cache stores it: the extraction's outcome
 /// and what the scan notes about the bytes themselves.
-struct FactCacheRecord: Codable, Sendable {
+struct FactCacheRecord: Sendable {
     var transcodedFrom: String?
     var isBinary: Bool
     var outcome: Extraction.FileOutcome

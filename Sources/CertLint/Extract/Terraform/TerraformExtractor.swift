@@ -1,6 +1,6 @@
 /// One parsed Terraform file: configuration (`.tf`) or variable values (`.tfvars`).
-struct TerraformSource: Sendable, Codable {
-    enum Kind: Sendable, Codable { case configuration, variables }
+struct TerraformSource: Sendable {
+    enum Kind: Sendable { case configuration, variables }
     let path: String
     let kind: Kind
     let body: HCLBody
