@@ -30,7 +30,8 @@ struct Cache: ParsableCommand {
         let folder = try FactCacheReport.folder(for: path, settings: settings)
         if clear {
             let removed = try FactCacheReport.clear(folder: folder)
-            try StandardOutput.write("certlint: cleared the fact cache \(folder) (\(removed) files removed)\n")
+            try StandardOutput.write(
+                "certlint: cleared the fact cache \(folder) (\(removed) \(removed == 1 ? "file" : "files") removed)\n")
         } else {
             try StandardOutput.write(FactCacheReport(folder: folder, maximumBytes: settings.maximumBytes).text)
         }

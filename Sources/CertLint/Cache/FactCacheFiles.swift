@@ -51,7 +51,8 @@ enum FactCacheFiles {
     /// Writes a pack under a new name; returns the name.
     static func writePack(_ bytes: [UInt8], in directory: String) -> String? {
         let stamp = String(UInt64(Date().timeIntervalSince1970 * 1_000_000), radix: 10)
-        let name = "\(String(repeating: "0", count: max(0, 20 - stamp.count)))\(stamp)-\(getpid())-\(UInt32.random(in: .min ... .max))\(packSuffix)"
+        let name =
+            "\(String(repeating: "0", count: max(0, 20 - stamp.count)))\(stamp)-\(getpid())-\(UInt32.random(in: .min ... .max))\(packSuffix)"
         return write(bytes, to: "\(directory)/\(name)") ? name : nil
     }
 

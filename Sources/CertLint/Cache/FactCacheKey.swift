@@ -22,7 +22,9 @@ struct FactCacheKey: Hashable, Sendable {
     }
 
     var bytes: [UInt8] {
-        [words.0, words.1, words.2, words.3].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) } }
+        [words.0, words.1, words.2, words.3].flatMap { word in
+            (0..<8).map { UInt8(truncatingIfNeeded: word >> (8 * $0)) }
+        }
     }
 
     static func == (a: FactCacheKey, b: FactCacheKey) -> Bool { a.words == b.words }
@@ -72,7 +74,8 @@ struct FactCacheKeys: Sendable {
     /// stored. Without `/proc/self/exe` every run is a build of its own.
     static let currentBuild: String = {
         var status = stat()
-        let executable = stat("/proc/self/exe", &status) == 0
+        let executable =
+            stat("/proc/self/exe", &status) == 0
             ? "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
             : "unknown executable \(UUID().uuidString)"
         return "\(certlintVersion) \(executable)"

@@ -24,9 +24,10 @@ enum FactCachePack {
         let checksum: UInt64
     }
 
-    static func encode(entries: [(key: FactCacheKey, lastUse: UInt64, payload: ArraySlice<UInt8>)],
-        uses: [(key: FactCacheKey, lastUse: UInt64)]) -> [UInt8]
-    {
+    static func encode(
+        entries: [(key: FactCacheKey, lastUse: UInt64, payload: ArraySlice<UInt8>)],
+        uses: [(key: FactCacheKey, lastUse: UInt64)]
+    ) -> [UInt8] {
         var bytes = magic
         append(formatVersion, to: &bytes)
         append(UInt32(entries.count + uses.count), to: &bytes)

@@ -32,7 +32,8 @@ extension SourceLocation: FactCachePrimitive {
     static func read(from reader: FactCacheReader) throws -> SourceLocation {
         SourceLocation(
             path: try reader.readString(), line: try reader.readInt(), column: try reader.readInt(),
-            endLine: try reader.optional { try reader.readInt() }, endColumn: try reader.optional { try reader.readInt() })
+            endLine: try reader.optional { try reader.readInt() },
+            endColumn: try reader.optional { try reader.readInt() })
     }
 }
 

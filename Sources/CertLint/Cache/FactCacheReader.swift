@@ -90,7 +90,8 @@ final class FactCacheReader {
     /// An element count: four bytes, each element taking at least one more.
     fileprivate func readCount() throws -> Int {
         guard bytes.count - position >= 4 else { throw damaged("a count") }
-        let count = Int(bytes[position]) | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2]) << 16
+        let count =
+            Int(bytes[position]) | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2]) << 16
             | Int(bytes[position + 3]) << 24
         position += 4
         guard count <= bytes.count - position else { throw damaged("a count within the entry") }

@@ -55,13 +55,14 @@ package struct FactCacheReport: Sendable {
         newestUse = lastUse.values.max().map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 
-    /// Removes the packs, the partial packs and the lock; returns how many files went.
+    /// Removes the packs, the partial packs, the work trees' `lstat` records and the lock;
+    /// returns how many files went.
     package static func clear(folder: String) throws -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var removed = 0
         for name in names
         where name.hasSuffix(FactCacheFiles.packSuffix) || name.hasSuffix(FactCacheFiles.partialSuffix)
-            || name == "lock"
+            || name.hasSuffix(WorkTreeStatIndex.suffix) || name == "lock"
         {
             guard unlink(folder + "/" + name) == 0 else {
                 throw CertLintError.cacheSetting(
@@ -79,7 +80,8 @@ package struct FactCacheReport: Sendable {
             "entries: \(entries) in \(packs) pack\(packs == 1 ? "" : "s"), \(Redactor.grouped(bytes)) bytes (bound \(Redactor.grouped(maximumBytes)) bytes)",
         ]
         if let oldestUse, let newestUse {
-            lines.append("last used: oldest \(format.string(from: oldestUse)), newest \(format.string(from: newestUse))")
+            lines.append(
+                "last used: oldest \(format.string(from: oldestUse)), newest \(format.string(from: newestUse))")
         }
         if partials > 0 { lines.append("partial packs of interrupted runs: \(partials) (removed when an hour old)") }
         if damagedPacks > 0 { lines.append("damaged packs, ignored: \(damagedPacks) (removed at the next merge)") }

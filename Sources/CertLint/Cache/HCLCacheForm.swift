@@ -211,7 +211,8 @@ extension HCLFor {
             collection: try HCLExpression.read(from: reader),
             key: try reader.optional { try HCLExpression.read(from: reader) },
             value: try HCLExpression.read(from: reader),
-            condition: try reader.optional { try HCLExpression.read(from: reader) }, grouping: try Bool.read(from: reader)
+            condition: try reader.optional { try HCLExpression.read(from: reader) },
+            grouping: try Bool.read(from: reader)
         )
     }
 }

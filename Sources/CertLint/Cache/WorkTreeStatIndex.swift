@@ -14,6 +14,7 @@ final class WorkTreeStatIndex {
     }
 
     static let magic = Array("CLSTAT1\0".utf8)
+    static let suffix = ".stat"
     /// Changes this close to a scan's start are not trusted (coarse file-system clocks).
     static let racyMargin: Int64 = 2_000_000_000
 
@@ -27,7 +28,7 @@ final class WorkTreeStatIndex {
     /// The index of the work tree at `root`, in `directory` (empty when there is none yet).
     init(directory: String, root: String, now: Date = Date()) {
         let name = SHA256.hash(data: Array(root.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
-        file = "\(directory)/worktree-\(name).stat"
+        file = "\(directory)/worktree-\(name)\(Self.suffix)"
         self.root = root
         scanStart = Int64(now.timeIntervalSince1970 * 1_000_000_000)
         records = FactCacheFiles.read(file).flatMap(Self.parse) ?? [:]
@@ -114,8 +115,10 @@ final class WorkTreeStatIndex {
             for _ in 0..<(try reader.readLength()) {
                 let path = try reader.readString()
                 let status = FileStatus(
-                    device: try reader.readUnsigned(), inode: try reader.readUnsigned(), size: try reader.readUnsigned(),
-                    mode: try reader.readUnsigned(), modified: try reader.readSigned(), changed: try reader.readSigned())
+                    device: try reader.readUnsigned(), inode: try reader.readUnsigned(),
+                    size: try reader.readUnsigned(),
+                    mode: try reader.readUnsigned(), modified: try reader.readSigned(), changed: try reader.readSigned()
+                )
                 records[path] = Record(status: status, objectID: try reader.readBytes())
             }
             try reader.expectEnd()

@@ -30,7 +30,8 @@ struct Extraction {
 
     private mutating func add(_ file: ProcessedFile, path: String) {
         if let encoding = file.transcodedFrom {
-            notes.append(ScanNote(path: path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
+            notes.append(
+                ScanNote(path: path, message: "is \(encoding) text with a byte-order mark; read as Unicode text"))
         }
         let outcome = file.outcome
         guard outcome.claimed else {

@@ -79,8 +79,10 @@ struct ScanSource {
             }
             switch read {
             case .bytes(let bytes):
-                inputs.append(cache.map { $0.input(path, bytes: bytes, status: before, in: snapshot) } ?? .read(
-                    ScannedFile(path: path, bytes: bytes), cacheKey: nil))
+                inputs.append(
+                    cache.map { $0.input(path, bytes: bytes, status: before, in: snapshot) }
+                        ?? .read(
+                            ScannedFile(path: path, bytes: bytes), cacheKey: nil))
             case .skipped(let skip): notes.append(ScanNote(path: path, message: skip.description))
             }
         }

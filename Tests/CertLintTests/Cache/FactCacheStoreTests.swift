@@ -197,7 +197,9 @@ import Testing
         try FileManager.default.createSymbolicLink(
             atPath: repository.root.appendingPathComponent(".git/certlint").path, withDestinationPath: outside.path)
         let uncached = try await Self.sarif(repository, cache: nil)
-        #expect(try await FactCacheTests.reports(repository, mode: .workingTree, cache: FactCacheSettings())["sarif"] == uncached)
+        #expect(
+            try await FactCacheTests.reports(repository, mode: .workingTree, cache: FactCacheSettings())["sarif"]
+                == uncached)
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
     }
 
@@ -209,12 +211,16 @@ import Testing
             #expect(FactCacheSettings.byteCount(bad) == nil, "\(bad)")
         }
         #expect(try FactCacheSettings.fromEnvironment(["CERTLINT_CACHE_SIZE": "64M"]).maximumBytes == 64 << 20)
-        #expect(throws: CertLintError.cacheSetting(
-            "CERTLINT_CACHE_SIZE is '64 MB'; give a size such as 512M or 2G (from 1M to 1T)")) {
+        #expect(
+            throws: CertLintError.cacheSetting(
+                "CERTLINT_CACHE_SIZE is '64 MB'; give a size such as 512M or 2G (from 1M to 1T)")
+        ) {
             try FactCacheSettings.fromEnvironment(["CERTLINT_CACHE_SIZE": "64 MB"])
         }
-        #expect(throws: CertLintError.cacheSetting(
-            "CERTLINT_CACHE_DIR is 'cache'; give an absolute path (or unset it for the default)")) {
+        #expect(
+            throws: CertLintError.cacheSetting(
+                "CERTLINT_CACHE_DIR is 'cache'; give an absolute path (or unset it for the default)")
+        ) {
             try FactCacheSettings.fromEnvironment(["CERTLINT_CACHE_DIR": "cache"])
         }
     }

@@ -62,7 +62,8 @@ import Testing
     ])
     func coldWarmAndUncachedRunsReportTheSame(folders: [String]) async throws {
         let repository = try Self.repository(copying: folders)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-cache-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "certlint-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         for mode in [SourceMode.workingTree, .index, .revision("HEAD")] {
             try? FileManager.default.removeItem(at: folder)
