@@ -6,7 +6,7 @@
 #
 # TARGET is one of the names in Fuzz/certlint-fuzz/FuzzTargets.swift (yaml, hcl, tfjson, terraform,
 # cloudformation, haproxy, nginx, netscaler, as3, nsxt, avi, kubernetes, pem, manifest, stage,
-# clienthello, redactor, scan). The seed corpus is built from Tests/ fixtures, Examples/ and
+# clienthello, redactor, factcache, scan). The seed corpus is built from Tests/ fixtures, Examples/ and
 # ../shared/corpus; the working corpus lives in .build-fuzz/corpus/TARGET (kept between runs),
 # crashes in .build-fuzz/crashes/TARGET. Each run ends with libFuzzer's own summary line
 # (executions, time); a crash exits non-zero. A crash becomes a regression input under
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
-targets="yaml hcl tfjson terraform cloudformation haproxy nginx netscaler as3 nsxt avi kubernetes pem manifest stage clienthello redactor scan"
+targets="yaml hcl tfjson terraform cloudformation haproxy nginx netscaler as3 nsxt avi kubernetes pem manifest stage clienthello redactor factcache scan"
 if [ "${1:-}" = "list" ]; then echo "$targets"; exit 0; fi
 target=${1:?usage: Scripts/fuzz.sh TARGET SECONDS [libFuzzer options]}
 seconds=${2:?usage: Scripts/fuzz.sh TARGET SECONDS [libFuzzer options]}
@@ -46,6 +46,17 @@ case "$target" in
   netscaler) seed \( -name 'ns*.conf' -o -name '*.conf' \) ;;
   pem) seed \( -name '*.pem' -o -name '*.crt' -o -name '*.der' -o -name '*.key' \) ;;
   redactor|scan) seed \( -name '*.pem' -o -name '*.cfg' -o -name '*.yaml' -o -name '*.json' -o -name '*.tf' \) ;;
+  factcache)
+    # The packs a scan of the examples writes (a debug build of certlint, when there is one).
+    certlint=${CERTLINT_BINARY:-.build/debug/certlint}
+    if [ -x "$certlint" ]; then
+      packs=$(mktemp -d)
+      for folder in Examples Examples/lb Examples/terraform Examples/certs; do
+        CERTLINT_CACHE_DIR="$packs" "$certlint" scan "$folder" --fail-on never >/dev/null 2>&1 || true
+      done
+      cp "$packs"/*.pack "$corpus/" 2>/dev/null || true
+      rm -rf "$packs"
+    fi ;;
   clienthello) printf '\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00' > "$corpus/seed-minimal" ;;
 esac
 if [ -d "Tests/CertLintTests/Fixtures/fuzz/$target" ]; then cp Tests/CertLintTests/Fixtures/fuzz/"$target"/* "$corpus/" 2>/dev/null || true; fi

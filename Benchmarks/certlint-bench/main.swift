@@ -272,8 +272,9 @@ struct Run: ParsableCommand {
                     "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, "scan", root.path, "--format", "json",
                     "--fail-on", "never", "--jobs", "1",
                 ] + flags
-            // The warm count follows a run that fills the cache.
-            if flags.isEmpty { _ = spawnAndWait(binary, Array(arguments.dropFirst(3))) }
+            // The warm count follows a run that fills the cache, under valgrind too: the cache's
+            // keys name the executable, and under valgrind that is valgrind's own.
+            if flags.isEmpty { _ = try? collected(valgrind, arguments) }
             let counts = (0..<2).compactMap { _ in try? collected(valgrind, arguments) }
             guard counts.count == 2 else {
                 return print(

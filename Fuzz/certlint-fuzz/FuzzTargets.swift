@@ -55,7 +55,12 @@ import Foundation
                 _ = Redactor.snippet(line, column: bytes.first.map(Int.init) ?? 1)
             },
             "factcache": { bytes in
-                _ = FactCachePack.records(in: bytes)
+                // A pack's payloads are decoded whatever their checksums say; then the bytes
+                // themselves as a record and as HCL syntax.
+                for record in FactCachePack.records(in: bytes) ?? [] {
+                    guard let payload = record.payload else { continue }
+                    _ = try? FactCacheRecord.read(from: FactCacheReader(Array(bytes[payload])))
+                }
                 _ = try? FactCacheRecord.read(from: FactCacheReader(bytes))
                 _ = try? HCLBody.read(from: FactCacheReader(bytes))
             },
