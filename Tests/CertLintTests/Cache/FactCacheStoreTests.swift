@@ -225,3 +225,33 @@ import Testing
         }
     }
 }
+
+/// A scan killed while it works (SIGKILL, at several moments) leaves the cache usable: the next
+/// runs report what `--no-cache` reports.
+@Suite struct KilledRunTests {
+    @Test func aKilledScanLeavesAUsableCache() async throws {
+        let repository = try FactCacheTests.repository(copying: ["Tests/CertLintTests/RealWorld/valid/terraform"])
+        let folder = FactCacheStoreTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let uncached = try await FactCacheTests.reports(repository, mode: .index, cache: FactCacheTests.disabled)
+        var environment = ProcessInfo.processInfo.environment
+        environment["CERTLINT_CACHE_DIR"] = folder.path
+        for delay in [0.05, 0.2, 0.5, 1.0] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+            process.arguments = ["scan", repository.path, "--staged", "--format", "json", "--fail-on", "never"]
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+            // SIGKILL: a child of the test process inherits its blocked signals.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(FactCacheReport(folder: folder.path, maximumBytes: 1 << 30).damagedPacks == 0)
+        }
+        let cache = FactCacheTests.cache(in: folder)
+        #expect(try await FactCacheTests.reports(repository, mode: .index, cache: cache) == uncached)
+        #expect(try await FactCacheTests.reports(repository, mode: .index, cache: cache) == uncached)
+    }
+}
