@@ -37,6 +37,10 @@ final class FactCache {
     /// Merge when there are more packs than this.
     static let maximumPacks = 16
 
+    /// The largest cache file loaded: twice the bound (one run's pack may pass the bound until the
+    /// next merge trims it; a larger file is someone else's, and is not read into memory).
+    static func loadLimit(_ maximumBytes: Int) -> Int { 2 * maximumBytes }
+
     /// The keys this cache holds payloads for.
     var keys: Set<FactCacheKey> { Set(entries.keys) }
 
@@ -48,7 +52,7 @@ final class FactCache {
         self.now = now
         guard FactCacheFiles.makeFolder(directory) else { return nil }
         for name in FactCacheFiles.packNames(in: directory) {
-            guard let bytes = FactCacheFiles.read(directory + "/" + name),
+            guard let bytes = FactCacheFiles.read(directory + "/" + name, sizeLimit: Self.loadLimit(maximumBytes)),
                 let records = FactCachePack.records(in: bytes)
             else { continue }
             index(records, pack: packs.count)
@@ -106,7 +110,7 @@ final class FactCache {
         let names = FactCacheFiles.packNames(in: directory)
         let known = Set(packs.map(\.name))
         for name in names where !known.contains(name) {
-            guard let bytes = FactCacheFiles.read(directory + "/" + name),
+            guard let bytes = FactCacheFiles.read(directory + "/" + name, sizeLimit: Self.loadLimit(maximumBytes)),
                 let records = FactCachePack.records(in: bytes)
             else { continue }
             index(records, pack: packs.count)

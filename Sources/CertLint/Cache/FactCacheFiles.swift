@@ -29,14 +29,16 @@ enum FactCacheFiles {
         return names.filter { $0.hasSuffix(packSuffix) }.sorted()
     }
 
-    /// A regular file's bytes, not through a link; nil when it cannot be read.
-    static func read(_ path: String) -> [UInt8]? {
+    /// A regular file's bytes, not through a link; nil when it cannot be read or is larger than
+    /// `sizeLimit` (a planted file of any size is never loaded).
+    static func read(_ path: String, sizeLimit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         let size = Int(status.st_size)
+        guard size <= sizeLimit else { return nil }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {

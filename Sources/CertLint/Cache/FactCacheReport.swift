@@ -39,7 +39,8 @@ package struct FactCacheReport: Sendable {
         partials = names.filter { $0.hasSuffix(FactCacheFiles.partialSuffix) }.count
         var lastUse: [FactCacheKey: UInt64] = [:]
         for name in FactCacheFiles.packNames(in: folder) {
-            guard let bytes = FactCacheFiles.read(folder + "/" + name), let records = FactCachePack.records(in: bytes)
+            guard let bytes = FactCacheFiles.read(folder + "/" + name, sizeLimit: FactCache.loadLimit(maximumBytes)),
+                let records = FactCachePack.records(in: bytes)
             else {
                 damagedPacks += 1
                 continue

@@ -26,12 +26,15 @@ final class WorkTreeStatIndex {
     private var folders: [Substring: Bool] = [:]
 
     /// The index of the work tree at `root`, in `directory` (empty when there is none yet).
-    init(directory: String, root: String, now: Date = Date()) {
+    init(
+        directory: String, root: String, sizeLimit: Int = FactCache.loadLimit(FactCacheSettings().maximumBytes),
+        now: Date = Date()
+    ) {
         let name = SHA256.hash(data: Array(root.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
         file = "\(directory)/worktree-\(name)\(Self.suffix)"
         self.root = root
         scanStart = Int64(now.timeIntervalSince1970 * 1_000_000_000)
-        records = FactCacheFiles.read(file).flatMap(Self.parse) ?? [:]
+        records = FactCacheFiles.read(file, sizeLimit: sizeLimit).flatMap(Self.parse) ?? [:]
     }
 
     /// The `lstat` of a file of the work tree, when it is a regular file.

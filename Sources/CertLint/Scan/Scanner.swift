@@ -57,7 +57,9 @@ package enum Scanner {
         else { return nil }
         let workTree =
             source.snapshot.mode == .workingTree
-            ? WorkTreeStatIndex(directory: folder, root: source.snapshot.root) : nil
+            ? WorkTreeStatIndex(
+                directory: folder, root: source.snapshot.root, sizeLimit: FactCache.loadLimit(settings.maximumBytes))
+            : nil
         return FactCacheUse(
             store: store, keys: FactCacheKeys(build: FactCacheKeys.currentBuild, maximumFileSize: scan.maxFileSize),
             workTree: workTree)

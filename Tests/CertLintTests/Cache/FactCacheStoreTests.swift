@@ -10,14 +10,7 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("certlint-cache-\(UUID().uuidString)")
     }
 
-    static func good() throws -> FixtureRepository {
-        let repository = try GoodDeployment.repository()
-        try repository.git("init", "-q", "-b", "main")
-        try repository.git("config", "user.email", "test@example.com")
-        try repository.git("config", "user.name", "certlint tests")
-        try repository.commitAll("good")
-        return repository
-    }
+    static func good() throws -> FixtureRepository { try GoodDeployment.committedRepository() }
 
     static func sarif(_ repository: FixtureRepository, cache folder: URL?, mode: SourceMode = .workingTree)
         async throws -> String
@@ -65,6 +58,18 @@ import Testing
         #expect(report.damagedPacks == 2)
         #expect(report.partials == 1)
         #expect(report.packs == 1)
+    }
+
+    /// A pack larger than twice the cache's bound is never loaded (a planted file of any size).
+    @Test func aPackOverTheBoundIsNotLoaded() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = try #require(FactCache(directory: folder.path, maximumBytes: 1 << 30))
+        writer.add([UInt8](repeating: 0x61, count: 3 << 20), for: Self.key(1))
+        writer.save()
+        #expect(try #require(FactCache(directory: folder.path, maximumBytes: 1 << 30)).keys == [Self.key(1)])
+        #expect(try #require(FactCache(directory: folder.path, maximumBytes: 1 << 20)).keys.isEmpty)
+        #expect(FactCacheReport(folder: folder.path, maximumBytes: 1 << 20).damagedPacks == 1)
     }
 
     /// An entry under the right key whose payload is intact but is not a record of this build.

@@ -19,6 +19,16 @@ enum GoodDeployment {
         if let haproxy { files["lb/haproxy.cfg"] = haproxy }
         return try FixtureRepository(files: files, certificates: self.certificates.merging(certificates) { $1 })
     }
+
+    /// The good deployment as a Git repository with everything committed.
+    static func committedRepository() throws -> FixtureRepository {
+        let repository = try self.repository()
+        try repository.git("init", "-q", "-b", "main")
+        try repository.git("config", "user.email", "test@example.com")
+        try repository.git("config", "user.name", "certlint tests")
+        try repository.commitAll("good")
+        return repository
+    }
 }
 
 /// `path:line:column` of the first line that contains `marker`, at its first non-blank column.

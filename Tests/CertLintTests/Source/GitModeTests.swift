@@ -9,14 +9,7 @@ import Testing
         "bind :5262", with: "bind :5262 ssl crt /etc/haproxy/certs/access.pem")
     var cp004: String { "CP004 \(location(of: "bind :5262", in: terminated, path: "lb/haproxy.cfg"))" }
 
-    func committedGoodRepository() throws -> FixtureRepository {
-        let repository = try GoodDeployment.repository()
-        try repository.git("init", "-q", "-b", "main")
-        try repository.git("config", "user.email", "test@example.com")
-        try repository.git("config", "user.name", "certlint tests")
-        try repository.commitAll("good")
-        return repository
-    }
+    func committedGoodRepository() throws -> FixtureRepository { try GoodDeployment.committedRepository() }
 
     @Test func aChangeOnlyInTheWorkingTree() async throws {
         let repository = try committedGoodRepository()
