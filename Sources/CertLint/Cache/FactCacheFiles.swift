@@ -11,9 +11,9 @@ enum FactCacheFiles {
     /// folders (a repository unpacked from an archive could carry `.git/certlint` pointing
     /// anywhere), and the folder must belong to this user.
     static func makeFolder(_ directory: String) -> Bool {
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = LocalPath.folder(of: directory)
         try? FileManager.default.createDirectory(
-            atPath: (parent as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: LocalPath.folder(of: parent), withIntermediateDirectories: true)
         var status = stat()
         for folder in [parent, directory] {
             guard mkdir(folder, 0o700) == 0 || errno == EEXIST, lstat(folder, &status) == 0,

@@ -104,7 +104,7 @@ package struct OutputFile: Sendable, Equatable {
     }
 
     static func folder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = LocalPath.folder(of: path)
         return folder.isEmpty ? "." : folder
     }
 

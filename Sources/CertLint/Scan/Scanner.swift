@@ -112,7 +112,7 @@ package enum Scanner {
     static func existingAncestor(of path: String) -> String {
         var current = URL(fileURLWithPath: path).standardizedFileURL.path
         while !FileManager.default.fileExists(atPath: current) && current != "/" {
-            current = (current as NSString).deletingLastPathComponent
+            current = LocalPath.folder(of: current)
         }
         return current
     }

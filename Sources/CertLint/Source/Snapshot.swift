@@ -77,7 +77,7 @@ final class Snapshot {
             guard mode == .workingTree else { throw CertLintError.needsRepository(path: path, mode: mode) }
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let folder = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+            let folder = isDirectory.boolValue ? path : LocalPath.folder(of: path)
             root = Self.realPath(folder.isEmpty ? "." : folder)
             walk()
         }

@@ -70,6 +70,35 @@ import Testing
         #expect(rule.error == "certlint: error: CP999 is not a rule of the catalog. `certlint rules` lists them.\n")
     }
 
+    /// One-character names went through Foundation's `deletingLastPathComponent`, which stops
+    /// the process on them (swift-corelibs-foundation 6.3.1): an output file, a scanned file, and
+    /// Terraform's `dirname` in a committed file.
+    @Test func oneCharacterPathsAndATerraformDirname() throws {
+        let repository = try FixtureRepository(files: [
+            "main.tf": """
+            resource "aws_lb_listener" "l" {
+              load_balancer_arn = "arn"
+              port              = 443
+              protocol          = "HTTPS"
+              certificate_arn   = dirname("a")
+            }
+            """,
+            "x": "not infrastructure\n",
+        ])
+        func certlint(in folder: String, _ arguments: String) throws -> (status: Int32, output: String, error: String) {
+            try run("/bin/sh", ["-c", "cd \"$1\" && NO_COLOR=1 \"$2\" \(arguments)", "sh", folder, Self.binary])
+        }
+        let folder = try certlint(in: repository.path, "scan . --no-cache --sarif o")
+        #expect(folder.status == 0)
+        #expect(
+            folder.output.hasSuffix("in 2 files scanned, 0 deployments found; 0 checks made; fail-on error → exit 0\n"))
+        #expect(try String(contentsOfFile: repository.path + "/o", encoding: .utf8).contains("\"version\" : \"2.1.0\""))
+        let file = try certlint(in: repository.path, "scan x --no-cache")
+        #expect(file.status == 0)
+        #expect(
+            file.output.hasSuffix("in 1 file scanned, 0 deployments found; 0 checks made; fail-on error → exit 0\n"))
+    }
+
     @Test func writesSeveralOutputsFromOneRun() throws {
         let repository = try GoodDeployment.repository(extra: ["keys/a.pem": Fixtures.certificate("example-key")])
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("certlint-out-\(UUID().uuidString)")

@@ -48,9 +48,9 @@ enum TerraformFunctions {
             return .list(items)
         case "tomap": return arguments.first.flatMap { $0.object.map { .object($0) } } ?? bad(name)
         case "basename":
-            return strings.first.flatMap { $0 }.map { .string(($0 as NSString).lastPathComponent) } ?? bad(name)
+            return strings.first.flatMap { $0 }.map { .string(GoFilePath.base($0)) } ?? bad(name)
         case "dirname":
-            return strings.first.flatMap { $0 }.map { .string(($0 as NSString).deletingLastPathComponent) } ?? bad(name)
+            return strings.first.flatMap { $0 }.map { .string(GoFilePath.dir($0)) } ?? bad(name)
         case "startswith", "endswith":
             guard arguments.count == 2, let text = strings[0], let affix = strings[1] else { return bad(name) }
             return .bool(name == "startswith" ? text.hasPrefix(affix) : text.hasSuffix(affix))

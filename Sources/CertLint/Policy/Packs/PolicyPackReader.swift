@@ -10,7 +10,7 @@ struct PolicyPackReader {
     let folder: String
 
     init(path: String) {
-        folder = (path as NSString).deletingLastPathComponent
+        folder = LocalPath.folder(of: path)
         yaml = StrictYAML(path: path) { line, column, keyPath, problem in
             .rulePack(path: "\(path):\(line):\(column)", problem: "\(keyPath): \(problem)")
         }
