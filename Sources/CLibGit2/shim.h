@@ -3,11 +3,6 @@
 #include <git2.h>
 
 /* The *_INIT macros are not importable into Swift; these helpers stand in for them. */
-static inline git_status_options certlint_status_options_init(void) {
-    git_status_options opts = GIT_STATUS_OPTIONS_INIT;
-    return opts;
-}
-
 static inline git_diff_options certlint_diff_options_init(void) {
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     return opts;

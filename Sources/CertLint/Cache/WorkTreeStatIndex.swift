@@ -46,10 +46,16 @@ final class WorkTreeStatIndex {
 
     /// The object ID of the file's content, when its record is trusted and `lstat` (`status`,
     /// when the listing already asked) still says what it said when the content was read.
-    func objectID(of path: String, status known: FileStatus? = nil) -> [UInt8]? {
-        guard let record = records[path], foldersAreReal(path), (known ?? status(of: path)) == record.status else {
-            return nil
+    /// `entered`: the folders the listing read without following a link (`Snapshot.enteredFolders`),
+    /// which spares asking about each folder again.
+    func objectID(of path: String, status known: FileStatus? = nil, entered: Set<String>? = nil) -> [UInt8]? {
+        guard let record = records[path] else { return nil }
+        if let entered {
+            guard entered.contains(path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "") else { return nil }
+        } else {
+            guard foldersAreReal(path) else { return nil }
         }
+        guard (known ?? status(of: path)) == record.status else { return nil }
         return record.objectID
     }
 

@@ -102,7 +102,7 @@ struct FactCacheUse {
     func knownObjectID(_ path: String, in snapshot: Snapshot) -> [UInt8]? {
         if let id = snapshot.objectID(path) { return id }
         guard snapshot.isOnDisk(path) else { return nil }
-        return workTree?.objectID(of: path, status: snapshot.diskStatus(path))
+        return workTree?.objectID(of: path, status: snapshot.diskStatus(path), entered: snapshot.enteredFolders)
     }
 
     /// A file that was read: what the cache holds for its content, or the file to extract.

@@ -110,24 +110,12 @@ final class GitRepository {
         return (entries, conflicted.sorted(), sparse)
     }
 
-    /// Files in the work tree that Git does not track and does not ignore.
-    func untrackedPaths() throws -> [String] {
-        var options = certlint_status_options_init()
-        options.show = GIT_STATUS_SHOW_WORKDIR_ONLY
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
-        var list: OpaquePointer?
-        try GitError.check(git_status_list_new(&list, pointer, &options), "listing untracked files")
-        defer { git_status_list_free(list) }
-        var paths: [String] = []
-        for position in 0..<git_status_list_entrycount(list) {
-            guard let entry = git_status_byindex(list, position),
-                entry.pointee.status.rawValue & GIT_STATUS_WT_NEW.rawValue != 0,
-                let delta = entry.pointee.index_to_workdir,
-                let path = delta.pointee.new_file.path
-            else { continue }
-            paths.append(String(cString: path))
-        }
-        return paths
+    /// Whether Git's ignore rules (`.gitignore` files, `info/exclude`, `core.excludesFile`) ignore
+    /// `path`, or a folder above it; a folder is asked with a trailing `/`.
+    func isIgnored(_ path: String) throws -> Bool {
+        var ignored: Int32 = 0
+        try GitError.check(git_ignore_path_is_ignored(&ignored, pointer, path), "reading the ignore rules for \(path)")
+        return ignored == 1
     }
 
     /// Every blob of the tree of `revision` (any form `git rev-parse` accepts).

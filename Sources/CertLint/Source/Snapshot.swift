@@ -26,6 +26,9 @@ final class Snapshot {
     private(set) var entries: [String: Entry] = [:]
     private(set) var notes: [ScanNote] = []
     private(set) var revisionID: String?
+    /// The work tree's folders the listing read (nil outside a repository's work tree): each a
+    /// real folder, not a link, that this process could read.
+    private(set) var enteredFolders: Set<String>?
     /// Reads work-tree files without leaving the repository; one root descriptor for the scan.
     private lazy var contained = ContainedFile(root: root)
     /// Objects libgit2 could not read (corrupt or missing): the scan stops with exit 2 naming them.
@@ -47,18 +50,22 @@ final class Snapshot {
             switch mode {
             case .workingTree:
                 let (tracked, conflicted, sparse) = try repository.indexEntries()
+                let walk = try WorkTreeWalk(
+                    root: root, tracked: tracked, conflicted: conflicted, isIgnored: repository.isIgnored)
+                func entry(_ path: String, _ kind: GitEntryKind?) -> Entry? {
+                    Self.diskEntry(root: root, path: path, kind: kind, listed: walk.statuses[path], notes: &notes)
+                }
                 for (path, kind) in tracked {
                     // Outside a sparse checkout's cone the file is not on disk: its index blob is the content.
-                    entries[path] =
-                        sparse.contains(path)
-                        ? Self.blobEntry(kind) : Self.diskEntry(root: root, path: path, kind: kind, notes: &notes)
+                    entries[path] = sparse.contains(path) ? Self.blobEntry(kind) : entry(path, kind)
                 }
-                for path in conflicted where entries[path] == nil {
-                    entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes)
+                for path in conflicted where entries[path] == nil { entries[path] = entry(path, nil) }
+                for path in walk.untracked { entries[path] = entry(path, nil) }
+                for (folder, reason) in walk.unreadable {
+                    notes.append(
+                        ScanNote(path: folder, message: "is a folder that cannot be read (\(reason)); not scanned"))
                 }
-                for path in try repository.untrackedPaths() {
-                    entries[path] = Self.diskEntry(root: root, path: path, kind: nil, notes: &notes)
-                }
+                enteredFolders = walk.entered
                 revisionID = repository.head()?.commit
             case .index:
                 let (staged, conflicted, _) = try repository.indexEntries()
@@ -220,10 +227,20 @@ final class Snapshot {
         }
     }
 
-    private static func diskEntry(root: String, path: String, kind: GitEntryKind?, notes: inout [ScanNote]) -> Entry? {
+    /// A work-tree path as the listing found it (`listed`, the walk's `lstat`), else as `lstat`
+    /// finds it now: a tracked path the walk did not reach lies under a link, a folder that
+    /// cannot be read, or nothing (deleted).
+    private static func diskEntry(
+        root: String, path: String, kind: GitEntryKind?, listed: FileStatus? = nil, notes: inout [ScanNote]
+    ) -> Entry? {
         if case .submodule = kind { return .submodule }
+        if let listed, listed.mode & UInt64(S_IFMT) == UInt64(S_IFREG) { return .disk(listed) }
         var info = stat()
         guard lstat(root + "/" + path, &info) == 0 else { return nil }  // deleted in the work tree
+        if path.hasSuffix("/") {
+            notes.append(ScanNote(path: path, message: "is another Git repository inside this one; not entered"))
+            return nil
+        }
         switch info.st_mode & S_IFMT {
         case S_IFLNK: return .diskLink(readLink(root + "/" + path))
         case S_IFDIR:
