@@ -77,6 +77,8 @@ def cases(folder):
     conditions += "".join(f"  C{i + 1}: !And [!Condition C{i}, !Condition C{i}]\n" for i in range(60))
     conditions += "Resources:\n  L:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Condition: C60\n    Properties:\n      Port: 5262\n      Protocol: TLS\n"
     yield "CloudFormation conditions fan-out (2^60)", {"cfn/t.yaml": conditions}, None
+    one_character = 'resource "aws_lb_listener" "l" {\n  port = 443\n  protocol = "HTTPS"\n  certificate_arn = dirname("a")\n}\n'
+    yield "Terraform dirname of a one-character path", {"tf/main.tf": one_character, "x": "x\n"}, None
 
 
 def wait(pid, timeout):
