@@ -61,6 +61,7 @@ final class FactCache {
     }
 
     private func index(_ records: [FactCachePack.Record], pack: Int) {
+        entries.reserveCapacity(entries.count + records.count)
         for record in records {
             if let payload = record.payload {
                 let lastUse = max(record.lastUse, entries[record.key]?.lastUse ?? 0)

@@ -8,17 +8,22 @@ struct FactCacheKey: Hashable, Sendable {
     private let words: (UInt64, UInt64, UInt64, UInt64)
 
     init(bytes: some Sequence<UInt8>) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        for (index, byte) in bytes.prefix(Self.byteCount).enumerated() {
-            let shifted = UInt64(byte) << (8 * UInt64(index % 8))
-            switch index / 8 {
-            case 0: words.0 |= shifted
-            case 1: words.1 |= shifted
-            case 2: words.2 |= shifted
-            default: words.3 |= shifted
-            }
+        var buffer = [UInt8](repeating: 0, count: Self.byteCount)
+        for (index, byte) in bytes.prefix(Self.byteCount).enumerated() { buffer[index] = byte }
+        self.init(buffer[...])
+    }
+
+    /// The first 32 bytes as little-endian words; `bytes` holds at least 32.
+    init(_ bytes: ArraySlice<UInt8>) {
+        precondition(bytes.count >= Self.byteCount)
+        words = bytes.withUnsafeBytes { raw in
+            (
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            )
         }
-        self.words = words
     }
 
     var bytes: [UInt8] {

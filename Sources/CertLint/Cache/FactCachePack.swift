@@ -59,7 +59,7 @@ enum FactCachePack {
         var offset = headerSize
         for _ in 0..<count {
             guard bytes.count - offset >= recordHeaderSize else { return nil }
-            let key = FactCacheKey(bytes: bytes[offset..<offset + FactCacheKey.byteCount])
+            let key = FactCacheKey(bytes[offset..<offset + FactCacheKey.byteCount])
             offset += FactCacheKey.byteCount
             let lastUse = number(UInt64.self, in: bytes, at: offset)
             let length = number(UInt32.self, in: bytes, at: offset + 8)
