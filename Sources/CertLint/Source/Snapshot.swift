@@ -61,10 +61,7 @@ final class Snapshot {
                 }
                 for path in conflicted where entries[path] == nil { entries[path] = entry(path, nil) }
                 for path in walk.untracked { entries[path] = entry(path, nil) }
-                for (folder, reason) in walk.unreadable {
-                    notes.append(
-                        ScanNote(path: folder, message: "is a folder that cannot be read (\(reason)); not scanned"))
-                }
+                notes += walk.passedOver.map { ScanNote(path: $0.path, message: $0.message) }
                 enteredFolders = walk.entered
                 revisionID = repository.head()?.commit
             case .index:

@@ -18,8 +18,9 @@ struct WorkTreeWalk {
     private(set) var untracked: [String] = []
     /// Folders read, relative to the root ("" is the root).
     private(set) var entered: Set<String> = []
-    /// Folders that exist but could not be read, with the reason.
-    private(set) var unreadable: [(path: String, reason: String)] = []
+    /// What was passed over and why, as a note says it: folders that could not be read, names
+    /// that are not UTF-8 (paths are Swift strings; such a name could not be opened again).
+    private(set) var passedOver: [(path: String, message: String)] = []
 
     /// Walks the work tree at `root`. `tracked` are the index's paths (every stage); `isIgnored`
     /// answers for an untracked path (a folder with a trailing `/`).
@@ -35,15 +36,22 @@ struct WorkTreeWalk {
             let full = folder.isEmpty ? root : root + "/" + folder
             let descriptor = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0, let directory = fdopendir(descriptor) else {
-                unreadable.append((folder, String(cString: strerror(errno))))
+                passedOver.append(
+                    (folder, "is a folder that cannot be read (\(String(cString: strerror(errno)))); not scanned"))
                 if descriptor >= 0 { close(descriptor) }
                 continue
             }
             defer { closedir(directory) }
             entered.insert(folder)
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    Array(raw.prefix { $0 != 0 })
+                }
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    let shown = String(decoding: bytes, as: UTF8.self)
+                    passedOver.append(
+                        (folder.isEmpty ? shown : folder + "/" + shown, "has a name that is not UTF-8; not scanned"))
+                    continue
                 }
                 guard name != "." && name != ".." && name != ".git" else { continue }
                 let path = folder.isEmpty ? name : folder + "/" + name
@@ -76,7 +84,7 @@ struct WorkTreeWalk {
             }
         }
         untracked.sort()
-        unreadable.sort { $0.path < $1.path }
+        passedOver.sort { $0.path < $1.path }
     }
 
     /// Every folder that holds one of the paths.
