@@ -4,14 +4,22 @@
 enum RepositoryPath {
     /// `lb/prod/haproxy.cfg` → `lb/prod`; a path at the root → "".
     static func folder<Path: StringProtocol>(of path: Path) -> Path.SubSequence {
-        guard let slash = path.lastIndex(of: "/") else { return path[path.startIndex..<path.startIndex] }
+        guard let slash = lastSlash(in: path) else { return path[path.startIndex..<path.startIndex] }
         return path[..<slash]
     }
 
     /// `lb/prod/haproxy.cfg` → `haproxy.cfg`.
     static func name<Path: StringProtocol>(of path: Path) -> Path.SubSequence {
-        guard let slash = path.lastIndex(of: "/") else { return path[...] }
+        guard let slash = lastSlash(in: path) else { return path[...] }
         return path[path.index(after: slash)...]
+    }
+
+    /// The last `/`, found among the UTF-8 bytes: searching characters decides grapheme
+    /// boundaries on the way, which cost more than the rest of building the path index.
+    private static func lastSlash<Path: StringProtocol>(in path: Path) -> String.Index? {
+        if let string = path as? String { return string.utf8.lastIndex(of: UInt8(ascii: "/")) }
+        if let substring = path as? Substring { return substring.utf8.lastIndex(of: UInt8(ascii: "/")) }
+        return path.lastIndex(of: "/")
     }
 
     /// `lb/prod/haproxy.cfg`, `lb/prod`, `lb`: the path and each folder that encloses it, nearest

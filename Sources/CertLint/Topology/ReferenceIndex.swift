@@ -23,17 +23,16 @@ struct ReferenceIndex {
         for path in paths {
             byName[String(RepositoryPath.name(of: path)), default: []].append(path)
             // From the deepest folder up; once one is known, so are the folders above it.
-            var folder = path[...]
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                guard !folder.isEmpty, folders.insert(String(folder)).inserted else { break }
+            var folder = RepositoryPath.folder(of: path)
+            while !folder.isEmpty, folders.insert(String(folder)).inserted {
+                folder = RepositoryPath.folder(of: folder)
             }
         }
         self.byName = byName
         self.folders = folders
         var foldersByName: [String: [String]] = [:]
         for folder in folders {
-            foldersByName[String(folder.split(separator: "/").last ?? ""), default: []].append(folder)
+            foldersByName[String(RepositoryPath.name(of: folder)), default: []].append(folder)
         }
         self.foldersByName = foldersByName
     }
