@@ -67,6 +67,12 @@ struct Run: ParsableCommand {
                 ? "verdicts: \(deployments) of \(deployments) deployments as expected"
                 : "verdicts: \(mismatches.count) deployments differ: \(mismatches.prefix(5).joined(separator: "; "))")
 
+        let differences = try outputDifferences(binary, root: root)
+        print(
+            differences.isEmpty
+                ? "outputs: JSON and SARIF identical with --no-cache, cold and warm cache (working tree, --staged, --rev HEAD)"
+                : "outputs: " + differences.joined(separator: "; "))
+
         let floor = try capture(own.path, ["read", root.path]).split(separator: " ").compactMap {
             Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
@@ -81,7 +87,7 @@ struct Run: ParsableCommand {
         } else if which("checkov") == nil {
             print("checkov: not installed, not measured")
         }
-        if !mismatches.isEmpty { throw ExitCode(1) }
+        if !mismatches.isEmpty || !differences.isEmpty { throw ExitCode(1) }
     }
 
     /// The test certificates the generated deployments present, from the package's fixtures.
