@@ -70,7 +70,7 @@ struct Run: ParsableCommand {
         let differences = try outputDifferences(binary, root: root)
         print(
             differences.isEmpty
-                ? "outputs: JSON and SARIF identical with --no-cache, cold and warm cache (working tree, --staged, --rev HEAD)"
+                ? "outputs: JSON, SARIF and JUnit identical with --no-cache, cold and warm cache (working tree, --staged, --rev HEAD)"
                 : "outputs: " + differences.joined(separator: "; "))
 
         let floor = try capture(own.path, ["read", root.path]).split(separator: " ").compactMap {

@@ -2,7 +2,7 @@ import Foundation
 
 extension Run {
     /// The fact cache must not change a byte of what certlint reports: for the working tree,
-    /// `--staged` and `--rev HEAD`, the JSON on standard output and the SARIF file of a
+    /// `--staged` and `--rev HEAD`, the JSON on standard output and the SARIF and JUnit files of a
     /// `--no-cache` run, a cold run (cache emptied) and a warm one (filled by the cold one) must be
     /// equal. Returns one line per mode that differs.
     func outputDifferences(_ binary: String, root: URL) throws -> [String] {
@@ -15,15 +15,17 @@ extension Run {
         var differences: [String] = []
         for (name, flags) in [("working tree", []), ("--staged", ["--staged"]), ("--rev HEAD", ["--rev", "HEAD"])] {
             try? FileManager.default.removeItem(atPath: cache)
-            var outputs: [(run: String, json: String, sarif: Data)] = []
+            var outputs: [(run: String, json: String, files: [Data])] = []
             for (run, extra) in [("--no-cache", ["--no-cache"]), ("cold", []), ("warm", [])] {
-                let sarif = folder + "/\(outputs.count).sarif"
+                let (sarif, junit) = (folder + "/\(outputs.count).sarif", folder + "/\(outputs.count).xml")
                 let json = try capture(
                     binary,
-                    ["scan", root.path, "--format", "json", "--fail-on", "never", "--sarif", sarif] + flags + extra)
-                outputs.append((run, json, try Data(contentsOf: URL(fileURLWithPath: sarif))))
+                    ["scan", root.path, "--format", "json", "--fail-on", "never", "--sarif", sarif, "--junit", junit]
+                        + flags + extra)
+                let files = try [sarif, junit].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+                outputs.append((run, json, files))
             }
-            for output in outputs.dropFirst() where output.json != outputs[0].json || output.sarif != outputs[0].sarif {
+            for output in outputs.dropFirst() where output.json != outputs[0].json || output.files != outputs[0].files {
                 differences.append("\(name): the \(output.run) run's output differs from --no-cache")
             }
             if outputs[0].json.isEmpty { differences.append("\(name): no JSON output") }
