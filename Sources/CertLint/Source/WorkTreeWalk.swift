@@ -2,7 +2,8 @@ import Foundation
 
 /// One pass over a work tree's folders: the `lstat` of every tracked file found there, the files
 /// Git would call untracked (`git ls-files --others --exclude-standard`, each file of an untracked
-/// folder named; a nested repository named as its folder with a trailing `/`), and the folders
+/// folder named; a nested repository named as its folder with a trailing `/`; ignore rules as
+/// libgit2 applies them), and the folders
 /// entered. Asking libgit2 for the untracked files and then `lstat`ing every tracked path by its
 /// full name walked the tree twice and resolved each path from the root; this reads each folder
 /// once and asks about each name relative to it.
@@ -66,7 +67,8 @@ struct WorkTreeWalk {
                     if !inUntracked && trackedFolders.contains(path) {
                         pending.append((path, false))
                     } else if try !isIgnored(path + "/") {
-                        // A folder holding a `.git` entry is another repository: Git names it and does not enter it.
+                        // A folder holding a `.git` entry is another repository, named and not entered, as
+                        // libgit2 does (git first checks that it is one; that means opening it).
                         if fstatat(descriptor, name + "/.git", &info, AT_SYMLINK_NOFOLLOW) == 0 {
                             untracked.append(path + "/")
                         } else {
