@@ -51,7 +51,7 @@ final class WorkTreeStatIndex {
     func objectID(of path: String, status known: FileStatus? = nil, entered: Set<String>? = nil) -> [UInt8]? {
         guard let record = records[path] else { return nil }
         if let entered {
-            guard entered.contains(path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "") else { return nil }
+            guard entered.contains(String(RepositoryPath.folder(of: path))) else { return nil }
         } else {
             guard foldersAreReal(path) else { return nil }
         }

@@ -45,13 +45,13 @@ struct WorkTreeWalk {
             defer { closedir(directory) }
             entered.insert(folder)
             while let entry = readdir(directory) {
-                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    Array(raw.prefix { $0 != 0 })
-                }
-                guard let name = String(validating: bytes, as: UTF8.self) else {
-                    let shown = String(decoding: bytes, as: UTF8.self)
+                let read = Self.name(of: entry)
+                guard let name = read.name else {
                     passedOver.append(
-                        (folder.isEmpty ? shown : folder + "/" + shown, "has a name that is not UTF-8; not scanned"))
+                        (
+                            folder.isEmpty ? read.shown : folder + "/" + read.shown,
+                            "has a name that is not UTF-8; not scanned"
+                        ))
                     continue
                 }
                 guard name != "." && name != ".." && name != ".git" else { continue }
@@ -89,14 +89,23 @@ struct WorkTreeWalk {
         passedOver.sort { $0.path < $1.path }
     }
 
+    /// An entry's name as UTF-8, or (not UTF-8) nil and its bytes with each bad sequence shown as
+    /// U+FFFD, for the note.
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> (name: String?, shown: String) {
+        withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            let text = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+            guard let name = String(validatingCString: text) else { return (nil, String(cString: text)) }
+            return (name, "")
+        }
+    }
+
     /// Every folder that holds one of the paths.
     private static func folders(of paths: [String]) -> Set<String> {
         var folders: Set<String> = []
         for path in paths {
-            var end = path.utf8.endIndex
-            while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
-                guard folders.insert(String(path[..<slash])).inserted else { break }
-                end = slash
+            var folder = RepositoryPath.folder(of: path)
+            while !folder.isEmpty, folders.insert(String(folder)).inserted {
+                folder = RepositoryPath.folder(of: folder)
             }
         }
         return folders
